@@ -1,0 +1,155 @@
+"""RedCore against the scikit-learn baselines at shared and imbalanced missing rates.
+
+Protocol (issue "RedCoreClassifier", section "What must be shown"):
+
+* data: the shipped UCI mfeat digits, views fou + zer + mor (the weaker views);
+* for each seed: a stratified 70/30 split; the training part loses modalities
+  at the setting's missing rates (``mask_modalities``, every sample keeps one);
+* every model is fitted on the masked training part and scored (weighted F1)
+  on the complete test part under each of the 7 non-empty combinations of
+  available modalities (the other columns set to NaN);
+* reported: the F1 averaged over the combinations and the seeds, and the
+  median fit time of each model.
+
+Run ``python benchmarks/bench_missing_rates.py --help`` for the options; the
+figures in the README come from the default command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+SETTINGS = {
+    "shared 0.0": (0.0, 0.0, 0.0),
+    "shared 0.5": (0.5, 0.5, 0.5),
+    "shared 0.8": (0.8, 0.8, 0.8),
+    "imbalanced (0.8, 0.5, 0.2)": (0.8, 0.5, 0.2),
+    "imbalanced (0.2, 0.5, 0.8)": (0.2, 0.5, 0.8),
+}
+VIEWS = ("fou", "zer", "mor")
+
+
+def make_models(names: list[str], modalities: dict, seed: int, redcore_params: dict) -> dict:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from sklearn_redcore import RedCoreClassifier
+
+    factories = {
+        "RedCore": lambda: RedCoreClassifier(modalities, random_state=seed, **redcore_params),
+        "Core": lambda: RedCoreClassifier(modalities, regulate=False, random_state=seed, **redcore_params),
+        "Red": lambda: RedCoreClassifier(modalities, unimodal_heads=False, random_state=seed, **redcore_params),
+        "HGB": lambda: HistGradientBoostingClassifier(random_state=seed),
+        "Impute+LR": lambda: make_pipeline(StandardScaler(), SimpleImputer(add_indicator=True),
+                                           LogisticRegression(max_iter=2000)),
+        "Impute+MLP": lambda: make_pipeline(StandardScaler(), SimpleImputer(add_indicator=True),
+                                            MLPClassifier(max_iter=500, random_state=seed)),
+    }
+    unknown = [n for n in names if n not in factories]
+    if unknown:
+        raise SystemExit(f"unknown model(s) {unknown}; choose among {list(factories)}")
+    return {name: factories[name]() for name in names}
+
+
+def run_one(setting: str, rates: tuple, seed: int, models: list[str], redcore_params: dict,
+            test_size: float) -> list[dict]:
+    """Fit every model for one (setting, seed) and score it on every combination."""
+    import torch
+    from sklearn.model_selection import train_test_split
+
+    from sklearn_redcore import evaluate_modality_combinations, mask_modalities, modality_presence
+    from sklearn_redcore.datasets import load_mfeat
+
+    torch.set_num_threads(int(os.environ.get("BENCH_TORCH_THREADS", torch.get_num_threads())))
+    data = load_mfeat(views=list(VIEWS))
+    X_train, X_test, y_train, y_test = train_test_split(
+        data.data, data.target, test_size=test_size, stratify=data.target, random_state=seed)
+    X_train = mask_modalities(X_train, data.modalities, rates, random_state=seed)
+    realised = (~modality_presence(X_train, data.modalities)).mean(axis=0)
+    rows = []
+    for name, model in make_models(models, data.modalities, seed, redcore_params).items():
+        start = time.perf_counter()
+        model.fit(X_train, y_train)
+        fit_time = time.perf_counter() - start
+        table = evaluate_modality_combinations(model, X_test, y_test, data.modalities)
+        rows.append({"setting": setting, "seed": seed, "model": name, "fit_time": fit_time,
+                     "realised_rates": np.round(realised, 3).tolist(), **table.iloc[0].to_dict()})
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--settings", nargs="+", default=list(SETTINGS), choices=list(SETTINGS),
+                        metavar="SETTING", help="missing-rate settings (default: all five)")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--models", nargs="+",
+                        default=["RedCore", "Core", "HGB", "Impute+LR", "Impute+MLP"])
+    parser.add_argument("--test-size", type=float, default=0.3)
+    parser.add_argument("--n-jobs", type=int, default=1, help="parallel (setting, seed) runs")
+    parser.add_argument("--redcore-param", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a RedCoreClassifier parameter, e.g. max_epochs=50")
+    parser.add_argument("--out", type=Path, default=None, help="folder for results.csv and summary.md")
+    args = parser.parse_args(argv)
+
+    redcore_params = {}
+    for item in args.redcore_param:
+        key, _, value = item.partition("=")
+        try:
+            redcore_params[key] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            redcore_params[key] = value
+
+    from joblib import Parallel, delayed
+
+    jobs = [(s, SETTINGS[s], seed) for s in args.settings for seed in args.seeds]
+    if args.n_jobs != 1:
+        os.environ.setdefault("BENCH_TORCH_THREADS", "1")
+    start = time.perf_counter()
+    results = Parallel(n_jobs=args.n_jobs, verbose=10 if args.n_jobs != 1 else 0)(
+        delayed(run_one)(s, rates, seed, args.models, redcore_params, args.test_size)
+        for s, rates, seed in jobs)
+    wall = time.perf_counter() - start
+    frame = pd.DataFrame([row for rows in results for row in rows])
+
+    average = frame.pivot_table(index="setting", columns="model", values="Ave.", aggfunc="mean")
+    average = average.reindex(index=args.settings, columns=args.models)
+    spread = frame.pivot_table(index="setting", columns="model", values="Ave.", aggfunc="std")
+    fit_time = frame.groupby("model")["fit_time"].median().reindex(args.models)
+    rates = frame.groupby("setting")["realised_rates"].first().reindex(args.settings)
+
+    lines = ["Weighted F1 on the held-out 30%, averaged over the 7 modality combinations and "
+             f"seeds {args.seeds} (mfeat views {'+'.join(VIEWS)}).", ""]
+    lines.append("| setting (realised training missing rates) | " + " | ".join(args.models) + " |")
+    lines.append("|---" * (len(args.models) + 1) + "|")
+    for setting in args.settings:
+        cells = [f"{average.loc[setting, m]:.3f} ± {spread.loc[setting, m]:.3f}" for m in args.models]
+        lines.append(f"| {setting} {tuple(rates[setting])} | " + " | ".join(cells) + " |")
+    lines.append("| median fit time (s) | " + " | ".join(f"{t:.1f}" for t in fit_time) + " |")
+    lines.append("")
+    if redcore_params:
+        lines.append(f"RedCore parameters changed from the defaults: {json.dumps(redcore_params)}")
+    lines.append(f"Total wall time {wall:.0f} s with --n-jobs {args.n_jobs}.")
+    summary = "\n".join(lines)
+    print(summary)
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(args.out / "results.csv", index=False)
+        (args.out / "summary.md").write_text(summary + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+"""sklearn-redcore: RedCore (Sun et al., AAAI 2024) for scikit-learn.
+
+Classification from several modalities (groups of feature columns) when
+whole modalities are missing for many samples, at missing rates that differ
+from one modality to another.
+"""
+
+from ._classifier import RedCoreClassifier
+from ._evaluation import evaluate_modality_combinations
+from ._masking import ModalityMasker, mask_modalities, modality_presence
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "RedCoreClassifier",
+    "ModalityMasker",
+    "evaluate_modality_combinations",
+    "mask_modalities",
+    "modality_presence",
+    "__version__",
+]

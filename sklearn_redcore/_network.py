@@ -1,0 +1,287 @@
+"""The RedCore network (Sun et al., AAAI 2024, Section 3, Figure 2).
+
+Per modality m:
+
+* a Gaussian variational self-modal encoder ``senc^m`` giving the mean and
+  log-variance of ``p(z_bar^m | x^m)``; training draws ``z_bar^m`` by the
+  reparameterisation trick (supplementary B), evaluation uses the mean;
+* a cross-modal encoder ``xenc^m``, stacked residual autoencoder blocks, that
+  computes ``z_hat^m`` from the representations of the *other available*
+  modalities. A missing partner contributes nothing: its slot of the input is
+  zero (not the encoding of a zero input) and a presence bit tells the
+  encoder which partners it sees;
+* ``z^m = z_bar^m`` if m is present, else ``z_hat^m`` (eq. 1).
+
+A joint classifier reads ``z^{M+1} = [z^1; ...; z^M]`` and, unless disabled,
+one classifier per modality reads ``z^m`` (the unimodal VIB heads of eq. 3).
+
+Data arrive as one float tensor ``x`` whose modalities are contiguous column
+blocks (missing entries already set to zero) and a boolean tensor ``present``
+of shape (batch, M). The loss is computed in :func:`redcore_loss`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+
+def _mlp(sizes: list[int], dropout: float) -> nn.Sequential:
+    """Linear-ReLU-Dropout stack; ``sizes`` lists the widths of all layers."""
+    layers: list[nn.Module] = []
+    for width_in, width_out in zip(sizes[:-1], sizes[1:]):
+        layers += [nn.Linear(width_in, width_out), nn.ReLU()]
+        if dropout > 0:
+            layers.append(nn.Dropout(dropout))
+    return nn.Sequential(*layers)
+
+
+class StackedLinear(nn.Module):
+    """M independent linear layers of equal shape, applied in one batched matmul.
+
+    Input (M, B, n_in), output (M, B, n_out): slice m goes through layer m.
+    Initialised like :class:`torch.nn.Linear` (uniform in +-1/sqrt(n_in)).
+    Batching the modalities' layers this way replaces M small matrix products
+    by one, which matters on CPUs where each operation has a fixed cost.
+    """
+
+    def __init__(self, n_stacks: int, n_in: int, n_out: int) -> None:
+        super().__init__()
+        bound = 1.0 / math.sqrt(n_in)
+        self.weight = nn.Parameter(torch.empty(n_stacks, n_in, n_out).uniform_(-bound, bound))
+        self.bias = nn.Parameter(torch.empty(n_stacks, 1, n_out).uniform_(-bound, bound))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.baddbmm(self.bias, x, self.weight)
+
+
+def _stacked_mlp(n_stacks: int, sizes: list[int], *, last_activation: bool, dropout: float = 0.0) -> nn.Sequential:
+    layers: list[nn.Module] = []
+    n_layers = len(sizes) - 1
+    for i, (width_in, width_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(StackedLinear(n_stacks, width_in, width_out))
+        if i < n_layers - 1 or last_activation:
+            layers.append(nn.ReLU())
+            if dropout > 0:
+                layers.append(nn.Dropout(dropout))
+    return nn.Sequential(*layers)
+
+
+class GaussianEncoder(nn.Module):
+    """Variational self-modal encoder ``senc^m``: x^m -> (mu, log sigma^2) of z_bar^m."""
+
+    def __init__(self, n_in: int, hidden: tuple[int, ...], n_latent: int, dropout: float) -> None:
+        super().__init__()
+        self.body = _mlp([n_in, *hidden], dropout)
+        width = hidden[-1] if hidden else n_in
+        self.n_latent = n_latent
+        self.head = nn.Linear(width, 2 * n_latent)  # mean and log-variance
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        mean, log_var = self.head(self.body(x)).split(self.n_latent, dim=-1)
+        return mean, log_var.clamp(-10.0, 10.0)
+
+
+class ResidualAutoencoderBlocks(nn.Module):
+    """Cascaded residual autoencoder blocks ``h <- h + AE_b(h)``, for M modalities at once.
+
+    Each autoencoder narrows through ``widths`` and widens back symmetrically,
+    e.g. widths (64, 32) on a 128-wide stream gives 128-64-32-64-128.
+    Input and output: (M, B, n_hidden).
+    """
+
+    def __init__(self, n_stacks: int, n_hidden: int, widths: tuple[int, ...], n_blocks: int) -> None:
+        super().__init__()
+        sizes = [n_hidden, *widths, *reversed(widths[:-1]), n_hidden]
+        self.autoencoders = nn.ModuleList(
+            _stacked_mlp(n_stacks, sizes, last_activation=False) for _ in range(n_blocks)
+        )
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
+        for autoencoder in self.autoencoders:
+            h = h + autoencoder(h)
+        return h
+
+
+class CrossModalEncoders(nn.Module):
+    """The M cross-modal encoders ``xenc^m``: z_hat^m from the available partners' z_bar.
+
+    The input of ``xenc^m`` is the representations of the other modalities,
+    each multiplied by its presence bit (a missing partner is a zero block,
+    so its weights contribute nothing), followed by the presence bits. A
+    linear layer, the residual autoencoder blocks and a linear output layer
+    give z_hat^m. The M encoders have separate weights, evaluated together.
+    """
+
+    def __init__(self, n_modalities: int, n_latent: int, n_hidden: int,
+                 widths: tuple[int, ...], n_blocks: int) -> None:
+        super().__init__()
+        n_partners = max(n_modalities - 1, 1)
+        self.project_in = StackedLinear(n_modalities, n_partners * (n_latent + 1), n_hidden)
+        self.blocks = ResidualAutoencoderBlocks(n_modalities, n_hidden, widths, n_blocks)
+        self.project_out = StackedLinear(n_modalities, n_hidden, n_latent)
+        partners = [[j for j in range(n_modalities) if j != m] or [m] for m in range(n_modalities)]
+        self.register_buffer("partner_index", torch.tensor(partners, dtype=torch.long), persistent=False)
+
+    def forward(self, z_bar: torch.Tensor, visible: torch.Tensor) -> torch.Tensor:
+        """z_bar (B, M, d), visible (B, M) bool -> z_hat (B, M, d)."""
+        if z_bar.shape[1] == 1:  # a single modality has no partner: z_hat is learnt constant
+            visible = torch.zeros_like(visible)
+        weights = visible.to(z_bar.dtype)[:, self.partner_index]            # (B, M, M-1)
+        partners = z_bar[:, self.partner_index] * weights.unsqueeze(-1)     # (B, M, M-1, d)
+        inputs = torch.cat([partners.flatten(2), weights], dim=2).transpose(0, 1)  # (M, B, in)
+        h = torch.relu(self.blocks(self.project_in(inputs)))
+        return self.project_out(h).transpose(0, 1)
+
+
+@dataclass
+class RedCoreOutput:
+    """What one forward pass returns (tensors of the batch)."""
+
+    logits: torch.Tensor            # joint head, (B, n_classes)
+    unimodal_logits: torch.Tensor | None  # (M, B, n_classes); None without unimodal heads
+    mean: torch.Tensor              # (B, M, d) means of z_bar
+    log_var: torch.Tensor           # (B, M, d)
+    z_bar: torch.Tensor             # (B, M, d) own representations (sampled in training)
+    z_hat: torch.Tensor             # (B, M, d) cross-modal representations
+    present: torch.Tensor           # (B, M) bool: modality observed in the data
+    visible: torch.Tensor           # (B, M) bool: modality used as input (see modality_dropout)
+
+
+class RedCoreModule(nn.Module):
+    """The RedCore network for M vector modalities.
+
+    Parameters
+    ----------
+    modality_sizes : list of int
+        Number of columns d_m of each modality, in the order of ``x``.
+    n_classes : int
+        Number of classes.
+    n_latent : int
+        Dimension d of every representation z^m.
+    encoder_hidden : tuple of int
+        Hidden widths of each self-modal encoder.
+    xenc_hidden : int
+        Width of the residual stream of each cross-modal encoder.
+    xenc_widths : tuple of int
+        Narrowing widths inside each residual autoencoder block.
+    xenc_blocks : int
+        Number of residual autoencoder blocks.
+    classifier_hidden : int
+        Hidden width of every classifier head.
+    dropout : float
+        Dropout rate in the encoders and classifier heads.
+    unimodal_heads : bool
+        Whether to build one classifier per modality.
+    modality_dropout : float
+        Training only: probability of hiding each present modality of a sample
+        from the inputs (at least one stays visible); see RedCoreClassifier.
+    """
+
+    def __init__(self, modality_sizes: list[int], n_classes: int, *, n_latent: int = 64,
+                 encoder_hidden: tuple[int, ...] = (128,), xenc_hidden: int = 128,
+                 xenc_widths: tuple[int, ...] = (64, 32), xenc_blocks: int = 2,
+                 classifier_hidden: int = 128, dropout: float = 0.1,
+                 unimodal_heads: bool = True, modality_dropout: float = 0.0) -> None:
+        super().__init__()
+        self.modality_sizes = list(modality_sizes)
+        self.n_modalities = len(modality_sizes)
+        self.n_latent = n_latent
+        self.modality_dropout = float(modality_dropout)
+        self.encoders = nn.ModuleList(
+            GaussianEncoder(size, tuple(encoder_hidden), n_latent, dropout) for size in modality_sizes
+        )
+        self.cross_encoders = CrossModalEncoders(self.n_modalities, n_latent, xenc_hidden,
+                                                 tuple(xenc_widths), xenc_blocks)
+        self.joint_head = nn.Sequential(
+            _mlp([self.n_modalities * n_latent, classifier_hidden], dropout),
+            nn.Linear(classifier_hidden, n_classes),
+        )
+        self.unimodal_heads = (
+            _stacked_mlp(self.n_modalities, [n_latent, classifier_hidden, n_classes],
+                         last_activation=False, dropout=dropout)
+            if unimodal_heads else None
+        )
+
+    def _hide_modalities(self, present: torch.Tensor) -> torch.Tensor:
+        """Randomly hide present modalities, keeping at least one visible per sample."""
+        hide = torch.rand(present.shape, device=present.device) < self.modality_dropout
+        visible = present & ~hide
+        lost_all = present.any(1) & ~visible.any(1)
+        if lost_all.any():
+            # Give back one of the sample's present modalities, chosen at random.
+            scores = torch.rand(present.shape, device=present.device).masked_fill(~present, -1.0)
+            keep = F.one_hot(scores.argmax(1), self.n_modalities).bool()
+            visible = torch.where(lost_all.unsqueeze(1), keep, visible)
+        return visible
+
+    def forward(self, x: torch.Tensor, present: torch.Tensor) -> RedCoreOutput:
+        present = present.bool()
+        visible = present
+        if self.training and self.modality_dropout > 0:
+            visible = self._hide_modalities(present)
+        blocks = torch.split(x, self.modality_sizes, dim=1)
+        stats = [encoder(block) for encoder, block in zip(self.encoders, blocks)]
+        mean = torch.stack([mu for mu, _ in stats], dim=1)
+        log_var = torch.stack([lv for _, lv in stats], dim=1)
+        if self.training:
+            z_bar = mean + torch.randn_like(mean) * torch.exp(0.5 * log_var)
+        else:
+            z_bar = mean
+        z_hat = self.cross_encoders(z_bar, visible)
+        z = torch.where(visible.unsqueeze(-1), z_bar, z_hat)  # eq. (1)
+        logits = self.joint_head(z.flatten(1))
+        unimodal_logits = None
+        if self.unimodal_heads is not None:
+            unimodal_logits = self.unimodal_heads(z.transpose(0, 1))  # (M, B, n_classes)
+        return RedCoreOutput(logits, unimodal_logits, mean, log_var, z_bar, z_hat, present, visible)
+
+
+def gaussian_kl(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
+    """``D_KL(N(mean, diag exp(log_var)) || N(0, I))`` summed over the last axis."""
+    return 0.5 * torch.sum(mean.pow(2) + log_var.exp() - 1.0 - log_var, dim=-1)
+
+
+@dataclass
+class RedCoreLoss:
+    """Total loss and its parts for one batch."""
+
+    total: torch.Tensor
+    vib: torch.Tensor
+    imputation: torch.Tensor    # (M,) L_MSE^m on the batch (0 where unobserved)
+    observed: torch.Tensor      # (M,) bool: m present in at least one sample
+
+
+def redcore_loss(out: RedCoreOutput, y: torch.Tensor, eta: torch.Tensor | None,
+                 kl_weight: float) -> RedCoreLoss:
+    """The training objective ``L = L_VIB + sum_m eta^m L_MSE^m`` (Section 3).
+
+    * VIB (eq. 3), over the M + 1 heads: cross-entropy of each head plus
+      ``kl_weight`` times the KL divergence of its representation to N(0, I),
+      averaged over the N samples of the batch. The KL of modality m counts for
+      samples where m is present (a cross-modal z_hat is a point estimate); the
+      joint representation's KL is the sum over modalities (independent
+      Gaussians). Eq. (3) writes ``KL - gamma log q``; dividing it by gamma
+      gives this form with ``kl_weight = 1 / gamma``.
+    * Imputation (Section 3, C): ``L_MSE^m = (1/N_m) sum_{n: C_nm=1}
+      ||z_bar_n^m - z_hat_n^m||^2`` over the samples where m is present; a
+      modality absent from the whole batch contributes 0 and is flagged.
+    * eta = None gives the loss without imputation terms (e.g. for scoring).
+    """
+    present = out.present.to(out.mean.dtype)
+    n = y.shape[0]
+    kl = (gaussian_kl(out.mean, out.log_var) * present).sum(0) / n  # (M,)
+    vib = F.cross_entropy(out.logits, y) + kl_weight * kl.sum()
+    if out.unimodal_logits is not None:
+        n_modalities, _, n_classes = out.unimodal_logits.shape
+        unimodal_ce = F.cross_entropy(out.unimodal_logits.reshape(-1, n_classes), y.repeat(n_modalities))
+        vib = vib + n_modalities * unimodal_ce + kl_weight * kl.sum()
+    counts = present.sum(0)
+    squared = (out.z_bar - out.z_hat).pow(2).sum(-1)  # (B, M)
+    imputation = (squared * present).sum(0) / counts.clamp(min=1.0)
+    total = vib if eta is None else vib + (eta * imputation).sum()
+    return RedCoreLoss(total, vib, imputation, counts > 0)

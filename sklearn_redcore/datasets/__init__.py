@@ -1,0 +1,5 @@
+"""Data sets that work offline."""
+
+from ._mfeat import load_mfeat
+
+__all__ = ["load_mfeat"]
