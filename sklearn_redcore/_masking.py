@@ -9,7 +9,7 @@ from typing import Any, Union
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._modalities import ModalitySpec, modality_presence as _presence, resolve_modalities
 
@@ -209,6 +209,7 @@ class ModalityMasker(TransformerMixin, BaseEstimator):
         -------
         X_masked : ndarray or DataFrame
         """
+        check_is_fitted(self)
         validate_data(self, X, ensure_all_finite="allow-nan", dtype=float, reset=False)
         return mask_modalities(X, self.modalities, self.missing_rates, self.random_state)
 

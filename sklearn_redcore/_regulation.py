@@ -98,7 +98,7 @@ def _project_convex(v: np.ndarray, xi1: float, xi2: float, p: float) -> np.ndarr
     if p == 1:
         # Projection onto a simplex with lower bounds: eta = max(xi1, v - tau).
         g = lambda tau: np.maximum(xi1, v - tau).sum() - xi2  # noqa: E731
-        tau = brentq(g, np.min(v) - xi2, np.max(v), xtol=1e-15)
+        tau = brentq(g, np.min(v) - 2 * xi2, np.max(v), xtol=1e-15)
         return np.maximum(xi1, v - tau)
     if p == 2:
         g = lambda s: _pnorm(np.maximum(xi1, s * v), 2) - xi2  # noqa: E731
@@ -193,12 +193,14 @@ def project_eta(v: np.ndarray, xi1: float, xi2: float, p: float = 2.0) -> np.nda
         raise ValueError("Cannot project a vector with non-finite entries.")
     if xi1 * m ** (1.0 / p) >= xi2 * (1 - 1e-12):
         return np.full(m, xi1)  # Gamma_1 is the single point xi1 * 1.
+    if m == 1:
+        return np.array([float(xi2)])  # the only point of Gamma_1
     if _pnorm(np.maximum(v, xi1), p) >= xi2:
         return _to_sphere(_project_convex(v, xi1, xi2, p), xi1, xi2, p)
     if p == 1:
         # Simplex with lower bounds: the projection eta = max(xi1, v + tau).
         g = lambda tau: np.maximum(xi1, v + tau).sum() - xi2  # noqa: E731
-        tau = brentq(g, 0.0, xi2 + np.max(np.abs(v)), xtol=1e-15)
+        tau = brentq(g, 0.0, 2 * xi2 - np.min(v), xtol=1e-15)
         return np.maximum(xi1, v + tau)
     # The vertex of Gamma_1 that puts the free mass on entry j.
     top = (xi2 ** p - (m - 1) * xi1 ** p) ** (1.0 / p)

@@ -89,6 +89,11 @@ class RedCoreNet(NeuralNet):
         self.regulator = regulator
         self.kl_weight = kl_weight
 
+    def _set_training(self, training=True):
+        """Switch train/eval mode only when it changes (skorch sets it every batch)."""
+        if self.module_.training != training:
+            super()._set_training(training)
+
     # The criterion is redcore_loss, computed in the steps below.
     def get_loss(self, y_pred, y_true, X=None, training=False):  # noqa: D102
         eta = torch.as_tensor(self.regulator.eta, dtype=y_pred.mean.dtype, device=y_pred.mean.device)

@@ -1,0 +1,22 @@
+"""Shared fixtures: small networks so that the suite runs fast on 2 cores."""
+
+import numpy as np
+import pytest
+
+from sklearn_redcore.datasets import load_mfeat
+
+# A small RedCore network: enough to learn mfeat's easy structure in a few epochs.
+FAST = dict(n_latent=16, encoder_hidden=(32,), xenc_hidden=16, xenc_widths=(8,), xenc_blocks=1, lr=3e-3,
+            classifier_hidden=32, max_epochs=25, batch_size=64)
+
+
+@pytest.fixture(scope="session")
+def mfeat_small():
+    """600 mfeat digits, views zer + mor + fou, with imbalanced missingness."""
+    from sklearn_redcore import mask_modalities
+
+    data = load_mfeat(views=["zer", "mor", "fou"])
+    rng = np.random.RandomState(0)
+    rows = rng.permutation(len(data.target))[:600]
+    X = mask_modalities(data.data[rows], data.modalities, [0.2, 0.5, 0.6], random_state=0)
+    return X, data.target[rows], data.modalities
