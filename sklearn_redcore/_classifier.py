@@ -117,6 +117,15 @@ class RedCoreClassifier(ClassifierMixin, BaseEstimator):
         imputation loss. This makes models trained on (nearly) complete data
         robust to modalities missing at prediction time. 0 gives the paper's
         recipe.
+    stop_target_gradient : bool, default=True
+        Not in the paper. The imputation loss ``||z_bar^m - z_hat^m||^2``
+        trains the cross-modal encoder towards the self-modal representation
+        but does not pull that representation towards its imputation. In the
+        paper both sides receive the gradient; we measured that the own
+        representations then shrink until every modality's imputation loss is
+        about the same, which leaves the relative advantage (eq. 5) little to
+        measure and costs accuracy (README, benchmark). False gives the
+        paper's recipe.
     n_latent : int, default=64
         Dimension d of each representation z^m.
     encoder_hidden : tuple of int, default=(128,)
@@ -232,7 +241,7 @@ class RedCoreClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, modalities: ModalitySpec = None, *, xi1: float = 0.015, xi2: float = 0.15,
                  beta: float = 0.7, p: float = 2, regulate: bool = True, unimodal_heads: bool = True,
                  K: int = 3, alpha1: float = 0.1, kl_weight: float = 1e-3,
-                 modality_dropout: float = 0.3, n_latent: int = 64,
+                 modality_dropout: float = 0.3, stop_target_gradient: bool = True, n_latent: int = 64,
                  encoder_hidden: tuple[int, ...] = (128,), xenc_hidden: int = 128,
                  xenc_widths: tuple[int, ...] = (64, 32), xenc_blocks: int = 2,
                  classifier_hidden: int = 128, dropout: float = 0.1, max_epochs: int = 100,
@@ -252,6 +261,7 @@ class RedCoreClassifier(ClassifierMixin, BaseEstimator):
         self.alpha1 = alpha1
         self.kl_weight = kl_weight
         self.modality_dropout = modality_dropout
+        self.stop_target_gradient = stop_target_gradient
         self.n_latent = n_latent
         self.encoder_hidden = encoder_hidden
         self.xenc_hidden = xenc_hidden
@@ -281,7 +291,8 @@ class RedCoreClassifier(ClassifierMixin, BaseEstimator):
 
         def in_range(name: str, low: float, high: float, *, closed_high: bool = False) -> None:
             value = getattr(self, name)
-            ok = isinstance(value, numbers.Real) and low <= value and (value <= high if closed_high else value < high)
+            below_high = value <= high if closed_high else value < high
+            ok = isinstance(value, numbers.Real) and low <= value and below_high
             if not ok:
                 bracket = "]" if closed_high else ")"
                 raise ValueError(f"{name} must lie in [{low}, {high}{bracket}, got {value!r}.")
@@ -302,7 +313,8 @@ class RedCoreClassifier(ClassifierMixin, BaseEstimator):
         in_range("validation_fraction", 0.0, 1.0)
         for name in ("lr", "kl_weight", "weight_decay"):
             value = getattr(self, name)
-            if not isinstance(value, numbers.Real) or not np.isfinite(value) or value < 0 or (name == "lr" and value == 0):
+            finite = isinstance(value, numbers.Real) and np.isfinite(value)
+            if not finite or value < 0 or (name == "lr" and value == 0):
                 raise ValueError(f"{name} must be a finite number {'> 0' if name == 'lr' else '>= 0'}, got {value!r}.")
 
     # --------------------------------------------------------------- internals
@@ -340,7 +352,8 @@ class RedCoreClassifier(ClassifierMixin, BaseEstimator):
         encoder = LabelEncoder().fit(y)
         self.classes_ = encoder.classes_
         if len(self.classes_) < 2:
-            raise ValueError(f"RedCoreClassifier needs samples of at least 2 classes; got only the class {self.classes_[0]}.")
+            raise ValueError("RedCoreClassifier needs samples of at least 2 classes; "
+                             f"got only the class {self.classes_[0]}.")
         y_enc = encoder.transform(y)
         self.modalities_ = resolve_modalities(self.modalities, X.shape[1], getattr(self, "feature_names_in_", None))
         n_modalities = len(self.modalities_)
@@ -446,6 +459,7 @@ class RedCoreClassifier(ClassifierMixin, BaseEstimator):
             verbose=self.verbose,
             regulator=regulator,
             kl_weight=self.kl_weight,
+            detach_target=self.stop_target_gradient,
         )
 
     # ----------------------------------------------------------------- predict

@@ -15,7 +15,7 @@ from typing import Any, Union
 
 import numpy as np
 
-ModalitySpec = Union[None, Mapping[str, Any], Sequence[Any]]
+ModalitySpec = Union[None, Mapping[str, Any], Sequence[Any]]  # noqa: UP007 (runtime alias, py3.10)
 
 __all__ = ["ModalitySpec", "resolve_modalities", "modality_presence"]
 

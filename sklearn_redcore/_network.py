@@ -257,7 +257,7 @@ class RedCoreLoss:
 
 
 def redcore_loss(out: RedCoreOutput, y: torch.Tensor, eta: torch.Tensor | None,
-                 kl_weight: float) -> RedCoreLoss:
+                 kl_weight: float, detach_target: bool = False) -> RedCoreLoss:
     """The training objective ``L = L_VIB + sum_m eta^m L_MSE^m`` (Section 3).
 
     * VIB (eq. 3), over the M + 1 heads: cross-entropy of each head plus
@@ -270,6 +270,9 @@ def redcore_loss(out: RedCoreOutput, y: torch.Tensor, eta: torch.Tensor | None,
     * Imputation (Section 3, C): ``L_MSE^m = (1/N_m) sum_{n: C_nm=1}
       ||z_bar_n^m - z_hat_n^m||^2`` over the samples where m is present; a
       modality absent from the whole batch contributes 0 and is flagged.
+    * ``detach_target`` stops the gradient of the imputation losses at
+      z_bar, so that they train the cross-modal encoders only (not in the
+      paper, where both sides are trained).
     * eta = None gives the loss without imputation terms (e.g. for scoring).
     """
     present = out.present.to(out.mean.dtype)
@@ -281,7 +284,8 @@ def redcore_loss(out: RedCoreOutput, y: torch.Tensor, eta: torch.Tensor | None,
         unimodal_ce = F.cross_entropy(out.unimodal_logits.reshape(-1, n_classes), y.repeat(n_modalities))
         vib = vib + n_modalities * unimodal_ce + kl_weight * kl.sum()
     counts = present.sum(0)
-    squared = (out.z_bar - out.z_hat).pow(2).sum(-1)  # (B, M)
+    target = out.z_bar.detach() if detach_target else out.z_bar
+    squared = (target - out.z_hat).pow(2).sum(-1)  # (B, M)
     imputation = (squared * present).sum(0) / counts.clamp(min=1.0)
     total = vib if eta is None else vib + (eta * imputation).sum()
     return RedCoreLoss(total, vib, imputation, counts > 0)

@@ -84,10 +84,11 @@ class RedCoreNet(NeuralNet):
     """
 
     def __init__(self, *args, regulator: SupervisionRegulator | None = None,
-                 kl_weight: float = 1e-3, **kwargs) -> None:
+                 kl_weight: float = 1e-3, detach_target: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.regulator = regulator
         self.kl_weight = kl_weight
+        self.detach_target = detach_target
 
     def _set_training(self, training=True):
         """Switch train/eval mode only when it changes (skorch sets it every batch)."""
@@ -97,13 +98,13 @@ class RedCoreNet(NeuralNet):
     # The criterion is redcore_loss, computed in the steps below.
     def get_loss(self, y_pred, y_true, X=None, training=False):  # noqa: D102
         eta = torch.as_tensor(self.regulator.eta, dtype=y_pred.mean.dtype, device=y_pred.mean.device)
-        return redcore_loss(y_pred, y_true, eta, self.kl_weight).total
+        return redcore_loss(y_pred, y_true, eta, self.kl_weight, self.detach_target).total
 
     def train_step_single(self, batch, **fit_params):  # noqa: D102
         self._set_training(True)
         Xi, yi = unpack_data(batch)
         out: RedCoreOutput = self.infer(Xi, **fit_params)
-        parts = redcore_loss(out, yi, None, self.kl_weight)
+        parts = redcore_loss(out, yi, None, self.kl_weight, self.detach_target)
         imputation = parts.imputation.detach().cpu().numpy()
         observed = parts.observed.cpu().numpy()
         eta = self.regulator.step(imputation, observed)  # Algorithm 1, lines 3-4

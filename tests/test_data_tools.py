@@ -3,9 +3,9 @@
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
-from sklearn.impute import SimpleImputer
 
 from sklearn_redcore import (
     ModalityMasker,

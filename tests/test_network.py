@@ -1,0 +1,97 @@
+"""The RedCore network and loss (Section 3), independent of scikit-learn."""
+
+import numpy as np
+import pytest
+import torch
+from torch.distributions import Normal, kl_divergence
+
+from sklearn_redcore._network import RedCoreModule, StackedLinear, gaussian_kl, redcore_loss
+
+
+@pytest.fixture
+def module():
+    torch.manual_seed(0)
+    return RedCoreModule([5, 3, 4], n_classes=3, n_latent=6, encoder_hidden=(8,), xenc_hidden=8,
+                         xenc_widths=(4,), xenc_blocks=2, classifier_hidden=8, dropout=0.0)
+
+
+def batch(n=16, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, 12, generator=g)
+    present = torch.rand(n, 3, generator=g) > 0.4
+    present[:, 0] |= ~present.any(1)
+    return x, present, torch.randint(0, 3, (n,), generator=g)
+
+
+def test_shapes_and_eq_1(module):
+    x, present, _ = batch()
+    module.eval()
+    out = module(x, present)
+    assert out.logits.shape == (16, 3) and out.unimodal_logits.shape == (3, 16, 3)
+    assert out.z_bar.shape == out.z_hat.shape == (16, 3, 6)
+    torch.testing.assert_close(out.z_bar, out.mean)  # evaluation uses the means
+
+
+def test_a_missing_modality_contributes_nothing(module):
+    """Masks instead of zero inputs: the values in a missing block never matter."""
+    module.eval()
+    x, present, _ = batch()
+    present[:, 1] = False
+    out = module(x, present)
+    x2 = x.clone()
+    x2[:, 5:8] = torch.randn(16, 3) * 100  # modality 1's columns
+    out2 = module(x2, present)
+    torch.testing.assert_close(out.logits, out2.logits)
+    torch.testing.assert_close(out.z_hat[:, [0, 2]], out2.z_hat[:, [0, 2]])
+    # but they do matter once the modality is present
+    present[:, 1] = True
+    assert not torch.allclose(module(x, present).logits, module(x2, present).logits)
+
+
+def test_training_samples_and_modality_dropout_keeps_one_visible():
+    torch.manual_seed(0)
+    module = RedCoreModule([2, 2, 2], 2, n_latent=3, modality_dropout=0.9)
+    module.train()
+    x, present, _ = batch(n=500)
+    x = x[:, :6]
+    out = module(x, present)
+    assert not torch.allclose(out.z_bar, out.mean)
+    assert torch.all(out.visible.any(1)) and torch.all(out.visible <= out.present)
+    assert out.visible.sum() < out.present.sum()
+
+
+def test_gaussian_kl_matches_torch():
+    mean, log_var = torch.randn(7, 4), torch.randn(7, 4)
+    expected = kl_divergence(Normal(mean, torch.exp(0.5 * log_var)), Normal(0.0, 1.0)).sum(-1)
+    torch.testing.assert_close(gaussian_kl(mean, log_var), expected)
+
+
+def test_loss_parts(module):
+    module.eval()
+    x, present, y = batch()
+    present[:, 2] = False
+    out = module(x, present)
+    eta = torch.tensor([0.1, 0.2, 0.3])
+    loss = redcore_loss(out, y, eta, kl_weight=0.01)
+    # imputation loss of modality 0: mean squared distance over samples that have it
+    rows = present[:, 0]
+    expected = (out.z_bar[rows, 0] - out.z_hat[rows, 0]).pow(2).sum(-1).mean()
+    torch.testing.assert_close(loss.imputation[0], expected)
+    assert loss.imputation[2] == 0 and loss.observed.tolist() == [True, True, False]
+    torch.testing.assert_close(loss.total, loss.vib + (eta * loss.imputation).sum())
+    assert torch.isfinite(loss.total)
+
+
+def test_stacked_linear_equals_separate_layers():
+    layer = StackedLinear(3, 4, 2)
+    x = torch.randn(3, 5, 4)
+    out = layer(x)
+    for m in range(3):
+        torch.testing.assert_close(out[m], x[m] @ layer.weight[m] + layer.bias[m])
+
+
+def test_single_modality_network_runs():
+    module = RedCoreModule([4], 2, n_latent=3)
+    module.eval()
+    out = module(torch.randn(5, 4), torch.ones(5, 1, dtype=torch.bool))
+    assert np.isfinite(out.logits.detach().numpy()).all()
