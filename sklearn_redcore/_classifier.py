@@ -214,6 +214,10 @@ class RedCoreClassifier(ClassifierMixin, BaseEstimator):
     training row raises ``ValueError`` (the paper assumes MR^m < 1). At
     prediction, a row with every modality missing gets ``class_prior_``.
 
+    *Differences from the paper.* ``modality_dropout`` and
+    ``stop_target_gradient`` are additions, on by default; set them to 0 and
+    False for the paper's recipe.
+
     *Differences from the authors' code.* eta is projected exactly onto
     ``{eta >= xi1, ||eta||_p = xi2}``; predictions use the means of the
     Gaussian encoders (deterministic); missing modalities are masked rather

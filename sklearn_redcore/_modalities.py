@@ -114,7 +114,7 @@ def resolve_modalities(modalities: ModalitySpec, n_features: int,
         indices = _as_indices(name, columns, n_features, feature_names)
         for index in indices:
             if int(index) in owner:
-                label = feature_names[index] if feature_names is not None else int(index)
+                label = str(feature_names[index]) if feature_names is not None else int(index)
                 raise ValueError(
                     f"Column {label!r} belongs to two modalities, {owner[int(index)]!r} and {name!r}."
                 )

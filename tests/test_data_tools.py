@@ -6,6 +6,7 @@ import pytest
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from sklearn_redcore import (
     ModalityMasker,
@@ -36,7 +37,7 @@ def test_resolve_modalities_forms(spec, expected):
 @pytest.mark.parametrize(
     "spec, match",
     [
-        ({"a": [0, 1], "b": [1, 2]}, "Column 1 belongs to two modalities, 'a' and 'b'"),
+        ({"a": [0, 1], "b": [1, 2]}, "Column 'a2' belongs to two modalities, 'a' and 'b'"),
         ({"a": [0, 7]}, "index 7 is out of range"),
         ({"a": []}, "'a' has no columns"),
         ({"a": ["zz"]}, r"unknown column name\(s\) \['zz'\]"),
@@ -122,7 +123,7 @@ def test_load_mfeat():
 
 def test_evaluate_modality_combinations_layout_and_values():
     data = load_mfeat(views=["zer", "mor"])
-    model = make_pipeline(SimpleImputer(keep_empty_features=True), LogisticRegression(max_iter=3000))
+    model = make_pipeline(StandardScaler(), SimpleImputer(keep_empty_features=True), LogisticRegression())
     model.fit(data.data, data.target)
     table = evaluate_modality_combinations(model, data.data, data.target, data.modalities, scoring="accuracy")
     assert list(table.columns) == ["zer", "mor", "zer+mor", "Ave."]

@@ -95,3 +95,20 @@ def test_single_modality_network_runs():
     module.eval()
     out = module(torch.randn(5, 4), torch.ones(5, 1, dtype=torch.bool))
     assert np.isfinite(out.logits.detach().numpy()).all()
+
+
+def test_detached_target_trains_only_the_cross_modal_encoders():
+    """Through the target side only: a single modality has no partner, so its own
+    encoder can get an imputation gradient from the target alone."""
+    torch.manual_seed(0)
+    module = RedCoreModule([4], 2, n_latent=3)
+    module.train()
+    x, present, y = torch.randn(8, 4), torch.ones(8, 1, dtype=torch.bool), torch.randint(0, 2, (8,))
+    for detach, expect_grad in ((True, False), (False, True)):
+        module.zero_grad()
+        out = module(x, present)
+        redcore_loss(out, y, None, 0.0, detach_target=detach).imputation.sum().backward()
+        encoder_grad = module.encoders[0].head.weight.grad
+        has_grad = encoder_grad is not None and bool(encoder_grad.abs().sum() > 0)
+        assert has_grad is expect_grad
+        assert module.cross_encoders.project_out.bias.grad.abs().sum() > 0
