@@ -25,7 +25,7 @@ bench-full: install
 	$(BIN)/python benchmarks/bench_missing_rates.py --n-jobs 2 --out bench-results
 
 lint: install
-	$(BIN)/ruff check sklearn_redcore tests benchmarks tools
+	$(BIN)/ruff check sklearn_redcore tests benchmarks tools examples
 
 test: lint
 	$(BIN)/python -m pytest -n 2

@@ -158,9 +158,9 @@ class RedCoreClassifier(ClassifierMixin, BaseEstimator):
     n_iter_no_change : int, default=10
         Patience of early stopping, in epochs.
     standardize : bool, default=True
-        Centre and scale every column with the mean and standard deviation of
-        its observed training values. Either way, a NaN inside a present
-        modality is replaced by the training mean of its column.
+        Scale every column by the standard deviation of its observed training
+        values. Columns are always centred on their training mean, which is
+        also the value given to a NaN inside a present modality.
     device : str, default="cpu"
         Torch device: "cpu", "cuda", "cuda:1", ... or "auto" (a GPU if one is
         available).

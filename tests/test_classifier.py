@@ -103,7 +103,8 @@ def test_missing_data_rules(mfeat_small):
     assert np.isfinite(clf.predict_proba(X)).all()
     X_no_mor = X.copy()
     X_no_mor[:, spec["mor"]] = np.nan
-    with pytest.raises(ValueError, match="Modality 'mor' is missing in every training sample"):
+    with pytest.warns(UserWarning, match="miss every modality"), \
+            pytest.raises(ValueError, match="Modality 'mor' is missing in every training sample"):
         RedCoreClassifier(spec, **FAST).fit(X_no_mor, y)
     with pytest.raises(ValueError, match="at least 2 classes"):
         RedCoreClassifier(spec, **FAST).fit(X[3:20], np.zeros(17))
