@@ -1,0 +1,30 @@
+"""The accuracy benchmark script runs end to end (on its cheapest model)."""
+
+import importlib.util
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_missing_rates.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_missing_rates", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("seeds", [["0"], ["0", "1"]])
+def test_benchmark_writes_its_table(bench, tmp_path, seeds, capsys):
+    assert bench.main(["--settings", "shared 0.5", "--seeds", *seeds, "--models", "Impute+LR",
+                       "--out", str(tmp_path)]) == 0
+    summary = (tmp_path / "summary.md").read_text()
+    assert summary in capsys.readouterr().out
+    row = next(line for line in summary.splitlines() if line.startswith("| shared 0.5"))
+    assert ("±" in row) is (len(seeds) > 1)
+    results = pd.read_csv(tmp_path / "results.csv")
+    assert len(results) == len(seeds) and {"fou+zer+mor", "Ave.", "fit_time"} <= set(results.columns)
+    assert results["Ave."].between(0.5, 1.0).all()
