@@ -95,15 +95,6 @@ def _project_convex(v: np.ndarray, xi1: float, xi2: float, p: float) -> np.ndarr
     ``t + lam p t^(p-1) = v_i`` and ``lam >= 0`` chosen by bisection so that
     the norm equals xi2 (it decreases monotonically in lam).
     """
-    if p == 1:
-        # Projection onto a simplex with lower bounds: eta = max(xi1, v - tau).
-        g = lambda tau: np.maximum(xi1, v - tau).sum() - xi2  # noqa: E731
-        tau = brentq(g, np.min(v) - 2 * xi2, np.max(v), xtol=1e-15)
-        return np.maximum(xi1, v - tau)
-    if p == 2:
-        g = lambda s: _pnorm(np.maximum(xi1, s * v), 2) - xi2  # noqa: E731
-        s = brentq(g, 0.0, 1.0, xtol=1e-16, rtol=4 * np.finfo(float).eps)
-        return np.maximum(xi1, s * v)
 
     def norm_at(lam: float) -> float:
         return _pnorm(np.array([_shrink_root(vi, lam, p, xi1) for vi in v]), p) - xi2
@@ -195,13 +186,6 @@ def project_eta(v: np.ndarray, xi1: float, xi2: float, p: float = 2.0) -> np.nda
         return np.full(m, xi1)  # Gamma_1 is the single point xi1 * 1.
     if m == 1:
         return np.array([float(xi2)])  # the only point of Gamma_1
-    if _pnorm(np.maximum(v, xi1), p) >= xi2:
-        return _to_sphere(_project_convex(v, xi1, xi2, p), xi1, xi2, p)
-    if p == 1:
-        # Simplex with lower bounds: the projection eta = max(xi1, v + tau).
-        g = lambda tau: np.maximum(xi1, v + tau).sum() - xi2  # noqa: E731
-        tau = brentq(g, 0.0, 2 * xi2 - np.min(v), xtol=1e-15)
-        return np.maximum(xi1, v + tau)
     # The vertex of Gamma_1 that puts the free mass on entry j.
     top = (xi2 ** p - (m - 1) * xi1 ** p) ** (1.0 / p)
 
@@ -210,24 +194,32 @@ def project_eta(v: np.ndarray, xi1: float, xi2: float, p: float = 2.0) -> np.nda
         e[j] = top
         return e
 
+    if p == 1:
+        # {eta >= xi1, sum(eta) = xi2} is a simplex: eta = max(xi1, v - tau), one tau.
+        g = lambda tau: np.maximum(xi1, v - tau).sum() - xi2  # noqa: E731 - decreasing
+        tau = brentq(g, np.min(v) - 2 * xi2, np.max(v), xtol=1e-15)
+        return np.maximum(xi1, v - tau)
     if p == 2:
-        if np.max(v) <= 0 or _pnorm(np.maximum(xi1, v / np.max(v) * top), 2) < xi2:
-            # No scaling of v reaches the sphere with its positive entries only.
-            # Maximise v . eta: mass on the largest entry (ties: lowest index).
-            candidates = [vertex(int(np.argmax(v)))]
-        else:
-            g = lambda s: _pnorm(np.maximum(xi1, s * v), 2) - xi2  # noqa: E731
-            hi = 1.0
-            while g(hi) < 0:
-                hi *= 2.0
-            s = brentq(g, 0.0, hi, xtol=1e-16, rtol=4 * np.finfo(float).eps)
-            candidates = [_to_sphere(np.maximum(xi1, s * v), xi1, xi2, p)]
-    else:
-        starts = [vertex(j) for j in range(m)]
-        lifted = np.maximum(v, xi1)
-        starts.append(lifted * (xi2 / _pnorm(lifted, p)))  # scaled up: stays >= xi1
-        candidates = [_polish_on_sphere(v, s, xi1, xi2, p) for s in starts] + starts
-        candidates = [c for c in candidates if abs(_pnorm(c, p) - xi2) <= 1e-9 * xi2]
+        if np.max(v) <= 0:
+            # Inside the ball (||eta|| is fixed, so maximise v . eta): all the
+            # mass above xi1 goes on the largest entry of v (ties: lowest index).
+            return vertex(int(np.argmax(v)))
+        # Otherwise, inside or outside the ball, eta = max(xi1, s v) for one s > 0.
+        g = lambda s: _pnorm(np.maximum(xi1, s * v), 2) - xi2  # noqa: E731 - increasing
+        hi = 1.0
+        while g(hi) < 0:
+            hi *= 2.0
+        s = brentq(g, 0.0, hi, xtol=1e-16, rtol=4 * np.finfo(float).eps)
+        return _to_sphere(np.maximum(xi1, s * v), xi1, xi2, p)
+    if _pnorm(np.maximum(v, xi1), p) >= xi2:
+        return _to_sphere(_project_convex(v, xi1, xi2, p), xi1, xi2, p)
+    # Inside the ball, 1 < p != 2: polish the KKT candidates (every vertex and
+    # the scaled-up point) and keep the nearest.
+    starts = [vertex(j) for j in range(m)]
+    lifted = np.maximum(v, xi1)
+    starts.append(lifted * (xi2 / _pnorm(lifted, p)))  # scaled up: stays >= xi1
+    candidates = [_polish_on_sphere(v, s, xi1, xi2, p) for s in starts] + starts
+    candidates = [c for c in candidates if abs(_pnorm(c, p) - xi2) <= 1e-9 * xi2]
     distances = [np.sum((c - v) ** 2) for c in candidates]
     return candidates[int(np.argmin(distances))]
 
