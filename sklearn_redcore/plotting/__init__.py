@@ -1,0 +1,5 @@
+"""Plots of missing-modality studies (needs matplotlib: ``pip install sklearn-redcore[plot]``)."""
+
+from ._plots import plot_combination_heatmap, plot_missing_rate_curves, plot_regulation_history
+
+__all__ = ["plot_missing_rate_curves", "plot_regulation_history", "plot_combination_heatmap"]
