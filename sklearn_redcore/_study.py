@@ -1,0 +1,164 @@
+"""Missing-modality studies: every model, at every missing-rate setting, for every seed.
+
+This is the machinery behind ``python -m sklearn_redcore benchmark`` and the
+scripts in ``benchmarks/``: for each (setting, seed), a stratified split, the
+training part masked at the setting's missing rates, every model fitted and
+scored on every combination of available modalities of the complete test part.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["MODEL_NAMES", "make_model", "run_study", "summarize_study"]
+
+MODEL_NAMES = ("RedCore", "Core", "Red", "HGB", "Impute+LR", "Impute+MLP")
+_HISTORY_COLUMNS = ("eta_history", "relative_advantage_history", "imputation_loss_history")
+_META_COLUMNS = {"setting", "seed", "model", "fit_time", "missing_rates", "realised_rates", *_HISTORY_COLUMNS}
+
+
+def make_model(name: str, modalities: dict, seed: int, redcore_params: dict | None = None) -> Any:
+    """A fresh, unfitted model of the study by name (see ``MODEL_NAMES``)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from ._classifier import RedCoreClassifier
+
+    params = dict(redcore_params or {})
+
+    def imputer():
+        return SimpleImputer(add_indicator=True, keep_empty_features=True)
+
+    factories: dict[str, Callable[[], Any]] = {
+        "RedCore": lambda: RedCoreClassifier(modalities, random_state=seed, **params),
+        "Core": lambda: RedCoreClassifier(modalities, random_state=seed, **(params | {"regulate": False})),
+        "Red": lambda: RedCoreClassifier(modalities, random_state=seed, **(params | {"unimodal_heads": False})),
+        "HGB": lambda: HistGradientBoostingClassifier(random_state=seed),
+        "Impute+LR": lambda: make_pipeline(StandardScaler(), imputer(), LogisticRegression(max_iter=2000)),
+        "Impute+MLP": lambda: make_pipeline(StandardScaler(), imputer(),
+                                            MLPClassifier(max_iter=500, random_state=seed)),
+    }
+    if name not in factories:
+        raise ValueError(f"unknown model {name!r}; choose among {', '.join(MODEL_NAMES)}")
+    return factories[name]()
+
+
+def _run_one(X: np.ndarray, y: np.ndarray, modalities: dict, setting: str, rates: Sequence[float],
+             seed: int, models: Sequence[str], test_size: float, redcore_params: dict | None) -> list[dict]:
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.model_selection import train_test_split
+
+    from ._evaluation import evaluate_modality_combinations
+    from ._masking import mask_modalities, modality_presence
+
+    counts = np.unique(y, return_counts=True)[1]
+    stratify = y if counts.min() >= 2 else None
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, stratify=stratify,
+                                                        random_state=seed)
+    X_train = mask_modalities(X_train, modalities, list(rates), random_state=seed)
+    realised = (~modality_presence(X_train, modalities)).mean(axis=0)
+    rows = []
+    for name in models:
+        model = make_model(name, modalities, seed, redcore_params)
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(X_train, y_train)
+        fit_time = time.perf_counter() - start
+        table = evaluate_modality_combinations(model, X_test, y_test, modalities)
+        row = {"setting": setting, "seed": seed, "model": name, "fit_time": fit_time,
+               "missing_rates": [float(r) for r in rates], "realised_rates": np.round(realised, 4).tolist(),
+               **table.iloc[0].to_dict()}
+        if hasattr(model, "eta_history_"):
+            row["eta_history"] = model.eta_history_.tolist()
+            row["relative_advantage_history"] = model.relative_advantage_history_.tolist()
+            row["imputation_loss_history"] = model.imputation_loss_history_.tolist()
+        rows.append(row)
+    return rows
+
+
+def run_study(X: Any, y: Any, modalities: dict, settings: dict[str, Sequence[float]], *,
+              models: Sequence[str] = ("RedCore", "Core", "Red", "HGB", "Impute+LR", "Impute+MLP"),
+              seeds: Sequence[int] = (0,), test_size: float = 0.3, n_jobs: int = 1,
+              redcore_params: dict | None = None, progress: bool = True) -> pd.DataFrame:
+    """Fit and score every model at every missing-rate setting for every seed.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Complete data (missing values, if any, stay missing).
+    y : array-like of shape (n_samples,)
+        Labels.
+    modalities : dict of str to columns
+        Resolved-style modality specification (int positions).
+    settings : dict of str to sequence of float
+        Name of each setting -> one missing rate per modality.
+    models : sequence of str, default=all of ``MODEL_NAMES``
+        Models to run.
+    seeds : sequence of int, default=(0,)
+        One split, mask and model seed per entry.
+    test_size : float, default=0.3
+        Share of the samples held out (complete) for scoring.
+    n_jobs : int, default=1
+        (setting, seed) runs in parallel through joblib.
+    redcore_params : dict, optional
+        Parameters passed to every RedCore-family model.
+    progress : bool, default=True
+        Print a progress bar on standard error.
+
+    Returns
+    -------
+    results : pandas.DataFrame
+        One row per (setting, seed, model): fit time, requested and realised
+        rates, the weighted F1 of every combination and their average
+        ``"Ave."``; RedCore-family rows also hold their training histories.
+    """
+    from joblib import Parallel, delayed
+
+    for name in models:
+        make_model(name, modalities, 0)  # unknown names fail before any work
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    jobs = [(setting, rates, seed) for setting, rates in settings.items() for seed in seeds]
+    runner = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+        delayed(_run_one)(X, y, modalities, setting, rates, seed, models, test_size, redcore_params)
+        for setting, rates, seed in jobs)
+    rows: list[dict] = []
+    start = time.perf_counter()
+    for done, result in enumerate(runner, start=1):
+        rows.extend(result)
+        if progress:
+            width = 30
+            filled = int(width * done / len(jobs))
+            print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{len(jobs)} runs, "
+                  f"{time.perf_counter() - start:.0f} s", end="" if done < len(jobs) else "\n",
+                  file=sys.stderr, flush=True)
+    frame = pd.DataFrame(rows)
+    keys = {"_setting": frame["setting"].map({s: i for i, s in enumerate(settings)}),
+            "_model": frame["model"].map({m: i for i, m in enumerate(models)})}
+    frame = frame.assign(**keys).sort_values(["_setting", "seed", "_model"], kind="stable")
+    frame = frame.drop(columns=list(keys))
+    return frame.reset_index(drop=True)
+
+
+def summarize_study(results: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Per setting, the mean over seeds of every combination's score, one row per model."""
+    score_columns = [c for c in results.columns if c not in _META_COLUMNS]
+    tables = {}
+    for setting, part in results.groupby("setting", sort=False):
+        table = part.groupby("model", sort=False)[score_columns].mean()
+        table["fit_time"] = part.groupby("model", sort=False)["fit_time"].median()
+        tables[str(setting)] = table
+    return tables

@@ -1,0 +1,102 @@
+"""``redcore benchmark`` end to end on a small file, and its one-line errors."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sklearn_redcore._cli import main
+from sklearn_redcore.datasets import make_multimodal_classification
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory):
+    data = make_multimodal_classification(240, modality_dims=(4, 3, 2), n_classes=3, noise=0.5, random_state=0)
+    names = {"a": ["a1", "a2", "a3", "a4"], "b": ["b1", "b2", "b3"], "c": ["c1", "c2"]}
+    frame = pd.DataFrame(data.data, columns=[c for cols in names.values() for c in cols])
+    frame["kind"] = np.array(["x", "y", "z"])[data.target]
+    folder = tmp_path_factory.mktemp("data")
+    frame.to_csv(folder / "table.csv", index=False)
+    (folder / "spec.json").write_text(json.dumps(names))
+    (folder / "spec.toml").write_text("[modalities]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in names.items()))
+    return folder
+
+
+FAST = ["--max-epochs", "3", "--models", "RedCore", "Impute+LR", "--quiet"]
+
+
+def test_benchmark_on_a_user_csv_writes_tables_and_figures(table, tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["benchmark", "--data", str(table / "table.csv"), "--label", "kind",
+                 "--modalities", str(table / "spec.json"), "--shared", "0.0", "0.5",
+                 "--imbalanced", "0.6,0.3,0.0", "--seeds", "0", "1", "--out", str(out), *FAST])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "imbalanced (0.6, 0.3, 0.0)" in printed and "a+b+c" in printed
+    results = pd.read_csv(out / "results.csv")
+    assert len(results) == 3 * 2 * 2  # settings x seeds x models
+    assert results["model"].tolist()[:2] == ["RedCore", "Impute+LR"]
+    assert {"a", "b", "c", "a+b", "a+b+c", "Ave."} <= set(results.columns)
+    assert json.loads((out / "results.json").read_text())[0]["eta_history"]
+    assert {p.name for p in out.glob("*.png")} == {"f1_vs_missing_rate.png", "combinations_1.png",
+                                                   "combinations_2.png", "combinations_3.png",
+                                                   "regulation_history.png"}
+    # same seeds, same figures
+    again = tmp_path / "again"
+    main(["benchmark", "--data", str(table / "table.csv"), "--label", "kind",
+          "--modalities", str(table / "spec.toml"), "--shared", "0.0", "0.5",
+          "--imbalanced", "0.6,0.3,0.0", "--seeds", "0", "1", "--out", str(again), "--no-plots", *FAST])
+    scores = ["a", "b", "c", "a+b", "a+b+c", "Ave."]
+    pd.testing.assert_frame_equal(pd.read_csv(again / "results.csv")[scores], results[scores])
+
+
+def test_modality_options_and_module_entry_point(table, tmp_path):
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "sklearn_redcore", "benchmark", "--data", str(table / "table.csv"),
+         "--label", "kind", "--modality", "a=a1,a2,a3,a4", "--modality", "b=b1,b2,b3",
+         "--shared", "0.3", "--out", str(out), "--no-plots", *FAST],
+        capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert list(pd.read_csv(out / "results.csv").columns[-3:]) == ["b", "a+b", "Ave."]
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--data", "nope.csv", "--label", "kind"], "data file not found"),
+        (["--label", "nope"], "label column 'nope' is not in table.csv"),
+        (["--label", "kind", "--modality", "a=a1,a2", "--modality", "b=a2,b1"],
+         "Column 'a2' belongs to two modalities, 'a' and 'b'"),
+        (["--label", "a1", "--modality", "a=kind"], "feature column 'kind' is not numeric"),
+        (["--label", "kind", "--modality", "a=a1", "--shared", "1.2"], r"missing rate 1.2 is outside \[0, 1\)"),
+        (["--label", "kind", "--modality", "a=a1", "--modality", "b=b1", "--imbalanced", "0.1,0.2,0.3"],
+         "gives 3 missing rates for 2 modalities"),
+        (["--label", "kind"], "say which columns form which modality"),
+        (["--label", "kind", "--modality", "a=zz"], "unknown column name"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(table, tmp_path, extra, message, capsys):
+    out = tmp_path / "out"
+    args = ["benchmark", "--out", str(out), *FAST]
+    if "--data" not in extra:
+        args += ["--data", str(table / "table.csv")]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(table)
+        code = main(args + extra)
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert err.startswith("redcore: error: ") and "\n" not in err and "Traceback" not in err
+    assert pd.Series([err]).str.contains(message).all(), err
+    assert not out.exists()
+    assert not list(tmp_path.glob(".redcore-*"))
+
+
+def test_refuses_a_non_empty_output_folder(tmp_path, capsys):
+    (tmp_path / "keep.txt").write_text("mine")
+    assert main(["benchmark", "--out", str(tmp_path), *FAST]) == 2
+    assert "exists and is not empty" in capsys.readouterr().err
+    assert (tmp_path / "keep.txt").read_text() == "mine"
