@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import ast
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -36,58 +35,6 @@ SETTINGS = {
     "imbalanced (0.2, 0.5, 0.8)": (0.2, 0.5, 0.8),
 }
 VIEWS = ("fou", "zer", "mor")
-
-
-def make_models(names: list[str], modalities: dict, seed: int, redcore_params: dict) -> dict:
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.impute import SimpleImputer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.neural_network import MLPClassifier
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    from sklearn_redcore import RedCoreClassifier
-
-    factories = {
-        "RedCore": lambda: RedCoreClassifier(modalities, random_state=seed, **redcore_params),
-        "Core": lambda: RedCoreClassifier(modalities, regulate=False, random_state=seed, **redcore_params),
-        "Red": lambda: RedCoreClassifier(modalities, unimodal_heads=False, random_state=seed, **redcore_params),
-        "HGB": lambda: HistGradientBoostingClassifier(random_state=seed),
-        "Impute+LR": lambda: make_pipeline(StandardScaler(), SimpleImputer(add_indicator=True),
-                                           LogisticRegression(max_iter=2000)),
-        "Impute+MLP": lambda: make_pipeline(StandardScaler(), SimpleImputer(add_indicator=True),
-                                            MLPClassifier(max_iter=500, random_state=seed)),
-    }
-    unknown = [n for n in names if n not in factories]
-    if unknown:
-        raise SystemExit(f"unknown model(s) {unknown}; choose among {list(factories)}")
-    return {name: factories[name]() for name in names}
-
-
-def run_one(setting: str, rates: tuple, seed: int, models: list[str], redcore_params: dict,
-            test_size: float) -> list[dict]:
-    """Fit every model for one (setting, seed) and score it on every combination."""
-    import torch
-    from sklearn.model_selection import train_test_split
-
-    from sklearn_redcore import evaluate_modality_combinations, mask_modalities, modality_presence
-    from sklearn_redcore.datasets import load_mfeat
-
-    torch.set_num_threads(int(os.environ.get("BENCH_TORCH_THREADS", torch.get_num_threads())))
-    data = load_mfeat(views=list(VIEWS))
-    X_train, X_test, y_train, y_test = train_test_split(
-        data.data, data.target, test_size=test_size, stratify=data.target, random_state=seed)
-    X_train = mask_modalities(X_train, data.modalities, rates, random_state=seed)
-    realised = (~modality_presence(X_train, data.modalities)).mean(axis=0)
-    rows = []
-    for name, model in make_models(models, data.modalities, seed, redcore_params).items():
-        start = time.perf_counter()
-        model.fit(X_train, y_train)
-        fit_time = time.perf_counter() - start
-        table = evaluate_modality_combinations(model, X_test, y_test, data.modalities)
-        rows.append({"setting": setting, "seed": seed, "model": name, "fit_time": fit_time,
-                     "realised_rates": np.round(realised, 3).tolist(), **table.iloc[0].to_dict()})
-    return rows
 
 
 def specialist_reference(seed: int, test_size: float) -> dict:
@@ -127,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", nargs="+",
                         default=["RedCore", "Core", "HGB", "Impute+LR", "Impute+MLP"])
     parser.add_argument("--test-size", type=float, default=0.3)
-    parser.add_argument("--n-jobs", type=int, default=1, help="parallel (setting, seed) runs")
+    parser.add_argument("--n-jobs", type=int, default=1, help="parallel (setting, seed) runs, one torch thread each")
     parser.add_argument("--redcore-param", action="append", default=[], metavar="KEY=VALUE",
                         help="override a RedCoreClassifier parameter, e.g. max_epochs=50")
     parser.add_argument("--out", type=Path, default=None, help="folder for results.csv and summary.md")
@@ -143,18 +90,15 @@ def main(argv: list[str] | None = None) -> int:
         except (ValueError, SyntaxError):
             redcore_params[key] = value
 
-    from joblib import Parallel, delayed
+    from sklearn_redcore._study import run_study
+    from sklearn_redcore.datasets import load_mfeat
 
-    jobs = [(s, SETTINGS[s], seed) for s in args.settings for seed in args.seeds]
-    if args.n_jobs != 1:
-        os.environ.setdefault("BENCH_TORCH_THREADS", "1")
+    data = load_mfeat(views=list(VIEWS))
     start = time.perf_counter()
-    results = Parallel(n_jobs=args.n_jobs, verbose=10)(  # progress on stderr
-        delayed(run_one)(s, rates, seed, args.models, redcore_params, args.test_size)
-        for s, rates, seed in jobs)
+    frame = run_study(data.data, data.target, data.modalities, {s: SETTINGS[s] for s in args.settings},
+                      models=args.models, seeds=args.seeds, test_size=args.test_size, n_jobs=args.n_jobs,
+                      redcore_params=redcore_params)
     wall = time.perf_counter() - start
-    frame = pd.DataFrame([row for rows in results for row in rows])
-
     stats = frame.groupby(["setting", "model"])["Ave."].agg(["mean", "std"])
     fit_time = frame.groupby("model")["fit_time"].median().reindex(args.models)
     rates = frame.groupby("setting")["realised_rates"].first().reindex(args.settings)

@@ -191,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fit every model on the training part masked at each missing-rate setting and score "
                     "it on every combination of available modalities of the complete test part.")
     data = bench.add_argument_group("data (default: the shipped mfeat digits, views fou, zer, mor)")
-    data.add_argument("--data", type=Path, help="a CSV or Parquet file, one row per sample")
+    data.add_argument("--data", type=Path, help="a CSV or Parquet file (Parquet needs pyarrow), one row per sample")
     data.add_argument("--label", help="name of the label column of --data")
     data.add_argument("--modality", action="append", default=[], metavar="NAME=COL1,COL2",
                       help="columns of one modality (repeat for each)")
@@ -244,9 +244,12 @@ def run_benchmark(args: argparse.Namespace) -> int:
     redcore_params = {} if args.max_epochs is None else {"max_epochs": args.max_epochs}
 
     start = time.perf_counter()
-    results = run_study(X, y, modalities, settings, models=args.models, seeds=args.seeds,
-                        test_size=args.test_size, n_jobs=args.n_jobs, redcore_params=redcore_params,
-                        progress=not args.quiet)
+    try:
+        results = run_study(X, y, modalities, settings, models=args.models, seeds=args.seeds,
+                            test_size=args.test_size, n_jobs=args.n_jobs, redcore_params=redcore_params,
+                            progress=not args.quiet)
+    except ValueError as exc:  # e.g. too few samples for the split; the estimators' messages are clear
+        raise UsageError(" ".join(str(exc).split())) from None
     tables = summarize_study(results)
     # Write everything into a temporary folder beside the target, then move it in
     # place: an interrupted run leaves no half-written output.
