@@ -72,7 +72,7 @@ def _read_spec(path: Path) -> dict:
 
 def _load_data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, dict[str, list[int]], str]:
     """X, y, the modality spec as int positions, and a description of the data."""
-    from ._modalities import resolve_modalities
+    from ._modalities import contiguous_modalities, resolve_modalities
     from .datasets import load_mfeat
 
     if args.data is None:
@@ -114,10 +114,7 @@ def _load_data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, dict[s
     if non_numeric:
         raise UsageError(f"feature column {non_numeric[0]!r} is not numeric")
     X = numeric.to_numpy(dtype=float)
-    positions, start = {}, 0
-    for name, cols in resolved.items():
-        positions[name] = list(range(start, start + len(cols)))
-        start += len(cols)
+    positions = contiguous_modalities({name: len(cols) for name, cols in resolved.items()})
     y = frame[args.label].to_numpy()
     if pd.isna(y).any():
         raise UsageError(f"label column {args.label!r} has missing values")

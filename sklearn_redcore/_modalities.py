@@ -17,7 +17,7 @@ import numpy as np
 
 ModalitySpec = Union[None, Mapping[str, Any], Sequence[Any]]  # noqa: UP007 (runtime alias, py3.10)
 
-__all__ = ["ModalitySpec", "resolve_modalities", "modality_presence"]
+__all__ = ["ModalitySpec", "resolve_modalities", "modality_presence", "contiguous_modalities"]
 
 
 def _as_indices(name: str, columns: Any, n_features: int,
@@ -147,3 +147,15 @@ def modality_presence(X: np.ndarray, modalities: dict[str, np.ndarray]) -> np.nd
     """
     isnan = np.isnan(X)
     return np.column_stack([~isnan[:, cols].all(axis=1) for cols in modalities.values()])
+
+
+def contiguous_modalities(sizes: Mapping[str, int]) -> dict[str, list[int]]:
+    """Specification of modalities stored side by side: ``{name: positions}``.
+
+    ``sizes`` gives the number of columns of each modality, in column order.
+
+    >>> contiguous_modalities({"a": 2, "b": 3})
+    {'a': [0, 1], 'b': [2, 3, 4]}
+    """
+    ends = np.cumsum(list(sizes.values()), dtype=np.int64)
+    return {name: list(range(int(end) - int(size), int(end))) for (name, size), end in zip(sizes.items(), ends)}

@@ -8,6 +8,8 @@ from importlib import resources
 import numpy as np
 from sklearn.utils import Bunch
 
+from .._modalities import contiguous_modalities
+
 __all__ = ["load_mfeat", "MFEAT_VIEWS"]
 
 #: The six views of mfeat and their number of features, in file order.
@@ -96,10 +98,7 @@ def load_mfeat(*, views: Sequence[str] | None = None, return_X_y: bool = False,
             target = archive["target"].astype(np.int64)
     data = np.hstack(blocks)
     feature_names = [f"{v}_{i}" for v, block in zip(views, blocks) for i in range(block.shape[1])]
-    modalities, start = {}, 0
-    for v, block in zip(views, blocks):
-        modalities[v] = list(range(start, start + block.shape[1]))
-        start += block.shape[1]
+    modalities = contiguous_modalities({v: block.shape[1] for v, block in zip(views, blocks)})
     frame = None
     if as_frame:
         import pandas as pd

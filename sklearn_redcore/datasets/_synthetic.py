@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
+from .._modalities import contiguous_modalities
+
 __all__ = ["make_multimodal_classification"]
 
 
@@ -105,17 +107,17 @@ def make_multimodal_classification(
     y = rng.permutation(np.arange(n_samples) % n_classes)
     centres = class_sep * rng.normal(size=(n_modalities + 1, n_classes, n_latent))
     shared_latent = centres[0, y] + rng.normal(size=(n_samples, n_latent))
-    blocks, modalities, informative_columns, start = [], {}, {}, 0
-    for m, dim in enumerate(dims):
+    modalities = contiguous_modalities({f"m{m}": dim for m, dim in enumerate(dims)})
+    blocks, informative_columns = [], {}
+    for m, (name, positions) in enumerate(modalities.items()):
         private = centres[m + 1, y] + rng.normal(size=(n_samples, n_latent))
         signal = np.sqrt(shared) * shared_latent + np.sqrt(1 - shared) * private
+        dim = len(positions)
         n_inf = max(1, int(round(informative[m] * dim)))
         block = noise[m] * rng.normal(size=(n_samples, dim))
         columns = rng.permutation(dim)[:n_inf]
         block[:, columns] += signal @ (rng.normal(size=(n_latent, n_inf)) / np.sqrt(n_latent))
         blocks.append(block)
-        modalities[f"m{m}"] = list(range(start, start + dim))
-        informative_columns[f"m{m}"] = sorted(int(c) + start for c in columns)
-        start += dim
+        informative_columns[name] = sorted(positions[c] for c in columns)
     return Bunch(data=np.hstack(blocks), target=y, modalities=modalities,
                  informative_columns=informative_columns)
