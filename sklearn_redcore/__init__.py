@@ -5,6 +5,7 @@ whole modalities are missing for many samples, at missing rates that differ
 from one modality to another.
 """
 
+from ._baselines import AMAEClassifier, CRAClassifier, MMINClassifier
 from ._classifier import RedCoreClassifier
 from ._evaluation import evaluate_modality_combinations
 from ._masking import ModalityMasker, mask_modalities, modality_presence
@@ -13,6 +14,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "RedCoreClassifier",
+    "MMINClassifier",
+    "CRAClassifier",
+    "AMAEClassifier",
     "ModalityMasker",
     "evaluate_modality_combinations",
     "mask_modalities",

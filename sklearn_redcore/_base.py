@@ -85,6 +85,8 @@ COMMON_ATTRIBUTES_DOC = """\
     missing_rate_ : ndarray of shape (n_modalities,)
         Share of the training samples (with at least one modality) that miss
         each modality.
+    n_training_samples_ : int
+        Number of samples the network was trained on in the last fit.
     n_iter_ : int
         Number of epochs run (in total, over warm starts).
     class_prior_ : ndarray of shape (n_classes,)
@@ -266,6 +268,7 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"Modality {never[0]!r} is missing in every training sample (missing rate 1); "
                              "drop it from `modalities` or provide samples that have it.")
         rows = self._training_rows(present) & ~empty
+        self.n_training_samples_ = int(rows.sum())
         X, y_enc, present = X[rows], y_enc[rows], present[rows]
 
         if not warm:
