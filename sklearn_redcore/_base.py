@@ -308,8 +308,9 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
         history = self.net_.history
         self.interrupted_ = bool(getattr(self.net_, "interrupted", False))
         if self.interrupted_:
-            while len(history) and "train_loss" not in history[-1]:
-                del history[-1]
+            keys = ("train_loss", *self._history_keys())
+            while len(history) and not all(key in history[-1] for key in keys):
+                del history[-1]  # the epoch that was cut short
             done = len(history) - n_before
             if self.early_stopping and any("valid_loss_best" in row for row in history):
                 best = [i for i, row in enumerate(history) if row.get("valid_loss_best")]
