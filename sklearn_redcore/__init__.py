@@ -9,6 +9,7 @@ from ._baselines import AMAEClassifier, CRAClassifier, MMINClassifier
 from ._classifier import RedCoreClassifier
 from ._evaluation import evaluate_modality_combinations
 from ._masking import ModalityMasker, mask_modalities, modality_presence
+from ._persistence import load_model, save_model
 
 __version__ = "0.1.0"
 
@@ -21,5 +22,7 @@ __all__ = [
     "evaluate_modality_combinations",
     "mask_modalities",
     "modality_presence",
+    "save_model",
+    "load_model",
     "__version__",
 ]

@@ -366,6 +366,26 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
     def _history_keys(self) -> tuple[str, ...]:
         return tuple(self._net_class.history_keys) + tuple(getattr(self._module_class, "loss_parts", ()))
 
+    def _restore(self, fitted: dict[str, Any], module_state: dict, optimizer_state: dict, net_state: dict,
+                 history: Any, device: str) -> None:
+        """Rebuild a fitted estimator from saved parts (see ``sklearn_redcore.load_model``)."""
+        for name, value in fitted.items():
+            allowed = name == "_column_order" or (name.endswith("_") and not name.startswith("_"))
+            if not allowed or callable(getattr(type(self), name, None)):
+                raise ValueError(f"unexpected fitted attribute {name!r}")
+            setattr(self, name, value)
+        with torch_threads(self.n_threads):
+            self.net_ = self._build_net(len(self.modalities_), device, seed=0)
+            self.net_.initialize()
+            try:
+                self.net_.module_.load_state_dict(module_state)
+                self.net_.optimizer_.load_state_dict(optimizer_state)
+                self.net_.load_extra_state(net_state)
+            except (RuntimeError, ValueError, KeyError) as exc:
+                del self.net_
+                raise ValueError(f"the saved network does not match the saved parameters: {exc}") from None
+        self.net_.history = history
+
     # ---------------------------------------------------------------- predict
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities from the available modalities of each sample.

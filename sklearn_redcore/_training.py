@@ -93,6 +93,17 @@ class MultimodalNet(NeuralNet):
         self.history_keys = tuple(getattr(self.module_, "loss_parts", ()))
         return self
 
+    def extra_state(self) -> dict:
+        """Training state beyond the module and optimiser (saved with the model): the shuffling RNG."""
+        generator = getattr(self, "iterator_train__generator", None)
+        return {"shuffle_rng": generator.get_state()} if generator is not None else {}
+
+    def load_extra_state(self, state: dict) -> None:
+        """Restore what :meth:`extra_state` returned."""
+        generator = getattr(self, "iterator_train__generator", None)
+        if generator is not None and "shuffle_rng" in state:
+            generator.set_state(state["shuffle_rng"])
+
     def fit_loop(self, X, y=None, epochs=None, **fit_params):
         """skorch's loop; notes a user's KeyboardInterrupt (which skorch swallows) in ``interrupted``."""
         try:
@@ -178,6 +189,22 @@ class RedCoreNet(MultimodalNet):
     def initialize_module(self):  # noqa: D102
         NeuralNet.initialize_module(self)
         return self
+
+    def extra_state(self) -> dict:
+        """The state of Algorithm 1: eta, the moving-average losses and the step count."""
+        reg = self.regulator
+        return {**super().extra_state(), "eta": np.asarray(reg.eta, dtype=float),
+                "moving_loss": np.asarray(reg.moving_loss, dtype=float), "n_steps": int(reg.n_steps)}
+
+    def load_extra_state(self, state: dict) -> None:  # noqa: D102
+        super().load_extra_state(state)
+        m = self.regulator.n_modalities
+        eta = np.asarray(state["eta"], dtype=float)
+        moving_loss = np.asarray(state["moving_loss"], dtype=float)
+        if eta.shape != (m,) or moving_loss.shape != (m,):
+            raise ValueError(f"the saved state of Algorithm 1 is for {eta.shape} modalities, not {m}")
+        self.regulator.eta, self.regulator.moving_loss = eta, moving_loss
+        self.regulator.n_steps = int(state["n_steps"])
 
     def get_loss(self, y_pred, y_true, X=None, training=False):  # noqa: D102
         eta = torch.as_tensor(self.regulator.eta, dtype=y_pred.mean.dtype, device=y_pred.mean.device)
