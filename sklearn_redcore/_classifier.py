@@ -202,7 +202,7 @@ class RedCoreClassifier(ClassifierMixin, BaseEstimator):
     class_prior_ : ndarray of shape (n_classes,)
         Class frequencies of the training data: the probabilities returned
         for a sample with every modality missing.
-    input_mean_, input_scale_ : ndarray of shape (n_features_in_,)
+    input_mean_, input_scale_ : ndarray of shape (n_features,)
         Per-column centring and scaling learnt in ``fit``.
     net_ : skorch.NeuralNet
         The trained skorch net; ``net_.history`` holds the per-epoch losses.
