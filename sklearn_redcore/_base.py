@@ -92,7 +92,7 @@ COMMON_ATTRIBUTES_DOC = """\
     class_prior_ : ndarray of shape (n_classes,)
         Class frequencies of the training data; the prediction for a sample
         with no modality at all.
-    input_mean_, input_scale_ : ndarray of shape (n_features_in_,)
+    input_mean_, input_scale_ : ndarray of shape (n_features,)
         Standardisation of the columns.
     interrupted_ : bool
         True when the last fit was stopped by KeyboardInterrupt (the model
