@@ -78,7 +78,7 @@ COMMON_ATTRIBUTES_DOC = """\
         Class labels.
     n_features_in_ : int
         Number of columns of X.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Column names, when X was a DataFrame with string column names.
     modalities_ : dict of str to ndarray of int
         Column positions of each modality, in the order used by the network.
