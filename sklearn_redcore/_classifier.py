@@ -19,6 +19,7 @@ from skorch.callbacks import EarlyStopping, GradientNormClipping
 from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 
+from ._inputs import column_stats, standardize
 from ._modalities import ModalitySpec, modality_presence, resolve_modalities
 from ._network import RedCoreModule
 from ._regulation import SupervisionRegulator, check_regulation_params
@@ -325,9 +326,7 @@ class RedCoreClassifier(ClassifierMixin, BaseEstimator):
     def _prepare(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Standardize, impute partial NaN, order columns by modality; presence matrix."""
         present = modality_presence(X, self.modalities_)
-        Z = (X - self.input_mean_) / self.input_scale_
-        Z = np.nan_to_num(Z, nan=0.0)[:, self._column_order]
-        return Z.astype(np.float32), present
+        return standardize(X, self.input_mean_, self.input_scale_, self._column_order), present
 
     def _tensors(self, Z: np.ndarray, present: np.ndarray, device: str) -> dict[str, torch.Tensor]:
         return {"x": torch.as_tensor(Z, device=device), "present": torch.as_tensor(present, device=device)}
@@ -378,10 +377,7 @@ class RedCoreClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"Modality {never[0]!r} is missing in every training sample (missing rate 1); "
                              "drop it from `modalities` or provide samples that have it.")
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
-            mean = np.nanmean(X, axis=0)
-            scale = np.nanstd(X, axis=0)
+        mean, scale = column_stats(X)  # NaN for all-NaN columns
         mean = np.where(np.isfinite(mean), mean, 0.0)
         scale = np.where(np.isfinite(scale) & (scale > 1e-12 * np.maximum(1.0, np.abs(mean))), scale, 1.0)
         if not self.standardize:
@@ -396,7 +392,7 @@ class RedCoreClassifier(ClassifierMixin, BaseEstimator):
         with torch.random.fork_rng(devices=cuda_devices), _torch_threads(self.n_threads):
             torch.manual_seed(seed)
             self.net_ = self._build_net(n_modalities, device, seed)
-            train_idx = np.arange(len(y_enc))
+            train_idx = slice(None)  # a view: no copy of the training data
             if self.early_stopping:
                 train_idx, valid_idx = self._validation_split(y_enc, seed)
                 valid = Dataset(self._tensors(Z[valid_idx], present[valid_idx], device),

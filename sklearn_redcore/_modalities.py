@@ -145,8 +145,13 @@ def modality_presence(X: np.ndarray, modalities: dict[str, np.ndarray]) -> np.nd
     -------
     ndarray of bool of shape (n_samples, n_modalities)
     """
-    isnan = np.isnan(X)
-    return np.column_stack([~isnan[:, cols].all(axis=1) for cols in modalities.values()])
+    present = np.empty((X.shape[0], len(modalities)), dtype=bool)
+    step = max(1, 2**18 // max(X.shape[1], 1))  # blocks of rows: no full-size mask of X
+    for start in range(0, X.shape[0], step):
+        isnan = np.isnan(X[start:start + step])
+        for m, cols in enumerate(modalities.values()):
+            present[start:start + step, m] = ~isnan[:, cols].all(axis=1)
+    return present
 
 
 def contiguous_modalities(sizes: Mapping[str, int]) -> dict[str, list[int]]:

@@ -1,0 +1,81 @@
+"""Preparation of X for the network: column statistics and standardization.
+
+Both work through X in blocks of rows, so that a large X is read in place
+instead of being copied whole: the only full-size array they create is the
+float32 input of the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+__all__ = ["column_stats", "standardize"]
+
+_BLOCK_VALUES = 2**18  # values per block of rows (2 MB of float64)
+
+
+def _row_blocks(n_rows: int, n_columns: int) -> Iterator[slice]:
+    step = max(1, _BLOCK_VALUES // max(n_columns, 1))
+    for start in range(0, n_rows, step):
+        yield slice(start, start + step)
+
+
+def column_stats(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation of the observed (non-NaN) values of each column.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Float data, NaN marking missing values; not copied.
+
+    Returns
+    -------
+    mean, std : ndarray of shape (n_features,)
+        NaN for a column without any observed value.
+    """
+    n_rows, n_columns = X.shape
+    count = np.zeros(n_columns, dtype=np.intp)
+    total = np.zeros(n_columns)
+    for rows in _row_blocks(n_rows, n_columns):
+        block = X[rows]
+        count += np.count_nonzero(~np.isnan(block), axis=0)
+        total += np.nansum(block, axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / count
+    squares = np.zeros(n_columns)
+    for rows in _row_blocks(n_rows, n_columns):
+        deviation = X[rows] - mean
+        squares += np.nansum(deviation * deviation, axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        std = np.sqrt(squares / count)
+    return mean, std
+
+
+def standardize(X: np.ndarray, mean: np.ndarray, scale: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """``(X[:, columns] - mean) / scale`` as float32, with NaN set to 0.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Float data, NaN marking missing values; not modified.
+    mean, scale : ndarray of shape (n_features,)
+        Centre and scale of every column of X.
+    columns : ndarray of int
+        Columns to keep, in the order wanted.
+
+    Returns
+    -------
+    ndarray of float32 of shape (n_samples, len(columns))
+    """
+    columns = np.asarray(columns, dtype=np.intp)
+    mean, scale = mean[columns], scale[columns]
+    out = np.empty((X.shape[0], len(columns)), dtype=np.float32)
+    for rows in _row_blocks(X.shape[0], len(columns)):
+        block = X[rows][:, columns]  # a copy of this block only
+        block -= mean
+        block /= scale
+        np.nan_to_num(block, copy=False, nan=0.0)
+        out[rows] = block
+    return out
