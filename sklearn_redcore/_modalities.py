@@ -93,12 +93,18 @@ def resolve_modalities(modalities: ModalitySpec, n_features: int,
     ------
     ValueError
         Empty specification or group, overlapping groups, out-of-range
-        indices, unknown names.
+        indices, unknown column names, two modality names that are equal
+        as strings (e.g. ``1`` and ``"1"``).
     """
     if modalities is None:
         return {"all": np.arange(n_features, dtype=np.int64)}
     if isinstance(modalities, Mapping):
         items = [(str(k), v) for k, v in modalities.items()]
+        names = [name for name, _ in items]
+        if len(set(names)) < len(names):
+            twice = next(name for name in names if names.count(name) > 1)
+            raise ValueError(f"Two modalities are named {twice!r} (names are compared as strings): "
+                             f"{list(modalities)}.")
     elif isinstance(modalities, (str, bytes)) or not isinstance(modalities, Sequence):
         raise TypeError(
             "modalities must be None, a dict name -> columns or a list of column groups, "
