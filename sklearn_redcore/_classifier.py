@@ -19,7 +19,7 @@ from skorch.callbacks import EarlyStopping, GradientNormClipping
 from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 
-from ._inputs import column_stats, standardize
+from ._inputs import check_label_types, column_stats, standardize
 from ._modalities import ModalitySpec, modality_presence, resolve_modalities
 from ._network import RedCoreModule
 from ._regulation import SupervisionRegulator, check_regulation_params
@@ -351,6 +351,7 @@ class RedCoreClassifier(ClassifierMixin, BaseEstimator):
         self._check_params()
         X, y = validate_data(self, X, y, ensure_all_finite="allow-nan", dtype=np.float64,
                              ensure_min_samples=2)
+        check_label_types(y)
         check_classification_targets(y)
         encoder = LabelEncoder().fit(y)
         self.classes_ = encoder.classes_

@@ -1,6 +1,6 @@
-"""Preparation of X for the network: column statistics and standardization.
+"""Checks and preparation of the inputs: label types, column statistics, standardization.
 
-Both work through X in blocks of rows, so that a large X is read in place
+The column statistics and the standardization work through X in blocks of rows, so that a large X is read in place
 instead of being copied whole: the only full-size array they create is the
 float32 input of the network.
 """
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-__all__ = ["column_stats", "standardize"]
+__all__ = ["check_label_types", "column_stats", "standardize"]
 
 _BLOCK_VALUES = 2**18  # values per block of rows (2 MB of float64)
 
@@ -20,6 +20,28 @@ def _row_blocks(n_rows: int, n_columns: int) -> Iterator[slice]:
     step = max(1, _BLOCK_VALUES // max(n_columns, 1))
     for start in range(0, n_rows, step):
         yield slice(start, start + step)
+
+
+def check_label_types(y: np.ndarray) -> None:
+    """Raise a TypeError when labels of an object array cannot be sorted together.
+
+    Labels are sorted to define ``classes_``; for an array mixing, e.g., str
+    and int, numpy would fail with a message that does not mention y.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        Labels.
+    """
+    if y.dtype != object:
+        return
+    values = y.tolist()
+    try:
+        sorted(set(values))
+    except TypeError:
+        types = sorted({type(value).__name__ for value in values})
+        raise TypeError(f"y mixes labels of types {types} that cannot be sorted together; "
+                        "give labels of one kind, e.g. all str or all int.") from None
 
 
 def column_stats(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

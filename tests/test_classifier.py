@@ -172,3 +172,11 @@ def test_pipeline_gridsearch_cross_validate_clone_pickle(mfeat_small):
     est.fit(X, y)
     restored = pickle.loads(pickle.dumps(est))
     np.testing.assert_array_equal(restored.predict_proba(X), est.predict_proba(X))
+
+
+def test_labels_of_mixed_types_raise_a_clear_error():
+    """An object y mixing str and int used to fail inside numpy's sort ("'<' not supported ...")."""
+    X = np.random.RandomState(0).normal(size=(6, 2))
+    for y in (np.array(["0", 1, "0", 1, "1", 0], dtype=object), [1, "a", None, 1, "a", None]):
+        with pytest.raises(TypeError, match=r"y mixes labels of types \[.*'int'.*'str'.*\]"):
+            RedCoreClassifier(**(FAST | {"max_epochs": 1})).fit(X, y)
