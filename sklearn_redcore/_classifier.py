@@ -380,7 +380,8 @@ class RedCoreClassifier(ClassifierMixin, BaseEstimator):
 
         mean, scale = column_stats(X)  # NaN for all-NaN columns
         mean = np.where(np.isfinite(mean), mean, 0.0)
-        scale = np.where(np.isfinite(scale) & (scale > 1e-12 * np.maximum(1.0, np.abs(mean))), scale, 1.0)
+        size = np.maximum(1.0, np.abs(mean))  # a constant column's rounding residue is scaled by its size
+        scale = np.where(np.isfinite(scale) & (scale > 1e-12 * size), scale, size)
         if not self.standardize:
             scale = np.ones_like(scale)
         self.input_mean_, self.input_scale_ = mean, scale
@@ -494,6 +495,11 @@ class RedCoreClassifier(ClassifierMixin, BaseEstimator):
                 chunks.append(torch.softmax(logits.double(), dim=1).cpu().numpy())
         proba = np.concatenate(chunks) if chunks else np.empty((0, len(self.classes_)))
         proba[~present.any(axis=1)] = self.class_prior_
+        not_finite = ~np.isfinite(proba).all(axis=1)
+        if not_finite.any():
+            raise ValueError(f"{int(not_finite.sum())} sample(s) of X (the first: row {np.argmax(not_finite)}) hold "
+                             "values so far from the training data that the network's output is not finite; "
+                             "check X for extreme values.")
         return proba
 
     def predict(self, X: Any) -> np.ndarray:

@@ -14,6 +14,8 @@ import numpy as np
 __all__ = ["check_label_types", "column_stats", "standardize"]
 
 _BLOCK_VALUES = 2**18  # values per block of rows (2 MB of float64)
+_HUGE = 1e100  # columns with larger values are rescaled for their statistics
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def _row_blocks(n_rows: int, n_columns: int) -> Iterator[slice]:
@@ -47,10 +49,14 @@ def check_label_types(y: np.ndarray) -> None:
 def column_stats(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean and standard deviation of the observed (non-NaN) values of each column.
 
+    A column holding values beyond ``1e100`` in magnitude is divided by its
+    largest magnitude while summing, so that squares do not overflow: a
+    column of values about 1e300 gets its true mean and spread.
+
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
-        Float data, NaN marking missing values; not copied.
+        Finite float data, NaN marking missing values; not copied.
 
     Returns
     -------
@@ -59,20 +65,26 @@ def column_stats(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     n_rows, n_columns = X.shape
     count = np.zeros(n_columns, dtype=np.intp)
-    total = np.zeros(n_columns)
+    largest = np.zeros(n_columns)
     for rows in _row_blocks(n_rows, n_columns):
         block = X[rows]
         count += np.count_nonzero(~np.isnan(block), axis=0)
+        largest = np.fmax.reduce(np.abs(block), axis=0, initial=0.0, out=largest)
+    unit = np.where(largest > _HUGE, largest, 1.0)  # 1: the sums below are those of X itself
+    rescale = bool((unit != 1.0).any())
+    total = np.zeros(n_columns)
+    for rows in _row_blocks(n_rows, n_columns):
+        block = X[rows] / unit if rescale else X[rows]
         total += np.nansum(block, axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = total / count
     squares = np.zeros(n_columns)
     for rows in _row_blocks(n_rows, n_columns):
-        deviation = X[rows] - mean
+        deviation = (X[rows] / unit if rescale else X[rows]) - mean
         squares += np.nansum(deviation * deviation, axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         std = np.sqrt(squares / count)
-    return mean, std
+    return mean * unit, std * unit
 
 
 def standardize(X: np.ndarray, mean: np.ndarray, scale: np.ndarray, columns: np.ndarray) -> np.ndarray:
@@ -90,14 +102,31 @@ def standardize(X: np.ndarray, mean: np.ndarray, scale: np.ndarray, columns: np.
     Returns
     -------
     ndarray of float32 of shape (n_samples, len(columns))
+
+    Raises
+    ------
+    ValueError
+        A standardized value lies beyond the float32 range (the network
+        computes in float32).
     """
     columns = np.asarray(columns, dtype=np.intp)
-    mean, scale = mean[columns], scale[columns]
+    centre, spread = mean[columns], scale[columns]
     out = np.empty((X.shape[0], len(columns)), dtype=np.float32)
     for rows in _row_blocks(X.shape[0], len(columns)):
         block = X[rows][:, columns]  # a copy of this block only
-        block -= mean
-        block /= scale
+        with np.errstate(over="ignore"):
+            block -= centre
+            block /= spread
+        too_large = np.abs(block) > _FLOAT32_MAX  # NaN compares False
+        if too_large.any():
+            row, col = np.argwhere(too_large)[0]
+            row += rows.start
+            raise ValueError(
+                f"X[{row}, {columns[col]}] = {X[row, columns[col]]:.3g} is too large for the network: centred "
+                f"and scaled by the training statistics it becomes {block[row - rows.start, col]:.3g}, beyond "
+                f"the float32 range ({_FLOAT32_MAX:.3g}). Rescale that column of X (standardize=True scales "
+                "each column by the spread of its training values)."
+            )
         np.nan_to_num(block, copy=False, nan=0.0)
         out[rows] = block
     return out
