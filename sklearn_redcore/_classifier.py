@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import numbers
+import threading
 import warnings
 from typing import Any
 
@@ -37,17 +38,39 @@ def _resolve_device(device: str) -> str:
     return str(device)
 
 
+_THREADS_LOCK = threading.Lock()
+_threads_state = {"active": 0, "before": 0}  # calls inside _torch_threads; the setting before the first
+
+
 @contextlib.contextmanager
 def _torch_threads(n_threads: int | None):
-    """Run with ``n_threads`` torch threads, then restore the previous setting."""
-    previous = torch.get_num_threads()
-    if n_threads is not None and n_threads != previous:
-        torch.set_num_threads(n_threads)
+    """Run with ``n_threads`` torch threads, then restore the previous setting.
+
+    torch keeps a thread count per OS thread and a process-wide value that a
+    thread adopts at its first torch call; ``torch.set_num_threads`` changes
+    both. While calls overlap (predictions from several threads), a thread
+    whose first torch call falls inside another call would adopt that call's
+    temporary value and keep it. So a call that starts while others run
+    restores the value seen before the first of them started.
+    """
+    if n_threads is None:
+        yield
+        return
+    with _THREADS_LOCK:
+        current = torch.get_num_threads()
+        if _threads_state["active"] == 0:
+            _threads_state["before"] = current
+        restore = _threads_state["before"]
+        _threads_state["active"] += 1
+        if current != n_threads:
+            torch.set_num_threads(n_threads)
     try:
         yield
     finally:
-        if torch.get_num_threads() != previous:
-            torch.set_num_threads(previous)
+        with _THREADS_LOCK:
+            _threads_state["active"] -= 1
+            if torch.get_num_threads() != restore:
+                torch.set_num_threads(restore)
 
 
 def _quiet(*args: Any, **kwargs: Any) -> None:

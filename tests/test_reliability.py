@@ -1,9 +1,13 @@
 """Reliability: memory used by fit and predict, and predictions from several threads."""
 
+import pickle
+import threading
 import tracemalloc
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import torch
 
 from sklearn_redcore import RedCoreClassifier
 
@@ -56,3 +60,45 @@ def test_column_stats_and_standardize_match_the_direct_formulas():
     order = np.array([3, 0, 6, 2])
     expected = np.nan_to_num((X[:, order] - mean[order]) / scale[order], nan=0.0).astype(np.float32)
     np.testing.assert_array_equal(standardize(X, mean, scale, order), expected)
+
+
+def test_predictions_from_several_threads_equal_serial_ones_and_keep_torch_threads():
+    """Concurrent predict_proba calls give the serial answers and leave torch's setting as it was.
+
+    torch keeps a thread count per OS thread plus a process-wide value that a thread
+    adopts at its first torch call. Before the fix, a worker thread whose first torch
+    call fell inside another thread's prediction kept that prediction's n_threads.
+    """
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 8))
+    X[rng.random(100) < 0.3, :4] = np.nan
+    y = rng.integers(3, size=100)
+    spec = [[0, 1, 2, 3], [4, 5, 6, 7]]
+    params = FAST | dict(max_epochs=2, random_state=0)
+    one = RedCoreClassifier(spec, n_threads=1, **params).fit(X, y)
+    two = pickle.loads(pickle.dumps(one)).set_params(n_threads=2)  # predicts with 2 threads
+    estimators = [one, two]
+    original = torch.get_num_threads()
+    torch.set_num_threads(3)  # a value that neither estimator uses
+    try:
+        serial = [est.predict_proba(X) for est in estimators]
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            calls = [(k, pool.submit(estimators[k].predict_proba, X)) for _ in range(8) for k in (0, 1)]
+            results = [(k, future.result()) for k, future in calls]
+            barrier = threading.Barrier(8)  # one probe per worker thread: 8 probes wait for each other
+
+            def setting_in_this_thread() -> int:
+                barrier.wait(timeout=60)
+                return torch.get_num_threads()
+
+            workers = [f.result() for f in [pool.submit(setting_in_this_thread) for _ in range(8)]]
+        fresh = []
+        thread = threading.Thread(target=lambda: fresh.append(torch.get_num_threads()))
+        thread.start()
+        thread.join()
+        main = torch.get_num_threads()
+    finally:
+        torch.set_num_threads(original)
+    for k, proba in results:
+        np.testing.assert_array_equal(proba, serial[k])
+    assert (main, fresh, workers) == (3, [3], [3] * 8)
