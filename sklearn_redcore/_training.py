@@ -107,19 +107,23 @@ class RedCoreNet(NeuralNet):
         parts = redcore_loss(out, yi, None, self.kl_weight, self.detach_target)
         imputation = parts.imputation.detach().cpu().numpy()
         observed = parts.observed.cpu().numpy()
+        if not np.isfinite(imputation).all():  # before it reaches the state of Algorithm 1
+            self._diverged(imputation[~np.isfinite(imputation)][0])
         eta = self.regulator.step(imputation, observed)  # Algorithm 1, lines 3-4
         loss = parts.vib + (torch.as_tensor(eta, dtype=parts.vib.dtype, device=parts.vib.device)
                             * parts.imputation).sum()
         if not torch.isfinite(loss):
-            epoch = len(self.history)
-            raise FloatingPointError(
-                f"The training loss became {loss.item()} at epoch {epoch}. Try a lower lr, "
-                "standardize the inputs, or look for extreme values in X."
-            )
+            self._diverged(loss.item())
         loss.backward()
         self._epoch_imputation_sum += np.where(observed, imputation, 0.0)
         self._epoch_imputation_count += observed
         return {"loss": loss, "y_pred": out}
+
+    def _diverged(self, value: float) -> None:
+        raise FloatingPointError(
+            f"The training loss became {value} at epoch {len(self.history)}. Try a lower lr, "
+            "standardize the inputs, or look for extreme values in X."
+        )
 
     def validation_step(self, batch, **fit_params):
         """Validation loss: cross-entropy of the joint head, in evaluation mode."""

@@ -221,3 +221,14 @@ def test_huge_values_fit_or_raise_clear_errors():
             assert "the network's output is not finite" in str(exc)
             outcomes.append("error")
     assert "error" in outcomes and "NaN" not in outcomes
+
+
+def test_diverging_training_stops_before_algorithm_1_sees_infinities():
+    """An infinite imputation loss used to reach the regulator first (numpy's 'invalid value
+    encountered in subtract' in the relative advantage), before the loss check stopped training."""
+    X = np.array([[0.676], [3e38]])  # not standardized: the network overflows float32
+    params = FAST | dict(max_epochs=1, batch_size=2, modality_dropout=0.0, standardize=False, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(FloatingPointError, match="training loss became inf at epoch 1"):
+            RedCoreClassifier([[0]], **params).fit(X, [0, 1])
