@@ -26,6 +26,7 @@ from skorch.callbacks import EarlyStopping, GradientNormClipping
 from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 
+from ._inputs import check_label_types, column_stats, standardize
 from ._modalities import modality_presence, resolve_modalities
 from ._runtime import quiet, resolve_device, seed_from, torch_threads
 from ._training import MultimodalNet, TensorBatchIterator
@@ -189,21 +190,17 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
     def _prepare(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Standardize, impute partial NaN, order columns by modality; presence matrix."""
         present = modality_presence(X, self.modalities_)
-        Z = (X - self.input_mean_) / self.input_scale_
-        Z = np.nan_to_num(Z, nan=0.0)[:, self._column_order]
-        return Z.astype(np.float32), present
+        return standardize(X, self.input_mean_, self.input_scale_, self._column_order), present
 
     @staticmethod
     def _tensors(Z: np.ndarray, present: np.ndarray, device: str) -> dict[str, torch.Tensor]:
         return {"x": torch.as_tensor(Z, device=device), "present": torch.as_tensor(present, device=device)}
 
     def _fit_standardization(self, X: np.ndarray) -> None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
-            mean = np.nanmean(X, axis=0)
-            scale = np.nanstd(X, axis=0)
+        mean, scale = column_stats(X)  # NaN for all-NaN columns
         mean = np.where(np.isfinite(mean), mean, 0.0)
-        scale = np.where(np.isfinite(scale) & (scale > 1e-12 * np.maximum(1.0, np.abs(mean))), scale, 1.0)
+        size = np.maximum(1.0, np.abs(mean))  # a constant column's rounding residue is scaled by its size
+        scale = np.where(np.isfinite(scale) & (scale > 1e-12 * size), scale, size)
         if not self.standardize:
             scale = np.ones_like(scale)
         self.input_mean_, self.input_scale_ = mean, scale
@@ -234,6 +231,7 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
         previous = (self.n_features_in_, self.classes_, self.modalities_) if warm else None
         X, y = validate_data(self, X, y, ensure_all_finite="allow-nan", dtype=np.float64,
                              ensure_min_samples=2, reset=not warm)
+        check_label_types(y)
         check_classification_targets(y)
         name = type(self).__name__
         if warm:
@@ -269,7 +267,8 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
                              "drop it from `modalities` or provide samples that have it.")
         rows = self._training_rows(present) & ~empty
         self.n_training_samples_ = int(rows.sum())
-        X, y_enc, present = X[rows], y_enc[rows], present[rows]
+        if not rows.all():  # (a copy of X only when rows are left out)
+            X, y_enc, present = X[rows], y_enc[rows], present[rows]
 
         if not warm:
             self._fit_standardization(X)
@@ -285,7 +284,7 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
                 self.net_.set_params(max_epochs=self.max_epochs, verbose=self.verbose)
             else:
                 self.net_ = self._build_net(n_modalities, device, seed)
-            train_idx = np.arange(len(y_enc))
+            train_idx = slice(None)  # a view: no copy of the training data
             if self.early_stopping:
                 train_idx, valid_idx = self._validation_split(y_enc, seed)
                 valid = Dataset(self._tensors(Z[valid_idx], present[valid_idx], self.net_.device),
@@ -419,6 +418,11 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
                 chunks.append(torch.softmax(logits.double(), dim=1).cpu().numpy())
         proba = np.concatenate(chunks) if chunks else np.empty((0, len(self.classes_)))
         proba[~present.any(axis=1)] = self.class_prior_
+        not_finite = ~np.isfinite(proba).all(axis=1)
+        if not_finite.any():
+            raise ValueError(f"{int(not_finite.sum())} sample(s) of X (the first: row {np.argmax(not_finite)}) hold "
+                             "values so far from the training data that the network's output is not finite; "
+                             "check X for extreme values.")
         return proba
 
     def predict(self, X: Any) -> np.ndarray:

@@ -93,12 +93,18 @@ def resolve_modalities(modalities: ModalitySpec, n_features: int,
     ------
     ValueError
         Empty specification or group, overlapping groups, out-of-range
-        indices, unknown names.
+        indices, unknown column names, two modality names that are equal
+        as strings (e.g. ``1`` and ``"1"``).
     """
     if modalities is None:
         return {"all": np.arange(n_features, dtype=np.int64)}
     if isinstance(modalities, Mapping):
         items = [(str(k), v) for k, v in modalities.items()]
+        names = [name for name, _ in items]
+        if len(set(names)) < len(names):
+            twice = next(name for name in names if names.count(name) > 1)
+            raise ValueError(f"Two modalities are named {twice!r} (names are compared as strings): "
+                             f"{list(modalities)}.")
     elif isinstance(modalities, (str, bytes)) or not isinstance(modalities, Sequence):
         raise TypeError(
             "modalities must be None, a dict name -> columns or a list of column groups, "
@@ -145,8 +151,13 @@ def modality_presence(X: np.ndarray, modalities: dict[str, np.ndarray]) -> np.nd
     -------
     ndarray of bool of shape (n_samples, n_modalities)
     """
-    isnan = np.isnan(X)
-    return np.column_stack([~isnan[:, cols].all(axis=1) for cols in modalities.values()])
+    present = np.empty((X.shape[0], len(modalities)), dtype=bool)
+    step = max(1, 2**18 // max(X.shape[1], 1))  # blocks of rows: no full-size mask of X
+    for start in range(0, X.shape[0], step):
+        isnan = np.isnan(X[start:start + step])
+        for m, cols in enumerate(modalities.values()):
+            present[start:start + step, m] = ~isnan[:, cols].all(axis=1)
+    return present
 
 
 def contiguous_modalities(sizes: Mapping[str, int]) -> dict[str, list[int]]:

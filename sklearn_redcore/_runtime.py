@@ -24,34 +24,38 @@ def resolve_device(device: str) -> str:
 
 
 _THREADS_LOCK = threading.Lock()
-_THREADS_USERS = 0
-_THREADS_SAVED: int | None = None
+_threads_state = {"active": 0, "before": 0}  # calls inside torch_threads; the setting before the first
 
 
 @contextlib.contextmanager
 def torch_threads(n_threads: int | None):
     """Run with ``n_threads`` torch CPU threads, then restore the previous setting.
 
-    Calls may overlap (several Python threads predicting at once): the setting
-    found by the first caller is restored when the last one leaves.
+    torch keeps a thread count per OS thread and a process-wide value that a
+    thread adopts at its first torch call; ``torch.set_num_threads`` changes
+    both. While calls overlap (predictions from several threads), a thread
+    whose first torch call falls inside another call would adopt that call's
+    temporary value and keep it. So every call, in its own thread, restores
+    the value seen before the first of the overlapping calls started.
     """
-    global _THREADS_USERS, _THREADS_SAVED
     if n_threads is None:
         yield
         return
     with _THREADS_LOCK:
-        if _THREADS_USERS == 0:
-            _THREADS_SAVED = torch.get_num_threads()
-        _THREADS_USERS += 1
-        if torch.get_num_threads() != n_threads:
+        current = torch.get_num_threads()
+        if _threads_state["active"] == 0:
+            _threads_state["before"] = current
+        restore = _threads_state["before"]
+        _threads_state["active"] += 1
+        if current != n_threads:
             torch.set_num_threads(n_threads)
     try:
         yield
     finally:
         with _THREADS_LOCK:
-            _THREADS_USERS -= 1
-            if _THREADS_USERS == 0 and torch.get_num_threads() != _THREADS_SAVED:
-                torch.set_num_threads(_THREADS_SAVED)
+            _threads_state["active"] -= 1
+            if torch.get_num_threads() != restore:
+                torch.set_num_threads(restore)
 
 
 def seed_from(random_state: Any) -> int:

@@ -19,6 +19,8 @@ module adds what the networks need on top of it:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 from skorch import NeuralNet
@@ -135,13 +137,17 @@ class MultimodalNet(NeuralNet):
         Xi, yi = unpack_data(batch)
         out = self.infer(Xi, **fit_params)
         loss = self.training_loss(out, yi)
-        if not torch.isfinite(loss):
-            raise FloatingPointError(
-                f"The training loss became {loss.item()} at epoch {len(self.history)}. Try a lower lr, "
-                "standardize=True, or look for extreme values in X."
-            )
+        value = loss.item()  # one read of the scalar (torch.isfinite would cost a tensor operation)
+        if not math.isfinite(value):
+            self._diverged(value)
         loss.backward()
         return {"loss": loss, "y_pred": out}
+
+    def _diverged(self, value: float) -> None:
+        raise FloatingPointError(
+            f"The training loss became {value} at epoch {len(self.history)}. Try a lower lr, "
+            "standardize=True, or look for extreme values in X."
+        )
 
     def validation_step(self, batch, **fit_params):
         """Validation loss: cross-entropy of the joint head, in evaluation mode."""
@@ -215,6 +221,8 @@ class RedCoreNet(MultimodalNet):
         parts = redcore_loss(out, y, None, self.kl_weight, self.detach_target)
         imputation = parts.imputation.detach().cpu().numpy()
         observed = parts.observed.cpu().numpy()
+        if not np.isfinite(imputation).all():  # before it reaches the state of Algorithm 1
+            self._diverged(imputation[~np.isfinite(imputation)][0])
         eta = self.regulator.step(imputation, observed)
         self._epoch_imputation_sum += np.where(observed, imputation, 0.0)
         self._epoch_imputation_count += observed
