@@ -9,6 +9,7 @@ from ._baselines import AMAEClassifier, CRAClassifier, MMINClassifier
 from ._classifier import RedCoreClassifier
 from ._evaluation import evaluate_modality_combinations
 from ._masking import ModalityMasker, mask_modalities, modality_presence
+from ._sequences import SequenceModality, flatten_sequences
 
 __version__ = "0.1.0"
 
@@ -18,6 +19,8 @@ __all__ = [
     "CRAClassifier",
     "AMAEClassifier",
     "ModalityMasker",
+    "SequenceModality",
+    "flatten_sequences",
     "evaluate_modality_combinations",
     "mask_modalities",
     "modality_presence",
