@@ -112,7 +112,9 @@ def _as_steps(name: str, item: Any, n_features: int | None) -> np.ndarray:
     """One sample's sequence as a float array (T_i, d); None or an empty array gives 0 steps."""
     if item is None:
         return np.empty((0, n_features or 0))
-    values = np.asarray(item, dtype=float)
+    values = np.asarray(item)
+    if not np.issubdtype(values.dtype, np.floating):
+        values = values.astype(float)
     if values.ndim == 1 and values.size == 0:
         values = values.reshape(0, n_features or 0)
     if values.ndim == 1:
@@ -175,11 +177,19 @@ def flatten_sequences(sequences: Mapping[str, Any], n_steps: int | Mapping[str, 
     start = 0
     for name, value in sequences.items():
         name = str(name)
+        limit = n_steps.get(name) if isinstance(n_steps, Mapping) else n_steps
         if isinstance(value, np.ndarray) and value.ndim == 2:
             block = np.asarray(value, dtype=dtype)
             columns: Any = list(range(start, start + block.shape[1]))
+        elif isinstance(value, np.ndarray) and value.ndim == 3:
+            n, T_stored, d = value.shape
+            T = _check_count(limit, f"n_steps for {name!r}") if limit is not None else T_stored
+            block = np.full((n, T, d), np.nan, dtype=dtype)
+            block[:, :min(T, T_stored)] = value[:, :T]
+            block = block.reshape(n, T * d)
+            columns = SequenceModality(range(start, start + T * d), n_steps=T)
         else:
-            items = list(value) if not isinstance(value, np.ndarray) else list(value)
+            items = list(value)
             width = next((np.shape(it)[-1] for it in items if it is not None and np.size(it)), None)
             steps = [_as_steps(name, item, width) for item in items]
             widths = {s.shape[1] for s in steps if len(s)}
@@ -189,7 +199,6 @@ def flatten_sequences(sequences: Mapping[str, Any], n_steps: int | Mapping[str, 
             if not widths:
                 raise ValueError(f"Sequence modality {name!r} has no step in any sample.")
             d = widths.pop()
-            limit = n_steps.get(name) if isinstance(n_steps, Mapping) else n_steps
             T = _check_count(limit, f"n_steps for {name!r}") if limit is not None else max(len(s) for s in steps)
             block = np.full((len(steps), T * d), np.nan, dtype=dtype)
             for i, s in enumerate(steps):
