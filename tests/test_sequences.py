@@ -135,9 +135,11 @@ def test_padding_is_masked_not_imputed_and_features_are_standardised_over_steps(
 
 
 def test_float32_input_gives_the_same_predictions(sequences, fitted):
-    X, _, _ = sequences
+    X, _, spec = sequences
     X32 = X.astype(np.float32)
     np.testing.assert_array_equal(fitted.predict_proba(X32), fitted.predict_proba(X32.astype(np.float64)))
+    masked = mask_modalities(X32, spec, 0.3, random_state=0)  # float32 stays float32
+    assert masked.dtype == np.float32 and mask_modalities(X, spec, 0.3, random_state=0).dtype == np.float64
 
 
 # --------------------------------------------------------------- the encoder
