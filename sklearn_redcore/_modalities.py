@@ -105,7 +105,8 @@ def resolve_modalities(modalities: ModalitySpec, n_features: int,
         indices, unknown names, a sequence whose columns are not T * d.
     """
     if modalities is None:
-        return {"all": np.arange(n_features, dtype=np.int64)}
+        everything = {"all": np.arange(n_features, dtype=np.int64)}
+        return (everything, {"all": None}) if return_shapes else everything
     if isinstance(modalities, Mapping):
         items = [(str(k), v) for k, v in modalities.items()]
     elif isinstance(modalities, (str, bytes)) or not isinstance(modalities, Sequence):
