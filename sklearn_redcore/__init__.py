@@ -10,6 +10,7 @@ from ._classifier import RedCoreClassifier
 from ._evaluation import evaluate_modality_combinations
 from ._masking import ModalityMasker, mask_modalities, modality_presence
 from ._persistence import load_model, save_model
+from ._sequences import SequenceModality, flatten_sequences
 
 __version__ = "0.1.0"
 
@@ -19,6 +20,8 @@ __all__ = [
     "CRAClassifier",
     "AMAEClassifier",
     "ModalityMasker",
+    "SequenceModality",
+    "flatten_sequences",
     "evaluate_modality_combinations",
     "mask_modalities",
     "modality_presence",

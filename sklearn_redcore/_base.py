@@ -26,10 +26,12 @@ from skorch.callbacks import EarlyStopping, GradientNormClipping
 from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 
-from ._inputs import check_label_types, column_stats, standardize
+from ._inputs import check_label_types, column_stats
 from ._modalities import modality_presence, resolve_modalities
 from ._runtime import quiet, resolve_device, seed_from, torch_threads
 from ._training import MultimodalNet, TensorBatchIterator
+
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 # Shared parameter documentation, substituted into the subclasses' docstrings.
 TRAINING_PARAMETERS_DOC = """\
@@ -52,7 +54,10 @@ TRAINING_PARAMETERS_DOC = """\
     standardize : bool, default=True
         Scale every column by the standard deviation of its observed training
         values. Columns are always centred on their training mean, which is
-        also the value given to a NaN inside a present modality.
+        also the value given to a NaN inside a present modality. For a
+        sequence modality, the mean and scale are those of each feature over
+        all observed steps (the same for every step), and padding steps are
+        not filled in but masked.
     warm_start : bool, default=False
         When fitting an already fitted estimator again on data with the same
         features and classes, continue training the same network (and, for
@@ -83,6 +88,9 @@ COMMON_ATTRIBUTES_DOC = """\
         Column names, when X was a DataFrame with string column names.
     modalities_ : dict of str to ndarray of int
         Column positions of each modality, in the order used by the network.
+    modality_shapes_ : dict of str to tuple or None
+        ``(n_steps, n_features)`` of each sequence modality, None for a
+        vector modality.
     missing_rate_ : ndarray of shape (n_modalities,)
         Share of the training samples (with at least one modality) that miss
         each modality.
@@ -101,6 +109,10 @@ COMMON_ATTRIBUTES_DOC = """\
     net_ : skorch.NeuralNet
         The trained skorch net; ``net_.module_`` is the torch module and
         ``net_.history`` the record of the epochs."""
+
+
+def _rows(values: np.ndarray | None, index: Any) -> np.ndarray | None:
+    return None if values is None else values[index]
 
 
 def fill_doc(cls: type) -> type:
@@ -156,6 +168,8 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
 
     _net_class: type[MultimodalNet] = MultimodalNet
     _module_class: type[torch.nn.Module]
+    #: Whether the module's forward takes ``observed_steps`` (which steps of the sequences hold data).
+    _module_reads_steps: bool = False
 
     # ------------------------------------------------------------- subclass API
     def _check_model_params(self, n_modalities: int) -> None:
@@ -187,23 +201,110 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
             check_positive_int(self, "n_threads")
 
     # -------------------------------------------------------------- internals
-    def _prepare(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Standardize, impute partial NaN, order columns by modality; presence matrix."""
-        present = modality_presence(X, self.modalities_)
-        return standardize(X, self.input_mean_, self.input_scale_, self._column_order), present
+    def _sequence_layout(self) -> list[tuple[int, int, int]]:
+        """(first column in the network's order, T, d) of each sequence modality."""
+        shapes = getattr(self, "modality_shapes_", None) or {}
+        layout, start = [], 0
+        for name, cols in self.modalities_.items():
+            if shapes.get(name) is not None:
+                layout.append((start, *shapes[name]))
+            start += len(cols)
+        return layout
 
-    @staticmethod
-    def _tensors(Z: np.ndarray, present: np.ndarray, device: str) -> dict[str, torch.Tensor]:
-        return {"x": torch.as_tensor(Z, device=device), "present": torch.as_tensor(present, device=device)}
+    def _prepare(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Network input: standardised float32 columns ordered by modality, NaN set to 0 (the mean).
+
+        Also returns the presence matrix and, when there are sequence modalities,
+        which of their steps hold data (n_samples, sum of their T). Rows are
+        processed in chunks, so that long sequences need little memory beyond
+        the result.
+        """
+        order = self._column_order
+        mean, scale = self.input_mean_[order], self.input_scale_[order]
+        bounds = np.cumsum([0] + [len(cols) for cols in self.modalities_.values()])
+        layout = self._sequence_layout()
+        Z = np.empty((len(X), len(order)), dtype=np.float32)
+        present = np.empty((len(X), len(bounds) - 1), dtype=bool)
+        steps = np.empty((len(X), sum(T for _, T, _ in layout)), dtype=bool) if layout else None
+        chunk = max(1, 2**21 // max(len(order), 1))
+        for start in range(0, len(X), chunk):
+            rows = slice(start, start + chunk)
+            block = X[rows][:, order]
+            isnan = np.isnan(block)
+            for m in range(len(bounds) - 1):
+                present[rows, m] = ~isnan[:, bounds[m]:bounds[m + 1]].all(axis=1)
+            offset = 0
+            for first, T, d in layout:
+                steps[rows, offset:offset + T] = ~isnan[:, first:first + T * d].reshape(-1, T, d).all(axis=2)
+                offset += T
+            with np.errstate(over="ignore"):
+                values = (block - mean) / scale
+            too_large = np.abs(values) > FLOAT32_MAX  # NaN compares False
+            if too_large.any():
+                row, col = np.argwhere(too_large)[0]
+                raise ValueError(
+                    f"X[{start + row}, {order[col]}] = {block[row, col]:.3g} is too large for the network: centred "
+                    f"and scaled by the training statistics it becomes {values[row, col]:.3g}, beyond the float32 "
+                    f"range ({FLOAT32_MAX:.3g}). Rescale that column of X (standardize=True scales each column by "
+                    "the spread of its training values).")
+            Z[rows] = np.nan_to_num(values, nan=0.0)
+        return Z, present, steps
+
+    def _tensors(self, Z: np.ndarray, present: np.ndarray, steps: np.ndarray | None,
+                 device: str) -> dict[str, torch.Tensor]:
+        tensors = {"x": torch.as_tensor(Z, device=device), "present": torch.as_tensor(present, device=device)}
+        if steps is not None and self._module_reads_steps:
+            tensors["observed_steps"] = torch.as_tensor(steps, device=device)
+        return tensors
 
     def _fit_standardization(self, X: np.ndarray) -> None:
-        mean, scale = column_stats(X)  # NaN for all-NaN columns
-        mean = np.where(np.isfinite(mean), mean, 0.0)
-        size = np.maximum(1.0, np.abs(mean))  # a constant column's rounding residue is scaled by its size
-        scale = np.where(np.isfinite(scale) & (scale > 1e-12 * size), scale, size)
+        """Mean and scale of each column (per feature over the observed steps for a sequence)."""
+        shapes = getattr(self, "modality_shapes_", None) or {}
+        sequences = [(cols, shapes[name]) for name, cols in self.modalities_.items() if shapes.get(name) is not None]
+        if sequences:
+            mean, scale = np.zeros(X.shape[1]), np.ones(X.shape[1])
+            others = np.setdiff1d(np.arange(X.shape[1]), np.concatenate([cols for cols, _ in sequences]))
+            if len(others):
+                mean[others], scale[others] = self._column_statistics(np.asarray(X[:, others], dtype=np.float64))
+            for cols, (T, d) in sequences:
+                feature_mean, feature_scale = self._step_statistics(X, cols, T, d)
+                mean[cols], scale[cols] = np.tile(feature_mean, T), np.tile(feature_scale, T)
+        else:
+            mean, scale = self._column_statistics(np.asarray(X, dtype=np.float64))
         if not self.standardize:
             scale = np.ones_like(scale)
         self.input_mean_, self.input_scale_ = mean, scale
+
+    @staticmethod
+    def _usable(mean: np.ndarray, scale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """0 for a mean that could not be computed, max(1, |mean|) for a scale that is not usable."""
+        mean = np.where(np.isfinite(mean), mean, 0.0)
+        size = np.maximum(1.0, np.abs(mean))  # a constant column's rounding residue is scaled by its size
+        scale = np.where(np.isfinite(scale) & (scale > 1e-12 * size), scale, size)
+        return mean, scale
+
+    @classmethod
+    def _column_statistics(cls, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return cls._usable(*column_stats(X))  # NaN for all-NaN columns
+
+    @classmethod
+    def _step_statistics(cls, X: np.ndarray, cols: np.ndarray, T: int, d: int) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and standard deviation of each of the d features over all observed steps (two passes in chunks)."""
+        chunk = max(1, 2**21 // (T * d))
+        count, total, squares = np.zeros(d), np.zeros(d), np.zeros(d)
+        for start in range(0, len(X), chunk):
+            block = np.asarray(X[start:start + chunk][:, cols], dtype=np.float64).reshape(-1, d)
+            observed = ~np.isnan(block)
+            count += observed.sum(axis=0)
+            total += np.where(observed, block, 0.0).sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = total / count
+        for start in range(0, len(X), chunk):
+            block = np.asarray(X[start:start + chunk][:, cols], dtype=np.float64).reshape(-1, d)
+            squares += np.square(np.nan_to_num(block - mean, nan=0.0)).sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = np.sqrt(squares / count)
+        return cls._usable(mean, scale)
 
     def _continues(self) -> bool:
         """Whether this fit continues the previous one (warm start)."""
@@ -229,7 +330,8 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
         self._check_params()
         warm = self._continues()
         previous = (self.n_features_in_, self.classes_, self.modalities_) if warm else None
-        X, y = validate_data(self, X, y, ensure_all_finite="allow-nan", dtype=np.float64,
+        # float32 is kept as it is (no copy of long sequences); the statistics are computed in float64.
+        X, y = validate_data(self, X, y, ensure_all_finite="allow-nan", dtype=[np.float64, np.float32],
                              ensure_min_samples=2, reset=not warm)
         check_label_types(y)
         check_classification_targets(y)
@@ -247,8 +349,8 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError(f"{name} needs samples of at least 2 classes; "
                                  f"got only the class {self.classes_[0]}.")
             y_enc = encoder.transform(y)
-            self.modalities_ = resolve_modalities(self.modalities, X.shape[1],
-                                                  getattr(self, "feature_names_in_", None))
+            self.modalities_, self.modality_shapes_ = resolve_modalities(
+                self.modalities, X.shape[1], getattr(self, "feature_names_in_", None), return_shapes=True)
         n_modalities = len(self.modalities_)
         self._check_model_params(n_modalities)
         device = resolve_device(self.device)
@@ -267,14 +369,14 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
                              "drop it from `modalities` or provide samples that have it.")
         rows = self._training_rows(present) & ~empty
         self.n_training_samples_ = int(rows.sum())
-        if not rows.all():  # (a copy of X only when rows are left out)
-            X, y_enc, present = X[rows], y_enc[rows], present[rows]
+        if not rows.all():  # (no copy of X when every row is used)
+            X, y_enc = X[rows], y_enc[rows]
 
         if not warm:
             self._fit_standardization(X)
             self._column_order = np.concatenate(list(self.modalities_.values()))
             self.class_prior_ = np.bincount(y_enc, minlength=len(self.classes_)) / len(y_enc)
-        Z, present = self._prepare(X)
+        Z, present, steps = self._prepare(X)
 
         seed = seed_from(self.random_state)
         cuda_devices = [torch.device(device).index or 0] if device.startswith("cuda") else []
@@ -284,13 +386,14 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
                 self.net_.set_params(max_epochs=self.max_epochs, verbose=self.verbose)
             else:
                 self.net_ = self._build_net(n_modalities, device, seed)
-            train_idx = slice(None)  # a view: no copy of the training data
+            train_idx = slice(None)  # every row, without copying Z
             if self.early_stopping:
                 train_idx, valid_idx = self._validation_split(y_enc, seed)
-                valid = Dataset(self._tensors(Z[valid_idx], present[valid_idx], self.net_.device),
+                valid = Dataset(self._tensors(Z[valid_idx], present[valid_idx], _rows(steps, valid_idx),
+                                              self.net_.device),
                                 torch.as_tensor(y_enc[valid_idx], device=self.net_.device))
                 self.net_.set_params(train_split=predefined_split(valid))
-            inputs = self._tensors(Z[train_idx], present[train_idx], self.net_.device)
+            inputs = self._tensors(Z[train_idx], present[train_idx], _rows(steps, train_idx), self.net_.device)
             targets = torch.as_tensor(y_enc[train_idx], device=self.net_.device)
             n_before = len(self.net_.history) if warm else 0
             self.net_.interrupted = False
@@ -405,19 +508,20 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
             Rows are finite and sum to one; columns follow ``classes_``.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, ensure_all_finite="allow-nan", dtype=np.float64, reset=False)
-        Z, present = self._prepare(X)
+        X = validate_data(self, X, ensure_all_finite="allow-nan", dtype=[np.float64, np.float32], reset=False)
         module, device = self.net_.module_, self.net_.device
-        chunks = []
+        chunks, presence = [], []
         with torch.inference_mode(), torch_threads(self.n_threads):
             if module.training:
                 module.eval()
-            for start in range(0, len(Z), 4096):
-                inputs = self._tensors(Z[start:start + 4096], present[start:start + 4096], device)
-                logits = module(**inputs).logits
+            for start in range(0, len(X), 4096):
+                Z, present, steps = self._prepare(X[start:start + 4096])
+                logits = module(**self._tensors(Z, present, steps, device)).logits
                 chunks.append(torch.softmax(logits.double(), dim=1).cpu().numpy())
+                presence.append(present)
         proba = np.concatenate(chunks) if chunks else np.empty((0, len(self.classes_)))
-        proba[~present.any(axis=1)] = self.class_prior_
+        if presence:
+            proba[~np.concatenate(presence).any(axis=1)] = self.class_prior_
         not_finite = ~np.isfinite(proba).all(axis=1)
         if not_finite.any():
             raise ValueError(f"{int(not_finite.sum())} sample(s) of X (the first: row {np.argmax(not_finite)}) hold "

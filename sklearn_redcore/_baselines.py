@@ -41,7 +41,10 @@ _BASELINE_PARAMETERS_DOC = """\
     n_latent : int, default=64
         Dimension d of each modality's embedding.
     encoder_hidden : tuple of int, default=(128,)
-        Hidden widths of each modality's encoder (an MLP).
+        Hidden widths of each modality's encoder (an MLP). A sequence modality
+        (:class:`~sklearn_redcore.SequenceModality`) is encoded flattened,
+        its padding steps as zeros: the transformer encoders of
+        :class:`~sklearn_redcore.RedCoreClassifier` are not used here.
     classifier_hidden : int, default=128
         Hidden width of the classifier.
     dropout : float, default=0.1

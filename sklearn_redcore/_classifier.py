@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,8 @@ from ._regulation import SupervisionRegulator, check_regulation_params
 from ._training import RedCoreNet
 
 __all__ = ["RedCoreClassifier"]
+
+_SEQUENCE_ENCODERS = ("transformer", "mlp")
 
 
 @fill_doc
@@ -43,8 +46,10 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         Which columns form which modality: a dict ``name -> columns`` or a
         list of column groups (named ``"m0"``, ``"m1"``, ...). Columns are int
         positions, a slice, a range, or column names when X is a DataFrame.
-        None: all columns form one modality. Columns in no group are ignored
-        (with a warning).
+        A group wrapped in :class:`~sklearn_redcore.SequenceModality` holds a
+        sequence of T steps of d features (T * d columns, step-major; a step
+        whose features are all NaN is padding). None: all columns form one
+        modality. Columns in no group are ignored (with a warning).
     xi1 : float, default=0.015
         Lower bound of every eta^m (xi_1, eq. 6b).
     xi2 : float, default=0.15
@@ -92,7 +97,25 @@ class RedCoreClassifier(BaseMultimodalClassifier):
     n_latent : int, default=64
         Dimension d of each representation z^m.
     encoder_hidden : tuple of int, default=(128,)
-        Hidden widths of each self-modal encoder (an MLP).
+        Hidden widths of each MLP self-modal encoder (that of every vector
+        modality, and of the sequences encoded with "mlp").
+    sequence_encoder : {"transformer", "mlp"} or dict, default="transformer"
+        Self-modal encoder of the sequence modalities: "transformer" (the
+        paper's: a linear map of each step to ``transformer_width``, a
+        sinusoidal encoding of the step's position, ``transformer_layers``
+        pre-norm blocks with ``transformer_heads`` heads and feed-forward
+        width ``4 * transformer_width``, the mean over the observed steps,
+        padding masked throughout) or "mlp" (the flattened sequence, padding
+        as zeros, through an MLP encoder like a vector's). A dict ``name ->
+        kind`` chooses per sequence modality ("transformer" for those it
+        leaves out). Vector modalities always have an MLP encoder.
+    transformer_width : int, default=128
+        Width of the transformer encoders (the paper's 128).
+    transformer_layers : int, default=3
+        Transformer blocks per encoder (the paper's 3).
+    transformer_heads : int, default=8
+        Attention heads per block (the paper's 8); must divide
+        ``transformer_width``.
     xenc_hidden : int, default=128
         Width of the residual stream of each cross-modal encoder.
     xenc_widths : tuple of int, default=(64, 32)
@@ -121,6 +144,14 @@ class RedCoreClassifier(BaseMultimodalClassifier):
 
     Notes
     -----
+    *Sequences.* The paper's self-modal encoders are transformers over
+    sequences of frames or tokens; declare such a modality with
+    :class:`~sklearn_redcore.SequenceModality` (or build X with
+    :func:`~sklearn_redcore.flatten_sequences` or the loaders of
+    :mod:`sklearn_redcore.datasets`). Unlike the authors' code, the
+    transformer encodes the position of each step and masks padding steps
+    in attention and in pooling.
+
     *Missing data.* Training rows with every modality missing carry no
     information and are dropped with a warning. A modality missing in every
     training row raises ``ValueError`` (the paper assumes MR^m < 1). At
@@ -156,12 +187,15 @@ class RedCoreClassifier(BaseMultimodalClassifier):
 
     _net_class = RedCoreNet
     _module_class = RedCoreModule
+    _module_reads_steps = True
 
     def __init__(self, modalities: ModalitySpec = None, *, xi1: float = 0.015, xi2: float = 0.15,
                  beta: float = 0.7, p: float = 2, regulate: bool = True, unimodal_heads: bool = True,
                  K: int = 3, alpha1: float = 0.1, kl_weight: float = 1e-3,
                  modality_dropout: float = 0.3, stop_target_gradient: bool = True, n_latent: int = 64,
-                 encoder_hidden: tuple[int, ...] = (128,), xenc_hidden: int = 128,
+                 encoder_hidden: tuple[int, ...] = (128,), sequence_encoder: str | Mapping[str, str] = "transformer",
+                 transformer_width: int = 128, transformer_layers: int = 3, transformer_heads: int = 8,
+                 xenc_hidden: int = 128,
                  xenc_widths: tuple[int, ...] = (64, 32), xenc_blocks: int = 2,
                  classifier_hidden: int = 128, dropout: float = 0.1, max_epochs: int = 100,
                  batch_size: int = 128, lr: float = 1e-3, weight_decay: float = 0.0,
@@ -183,6 +217,10 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         self.stop_target_gradient = stop_target_gradient
         self.n_latent = n_latent
         self.encoder_hidden = encoder_hidden
+        self.sequence_encoder = sequence_encoder
+        self.transformer_width = transformer_width
+        self.transformer_layers = transformer_layers
+        self.transformer_heads = transformer_heads
         self.xenc_hidden = xenc_hidden
         self.xenc_widths = xenc_widths
         self.xenc_blocks = xenc_blocks
@@ -204,8 +242,18 @@ class RedCoreClassifier(BaseMultimodalClassifier):
 
     def _check_params(self) -> None:
         super()._check_params()
-        for name in ("n_latent", "xenc_hidden", "xenc_blocks", "classifier_hidden", "K"):
+        for name in ("n_latent", "xenc_hidden", "xenc_blocks", "classifier_hidden", "K", "transformer_width",
+                     "transformer_layers", "transformer_heads"):
             check_positive_int(self, name)
+        if self.transformer_width % self.transformer_heads:
+            raise ValueError(f"transformer_width ({self.transformer_width}) must be a multiple of transformer_heads "
+                             f"({self.transformer_heads}): each head attends over width / heads features.")
+        kinds = self.sequence_encoder.values() if isinstance(self.sequence_encoder, Mapping) \
+            else [self.sequence_encoder]
+        bad = [kind for kind in kinds if kind not in _SEQUENCE_ENCODERS]
+        if bad:
+            raise ValueError(f"sequence_encoder must be 'transformer' or 'mlp', or a dict of modality names to these; "
+                             f"got {bad[0]!r}.")
         check_widths(self, "encoder_hidden")
         check_widths(self, "xenc_widths", allow_empty=False)
         check_in_range(self, "modality_dropout", 0.0, 1.0)
@@ -214,6 +262,21 @@ class RedCoreClassifier(BaseMultimodalClassifier):
 
     def _check_model_params(self, n_modalities: int) -> None:
         check_regulation_params(n_modalities, self.xi1, self.xi2, self.p, self.beta, self.alpha1, self.K)
+        if isinstance(self.sequence_encoder, Mapping):
+            for name in self.sequence_encoder:
+                if str(name) not in self.modalities_:
+                    raise ValueError(f"sequence_encoder names the modality {name!r}, which is not one of "
+                                     f"{list(self.modalities_)}.")
+                if self.modality_shapes_[str(name)] is None:
+                    raise ValueError(f"sequence_encoder names the modality {name!r}, which is a vector, not a "
+                                     "sequence: declare it with SequenceModality(columns, n_steps).")
+
+    def _sequence_encoders(self) -> list[str]:
+        choice = self.sequence_encoder
+        if isinstance(choice, Mapping):
+            choice = {str(name): kind for name, kind in choice.items()}
+            return [choice.get(name, "transformer") for name in self.modalities_]
+        return [choice] * len(self.modalities_)
 
     def _module_params(self, modality_sizes: list[int], n_classes: int) -> dict[str, Any]:
         return dict(
@@ -228,6 +291,11 @@ class RedCoreClassifier(BaseMultimodalClassifier):
             dropout=self.dropout,
             unimodal_heads=self.unimodal_heads,
             modality_dropout=self.modality_dropout,
+            sequence_shapes=[self.modality_shapes_[name] for name in self.modalities_],
+            sequence_encoders=self._sequence_encoders(),
+            transformer_width=self.transformer_width,
+            transformer_layers=self.transformer_layers,
+            transformer_heads=self.transformer_heads,
         )
 
     def _net_params(self, n_modalities: int) -> dict[str, Any]:
