@@ -1,6 +1,11 @@
-"""RedCore against the scikit-learn baselines at shared and imbalanced missing rates.
+"""RedCore against other methods at shared and imbalanced missing rates.
 
-Protocol (issue "RedCoreClassifier", section "What must be shown"):
+Two studies (``--preset``): "baselines", RedCore against its ablation Core and
+scikit-learn models (the README's table); "competitors", RedCore against the
+paper's comparison methods MMIN, CRA and AMAE, each in its own regime (perfect
+data training: complete samples only) and in RedCore's (every sample, "-IDT").
+
+Protocol:
 
 * data: the shipped UCI mfeat digits, views fou + zer + mor (the weaker views);
 * for each seed: a stratified 70/30 split; the training part loses modalities
@@ -12,7 +17,8 @@ Protocol (issue "RedCoreClassifier", section "What must be shown"):
   median fit time of each model.
 
 Run ``python benchmarks/bench_missing_rates.py --help`` for the options; the
-figures in the README come from the default command.
+figures in the README come from the default command, those of
+docs/benchmarks.md's comparison from ``--preset competitors``.
 """
 
 from __future__ import annotations
@@ -29,10 +35,27 @@ import pandas as pd
 
 SETTINGS = {
     "shared 0.0": (0.0, 0.0, 0.0),
+    "shared 0.3": (0.3, 0.3, 0.3),
     "shared 0.5": (0.5, 0.5, 0.5),
+    "shared 0.7": (0.7, 0.7, 0.7),
     "shared 0.8": (0.8, 0.8, 0.8),
+    "shared 0.9": (0.9, 0.9, 0.9),
+    "imbalanced (0.8, 0.5, 0.5)": (0.8, 0.5, 0.5),
     "imbalanced (0.8, 0.5, 0.2)": (0.8, 0.5, 0.2),
+    "imbalanced (0.5, 0.5, 0.8)": (0.5, 0.5, 0.8),
     "imbalanced (0.2, 0.5, 0.8)": (0.2, 0.5, 0.8),
+}
+# Named studies: (settings, models).
+PRESETS = {
+    # RedCore against its ablation Core and the scikit-learn baselines (the README's table).
+    "baselines": (["shared 0.0", "shared 0.5", "shared 0.8", "imbalanced (0.8, 0.5, 0.2)",
+                   "imbalanced (0.2, 0.5, 0.8)"],
+                  ["RedCore", "Core", "HGB", "Impute+LR", "Impute+MLP"]),
+    # The paper's comparison methods, in their own regime (perfect data training) and in RedCore's.
+    "competitors": (["shared 0.0", "shared 0.3", "shared 0.5", "shared 0.7", "shared 0.9",
+                     "imbalanced (0.8, 0.5, 0.5)", "imbalanced (0.8, 0.5, 0.2)",
+                     "imbalanced (0.5, 0.5, 0.8)", "imbalanced (0.2, 0.5, 0.8)"],
+                    ["RedCore", "MMIN", "CRA", "AMAE", "MMIN-IDT", "CRA-IDT", "AMAE-IDT"]),
 }
 VIEWS = ("fou", "zer", "mor")
 
@@ -66,21 +89,34 @@ def specialist_reference(seed: int, test_size: float) -> dict:
     return row
 
 
+def _cell(stat: pd.Series, n_seeds: int) -> str:
+    """Mean ± std over seeds, or why a model has no score."""
+    if stat["count"] == 0:
+        return "n/a (no complete samples)"
+    text = f"{stat['mean']:.3f}" + (f" ± {stat['std']:.3f}" if n_seeds > 1 and stat["count"] > 1 else "")
+    if stat["count"] < stat["size"]:
+        text += f" ({int(stat['count'])} of {int(stat['size'])} seeds trainable)"
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--settings", nargs="+", default=list(SETTINGS), choices=list(SETTINGS),
-                        metavar="SETTING", help="missing-rate settings (default: all five)")
+    parser.add_argument("--preset", choices=list(PRESETS), default="baselines",
+                        help="which study: its settings and models (default: baselines)")
+    parser.add_argument("--settings", nargs="+", default=None, choices=list(SETTINGS),
+                        metavar="SETTING", help="missing-rate settings (default: the preset's)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--models", nargs="+",
-                        default=["RedCore", "Core", "HGB", "Impute+LR", "Impute+MLP"])
+    parser.add_argument("--models", nargs="+", default=None, help="models (default: the preset's)")
     parser.add_argument("--test-size", type=float, default=0.3)
     parser.add_argument("--n-jobs", type=int, default=1, help="parallel (setting, seed) runs, one torch thread each")
     parser.add_argument("--redcore-param", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a RedCoreClassifier parameter, e.g. max_epochs=50")
+                        help="override a parameter of the package's models, e.g. max_epochs=50")
     parser.add_argument("--out", type=Path, default=None, help="folder for results.csv and summary.md")
     parser.add_argument("--reference", action="store_true",
                         help="also fit a specialist MLP per combination on complete data (the reference)")
     args = parser.parse_args(argv)
+    args.settings = args.settings or PRESETS[args.preset][0]
+    args.models = args.models or PRESETS[args.preset][1]
 
     redcore_params = {}
     for item in args.redcore_param:
@@ -99,8 +135,8 @@ def main(argv: list[str] | None = None) -> int:
                       models=args.models, seeds=args.seeds, test_size=args.test_size, n_jobs=args.n_jobs,
                       redcore_params=redcore_params)
     wall = time.perf_counter() - start
-    stats = frame.groupby(["setting", "model"])["Ave."].agg(["mean", "std"])
-    fit_time = frame.groupby("model")["fit_time"].median().reindex(args.models)
+    stats = frame.groupby(["setting", "model"])["Ave."].agg(["mean", "std", "count", "size"])
+    fit_time = frame.groupby("model")["fit_time"].median().reindex(args.models).fillna(np.nan)
     rates = frame.groupby("setting")["realised_rates"].first().reindex(args.settings)
 
     lines = ["Weighted F1 on the held-out 30%, averaged over the 7 modality combinations and "
@@ -108,9 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     lines.append("| setting (realised training missing rates) | " + " | ".join(args.models) + " |")
     lines.append("|---" * (len(args.models) + 1) + "|")
     for setting in args.settings:
-        cells = [f"{stats.loc[(setting, m), 'mean']:.3f}"
-                 + (f" ± {stats.loc[(setting, m), 'std']:.3f}" if len(args.seeds) > 1 else "")
-                 for m in args.models]
+        cells = [_cell(stats.loc[(setting, m)], len(args.seeds)) for m in args.models]
         lines.append(f"| {setting} {tuple(rates[setting])} | " + " | ".join(cells) + " |")
     lines.append("| median fit time (s) | " + " | ".join(f"{t:.1f}" for t in fit_time) + " |")
     if args.reference:
@@ -120,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
                      f"{spread} |" + " |" * (len(args.models) - 1))
     lines.append("")
     if redcore_params:
-        lines.append(f"RedCore parameters changed from the defaults: {json.dumps(redcore_params)}")
+        lines.append(f"Parameters changed from the defaults: {json.dumps(redcore_params)}")
     lines.append(f"Total wall time {wall:.0f} s with --n-jobs {args.n_jobs}.")
     summary = "\n".join(lines)
     print(summary)

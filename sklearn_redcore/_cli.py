@@ -136,6 +136,15 @@ def _settings(args: argparse.Namespace, n_modalities: int) -> dict[str, list[flo
     return settings
 
 
+def _untrained_notes(results: pd.DataFrame) -> list[str]:
+    """One line per model and setting that could not be trained (NaN in the tables), with the reason."""
+    if "error" not in results:
+        return []
+    failed = results[results["error"].notna()]
+    return [f"\nNote: {row.model} was not trained at {row.setting} (seed {row.seed}): {row.error}"
+            for row in failed.itertuples()]
+
+
 def _write_outputs(results: pd.DataFrame, tables: dict, out: Path, description: str, plots: bool,
                    modality_names: list[str]) -> None:
     out.mkdir(parents=True, exist_ok=True)
@@ -146,6 +155,8 @@ def _write_outputs(results: pd.DataFrame, tables: dict, out: Path, description: 
         handle.write(f"# Weighted F1 per modality combination ({description})\n\n")
         for setting, table in tables.items():
             handle.write(f"## {setting}\n\n{table.round(3).to_markdown()}\n\n")
+        for line in _untrained_notes(results):
+            handle.write(f"{line}\n")
     if not plots:
         return
     import matplotlib
@@ -202,10 +213,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="per-modality missing rates, one setting each "
                             "(default for 3 modalities: 0.8,0.5,0.2 and 0.2,0.5,0.8)")
     study.add_argument("--models", nargs="+", default=DEFAULT_MODELS, metavar="MODEL",
-                       help=f"among {', '.join(MODEL_NAMES)} (default: all)")
+                       help=f"among {', '.join(MODEL_NAMES)} (default: {' '.join(DEFAULT_MODELS)})")
     study.add_argument("--seeds", nargs="+", type=int, default=[0])
     study.add_argument("--test-size", type=float, default=0.3)
-    study.add_argument("--max-epochs", type=int, default=None, help="max_epochs of the RedCore models")
+    study.add_argument("--max-epochs", type=int, default=None, help="max_epochs of the package's neural models")
     study.add_argument("--n-jobs", type=int, default=1, help="parallel (setting, seed) runs")
     output = bench.add_argument_group("output")
     output.add_argument("--out", type=Path, default=Path("redcore-benchmark"), help="output folder")
@@ -263,6 +274,8 @@ def run_benchmark(args: argparse.Namespace) -> int:
     for setting, table in tables.items():
         print(f"\n{setting}  (weighted F1; fit time in seconds, median)")
         print(table.round(3).to_string())
+    for line in _untrained_notes(results):
+        print(line)
     print(f"\n{len(results)} fits in {time.perf_counter() - start:.0f} s; results in {args.out}/")
     return 0
 

@@ -60,7 +60,7 @@ def evaluate_modality_combinations(estimator: Any, X: Any, y: Any, modalities: M
     ['zer', 'mor', 'zer+mor', 'Ave.']
     """
     names = _feature_names(X)
-    values = np.array(X, dtype=float, copy=True)
+    values = np.array(X, dtype=np.float32 if getattr(X, "dtype", None) == np.float32 else float, copy=True)
     resolved = resolve_modalities(modalities, values.shape[1], names, warn_unused=False)
     scorer = check_scoring(estimator, scoring=scoring)
     row: dict[str, float] = {}

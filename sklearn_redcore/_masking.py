@@ -100,7 +100,8 @@ def mask_modalities(X: Any, modalities: ModalitySpec, missing_rates: MissingRate
     Returns
     -------
     X_masked : ndarray or DataFrame
-        A float copy of X (same type) with the hidden modalities set to NaN.
+        A float copy of X (same type; float32 if X is a float32 array, else
+        float64) with the hidden modalities set to NaN.
 
     Examples
     --------
@@ -116,7 +117,8 @@ def mask_modalities(X: Any, modalities: ModalitySpec, missing_rates: MissingRate
     """
     rng = check_random_state(random_state)
     names = _feature_names(X)
-    values = np.array(X, dtype=float, copy=True)
+    # float32 stays float32 (long sequences take half the memory); anything else becomes float64.
+    values = np.array(X, dtype=np.float32 if getattr(X, "dtype", None) == np.float32 else float, copy=True)
     if values.ndim != 2:
         raise ValueError(f"X must be 2-D, got an array of shape {values.shape}.")
     resolved = resolve_modalities(modalities, values.shape[1], names, warn_unused=False)
@@ -218,4 +220,5 @@ class ModalityMasker(TransformerMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
         tags.non_deterministic = self.random_state is None
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags

@@ -3,7 +3,9 @@
 A specification is a dict ``name -> columns`` or a list of column groups
 (named ``"m0"``, ``"m1"``, ...). A column group is an int, a slice, a range,
 a sequence or array of ints, or, when X is a DataFrame, a column name or a
-sequence of names. ``None`` makes all columns one modality.
+sequence of names; wrapped in :class:`~sklearn_redcore.SequenceModality`, it
+holds a sequence (T steps of d features, step-major). ``None`` makes all
+columns one modality.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Union
 
 import numpy as np
+
+from ._sequences import SequenceModality
 
 ModalitySpec = Union[None, Mapping[str, Any], Sequence[Any]]  # noqa: UP007 (runtime alias, py3.10)
 
@@ -70,7 +74,7 @@ def _as_indices(name: str, columns: Any, n_features: int,
 
 def resolve_modalities(modalities: ModalitySpec, n_features: int,
                        feature_names: np.ndarray | None = None, *,
-                       warn_unused: bool = True) -> dict[str, np.ndarray]:
+                       warn_unused: bool = True, return_shapes: bool = False) -> Any:
     """Resolve a modality specification to ``{name: int column indices}``.
 
     Parameters
@@ -83,35 +87,56 @@ def resolve_modalities(modalities: ModalitySpec, n_features: int,
         Column names of X when it is a DataFrame.
     warn_unused : bool, default=True
         Warn when some columns belong to no modality (they are ignored).
+    return_shapes : bool, default=False
+        Also return the shape of each modality.
 
     Returns
     -------
     dict of str to ndarray of int
         The columns of each modality, in the order given.
+    shapes : dict of str to tuple or None
+        Only with ``return_shapes``: ``(n_steps, n_features)`` for a sequence
+        modality, None for a vector one.
 
     Raises
     ------
     ValueError
         Empty specification or group, overlapping groups, out-of-range
-        indices, unknown names.
+        indices, unknown column names, two modality names that are equal
+        as strings (e.g. ``1`` and ``"1"``), a sequence whose columns are not
+        T * d.
     """
     if modalities is None:
-        return {"all": np.arange(n_features, dtype=np.int64)}
+        everything = {"all": np.arange(n_features, dtype=np.int64)}
+        return (everything, {"all": None}) if return_shapes else everything
     if isinstance(modalities, Mapping):
         items = [(str(k), v) for k, v in modalities.items()]
+        names = [name for name, _ in items]
+        if len(set(names)) < len(names):
+            twice = next(name for name in names if names.count(name) > 1)
+            raise ValueError(f"Two modalities are named {twice!r} (names are compared as strings): "
+                             f"{list(modalities)}.")
     elif isinstance(modalities, (str, bytes)) or not isinstance(modalities, Sequence):
+        hint = " (put it in a dict: {'name': SequenceModality(...)})" \
+            if isinstance(modalities, SequenceModality) else ""
         raise TypeError(
             "modalities must be None, a dict name -> columns or a list of column groups, "
-            f"got {type(modalities).__name__}."
+            f"got {type(modalities).__name__}{hint}."
         )
     else:
         items = [(f"m{i}", v) for i, v in enumerate(modalities)]
     if not items:
         raise ValueError("modalities is empty: give at least one group of columns.")
     resolved: dict[str, np.ndarray] = {}
+    shapes: dict[str, tuple[int, int] | None] = {}
     owner: dict[int, str] = {}
     for name, columns in items:
-        indices = _as_indices(name, columns, n_features, feature_names)
+        if isinstance(columns, SequenceModality):
+            indices = _as_indices(name, columns.columns, n_features, feature_names)
+            shapes[name] = columns.shape(name, len(indices))
+        else:
+            indices = _as_indices(name, columns, n_features, feature_names)
+            shapes[name] = None
         for index in indices:
             if int(index) in owner:
                 label = str(feature_names[index]) if feature_names is not None else int(index)
@@ -127,7 +152,7 @@ def resolve_modalities(modalities: ModalitySpec, n_features: int,
             UserWarning,
             stacklevel=3,
         )
-    return resolved
+    return (resolved, shapes) if return_shapes else resolved
 
 
 def modality_presence(X: np.ndarray, modalities: dict[str, np.ndarray]) -> np.ndarray:
@@ -145,8 +170,13 @@ def modality_presence(X: np.ndarray, modalities: dict[str, np.ndarray]) -> np.nd
     -------
     ndarray of bool of shape (n_samples, n_modalities)
     """
-    isnan = np.isnan(X)
-    return np.column_stack([~isnan[:, cols].all(axis=1) for cols in modalities.values()])
+    present = np.empty((len(X), len(modalities)), dtype=bool)
+    chunk = max(1, 2**22 // max(X.shape[1], 1))  # rows per pass: bounded memory for long sequences
+    for start in range(0, len(X), chunk):
+        isnan = np.isnan(X[start:start + chunk])
+        for m, cols in enumerate(modalities.values()):
+            present[start:start + chunk, m] = ~isnan[:, cols].all(axis=1)
+    return present
 
 
 def contiguous_modalities(sizes: Mapping[str, int]) -> dict[str, list[int]]:

@@ -17,7 +17,12 @@ one classifier per modality reads ``z^m`` (the unimodal VIB heads of eq. 3).
 
 Data arrive as one float tensor ``x`` whose modalities are contiguous column
 blocks (missing entries already set to zero) and a boolean tensor ``present``
-of shape (batch, M). The loss is computed in :func:`redcore_loss`.
+of shape (batch, M). A sequence modality's block holds its T steps
+step-major; with a transformer self-modal encoder
+(:mod:`~sklearn_redcore._sequence_encoders`), a boolean tensor
+``observed_steps`` (batch, sum of the T of the sequence modalities) says
+which steps hold data (the others are padding). The loss is computed in
+:func:`redcore_loss`.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 from torch.nn import functional as F
+
+from ._sequence_encoders import TransformerGaussianEncoder
 
 
 def _mlp(sizes: list[int], dropout: float) -> nn.Sequential:
@@ -153,12 +160,12 @@ class RedCoreOutput:
 
 
 class RedCoreModule(nn.Module):
-    """The RedCore network for M vector modalities.
+    """The RedCore network for M modalities (vectors or sequences).
 
     Parameters
     ----------
     modality_sizes : list of int
-        Number of columns d_m of each modality, in the order of ``x``.
+        Number of columns of each modality, in the order of ``x``.
     n_classes : int
         Number of classes.
     n_latent : int
@@ -180,21 +187,47 @@ class RedCoreModule(nn.Module):
     modality_dropout : float
         Training only: probability of hiding each present modality of a sample
         from the inputs (at least one stays visible); see RedCoreClassifier.
+    sequence_shapes : list of (int, int) or None, optional
+        Per modality, ``(T, d)`` for a sequence and None for a vector (None
+        for all: every modality is a vector).
+    sequence_encoders : list of str or None, optional
+        Per modality, "transformer" or "mlp" (the flattened sequence through
+        an MLP encoder); only read for sequence modalities. Default:
+        "transformer" for every sequence.
+    transformer_width, transformer_layers, transformer_heads : int
+        Sizes of the transformer encoders.
     """
 
     def __init__(self, modality_sizes: list[int], n_classes: int, *, n_latent: int = 64,
                  encoder_hidden: tuple[int, ...] = (128,), xenc_hidden: int = 128,
                  xenc_widths: tuple[int, ...] = (64, 32), xenc_blocks: int = 2,
                  classifier_hidden: int = 128, dropout: float = 0.1,
-                 unimodal_heads: bool = True, modality_dropout: float = 0.0) -> None:
+                 unimodal_heads: bool = True, modality_dropout: float = 0.0,
+                 sequence_shapes: list[tuple[int, int] | None] | None = None,
+                 sequence_encoders: list[str] | None = None, transformer_width: int = 128,
+                 transformer_layers: int = 3, transformer_heads: int = 8) -> None:
         super().__init__()
         self.modality_sizes = list(modality_sizes)
         self.n_modalities = len(modality_sizes)
         self.n_latent = n_latent
         self.modality_dropout = float(modality_dropout)
-        self.encoders = nn.ModuleList(
-            GaussianEncoder(size, tuple(encoder_hidden), n_latent, dropout) for size in modality_sizes
-        )
+        shapes = list(sequence_shapes) if sequence_shapes is not None else [None] * self.n_modalities
+        kinds = list(sequence_encoders) if sequence_encoders is not None else ["transformer"] * self.n_modalities
+        self.sequence_shapes = [tuple(shape) if shape is not None else None for shape in shapes]
+        # Where each sequence modality's steps sit in ``observed_steps``; None for vectors.
+        self.step_slices: list[tuple[int, int] | None] = []
+        offset = 0
+        for shape in self.sequence_shapes:
+            self.step_slices.append((offset, offset + shape[0]) if shape is not None else None)
+            offset += shape[0] if shape is not None else 0
+        encoders: list[nn.Module] = []
+        for size, shape, kind in zip(self.modality_sizes, self.sequence_shapes, kinds):
+            if shape is not None and kind == "transformer":
+                encoders.append(TransformerGaussianEncoder(shape[1], shape[0], transformer_width, transformer_layers,
+                                                           transformer_heads, n_latent, dropout))
+            else:
+                encoders.append(GaussianEncoder(size, tuple(encoder_hidden), n_latent, dropout))
+        self.encoders = nn.ModuleList(encoders)
         self.cross_encoders = CrossModalEncoders(self.n_modalities, n_latent, xenc_hidden,
                                                  tuple(xenc_widths), xenc_blocks)
         self.joint_head = nn.Sequential(
@@ -219,13 +252,22 @@ class RedCoreModule(nn.Module):
             visible = torch.where(lost_all.unsqueeze(1), keep, visible)
         return visible
 
-    def forward(self, x: torch.Tensor, present: torch.Tensor) -> RedCoreOutput:
+    def _encode(self, encoder: nn.Module, block: torch.Tensor, steps: tuple[int, int] | None,
+                observed_steps: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
+        if isinstance(encoder, TransformerGaussianEncoder):
+            observed = observed_steps[:, steps[0]:steps[1]] if observed_steps is not None else None
+            return encoder(block, observed)
+        return encoder(block)
+
+    def forward(self, x: torch.Tensor, present: torch.Tensor,
+                observed_steps: torch.Tensor | None = None) -> RedCoreOutput:
         present = present.bool()
         visible = present
         if self.training and self.modality_dropout > 0:
             visible = self._hide_modalities(present)
         blocks = torch.split(x, self.modality_sizes, dim=1)
-        stats = [encoder(block) for encoder, block in zip(self.encoders, blocks)]
+        stats = [self._encode(encoder, block, steps, observed_steps)
+                 for encoder, block, steps in zip(self.encoders, blocks, self.step_slices)]
         mean = torch.stack([mu for mu, _ in stats], dim=1)
         log_var = torch.stack([lv for _, lv in stats], dim=1)
         if self.training:

@@ -18,13 +18,21 @@ import pandas as pd
 
 __all__ = ["MODEL_NAMES", "make_model", "run_study", "summarize_study"]
 
-MODEL_NAMES = ("RedCore", "Core", "Red", "HGB", "Impute+LR", "Impute+MLP")
+MODEL_NAMES = ("RedCore", "Core", "Red", "MMIN", "CRA", "AMAE", "MMIN-IDT", "CRA-IDT", "AMAE-IDT",
+               "HGB", "Impute+LR", "Impute+MLP")
 _HISTORY_COLUMNS = ("eta_history", "relative_advantage_history", "imputation_loss_history")
-_META_COLUMNS = {"setting", "seed", "model", "fit_time", "missing_rates", "realised_rates", *_HISTORY_COLUMNS}
+_META_COLUMNS = {"setting", "seed", "model", "fit_time", "missing_rates", "realised_rates", "error",
+                 *_HISTORY_COLUMNS}
 
 
 def make_model(name: str, modalities: dict, seed: int, redcore_params: dict | None = None) -> Any:
-    """A fresh, unfitted model of the study by name (see ``MODEL_NAMES``)."""
+    """A fresh, unfitted model of the study by name (see ``MODEL_NAMES``).
+
+    "MMIN", "CRA" and "AMAE" use perfect data training (the regime of their
+    papers and of the RedCore paper's comparison); the "-IDT" variants train
+    on every sample, as RedCore does. ``redcore_params`` go to every neural
+    model of the package, each taking those of its parameters it has.
+    """
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
@@ -32,9 +40,14 @@ def make_model(name: str, modalities: dict, seed: int, redcore_params: dict | No
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
+    from ._baselines import AMAEClassifier, CRAClassifier, MMINClassifier
     from ._classifier import RedCoreClassifier
 
     params = dict(redcore_params or {})
+
+    def neural(cls: type, **fixed: Any) -> Any:
+        accepted = cls().get_params()
+        return cls(modalities, random_state=seed, **{k: v for k, v in params.items() if k in accepted}, **fixed)
 
     def imputer():
         return SimpleImputer(add_indicator=True, keep_empty_features=True)
@@ -43,6 +56,12 @@ def make_model(name: str, modalities: dict, seed: int, redcore_params: dict | No
         "RedCore": lambda: RedCoreClassifier(modalities, random_state=seed, **params),
         "Core": lambda: RedCoreClassifier(modalities, random_state=seed, **(params | {"regulate": False})),
         "Red": lambda: RedCoreClassifier(modalities, random_state=seed, **(params | {"unimodal_heads": False})),
+        "MMIN": lambda: neural(MMINClassifier, training="complete"),
+        "CRA": lambda: neural(CRAClassifier, training="complete"),
+        "AMAE": lambda: neural(AMAEClassifier, training="complete"),
+        "MMIN-IDT": lambda: neural(MMINClassifier, training="all"),
+        "CRA-IDT": lambda: neural(CRAClassifier, training="all"),
+        "AMAE-IDT": lambda: neural(AMAEClassifier, training="all"),
         "HGB": lambda: HistGradientBoostingClassifier(random_state=seed),
         "Impute+LR": lambda: make_pipeline(StandardScaler(), imputer(), LogisticRegression(max_iter=2000)),
         "Impute+MLP": lambda: make_pipeline(StandardScaler(), imputer(),
@@ -73,14 +92,20 @@ def _run_one(X: np.ndarray, y: np.ndarray, modalities: dict, setting: str, rates
     for name in models:
         model = make_model(name, modalities, seed, redcore_params)
         start = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            model.fit(X_train, y_train)
-        fit_time = time.perf_counter() - start
+        row = {"setting": setting, "seed": seed, "model": name,
+               "missing_rates": [float(r) for r in rates], "realised_rates": np.round(realised, 4).tolist()}
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                model.fit(X_train, y_train)
+        except ValueError as exc:
+            # A model that cannot learn from this data (perfect data training with
+            # fewer than two complete samples) scores nothing, and says why.
+            rows.append(row | {"fit_time": np.nan, "error": str(exc)})
+            continue
+        row["fit_time"] = time.perf_counter() - start
         table = evaluate_modality_combinations(model, X_test, y_test, modalities)
-        row = {"setting": setting, "seed": seed, "model": name, "fit_time": fit_time,
-               "missing_rates": [float(r) for r in rates], "realised_rates": np.round(realised, 4).tolist(),
-               **table.iloc[0].to_dict()}
+        row.update(table.iloc[0].to_dict())
         if hasattr(model, "eta_history_"):
             row["eta_history"] = model.eta_history_.tolist()
             row["relative_advantage_history"] = model.relative_advantage_history_.tolist()
@@ -114,7 +139,8 @@ def run_study(X: Any, y: Any, modalities: dict, settings: dict[str, Sequence[flo
     n_jobs : int, default=1
         (setting, seed) runs in parallel through joblib.
     redcore_params : dict, optional
-        Parameters passed to every RedCore-family model.
+        Parameters passed to every neural model of the package (each takes
+        the ones it has).
     progress : bool, default=True
         Print a progress bar on standard error.
 
@@ -124,6 +150,8 @@ def run_study(X: Any, y: Any, modalities: dict, settings: dict[str, Sequence[flo
         One row per (setting, seed, model): fit time, requested and realised
         rates, the weighted F1 of every combination and their average
         ``"Ave."``; RedCore-family rows also hold their training histories.
+        A model that could not be trained on a run's data has NaN scores and
+        its reason in ``"error"``.
     """
     from joblib import Parallel, delayed
 
@@ -158,7 +186,8 @@ def summarize_study(results: pd.DataFrame) -> dict[str, pd.DataFrame]:
     score_columns = [c for c in results.columns if c not in _META_COLUMNS]
     tables = {}
     for setting, part in results.groupby("setting", sort=False):
-        table = part.groupby("model", sort=False)[score_columns].mean()
+        # A seed where a model could not be trained makes its mean NaN, not a mean of the others.
+        table = part.groupby("model", sort=False)[score_columns].agg(lambda column: column.mean(skipna=False))
         table["fit_time"] = part.groupby("model", sort=False)["fit_time"].median()
         tables[str(setting)] = table
     return tables

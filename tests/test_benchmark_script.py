@@ -28,3 +28,16 @@ def test_benchmark_writes_its_table(bench, tmp_path, seeds, capsys):
     results = pd.read_csv(tmp_path / "results.csv")
     assert len(results) == len(seeds) and {"fou+zer+mor", "Ave.", "fit_time"} <= set(results.columns)
     assert results["Ave."].between(0.5, 1.0).all()
+
+
+def test_sequence_benchmark_runs_end_to_end(tmp_path, capsys):
+    spec = importlib.util.spec_from_file_location("bench_sequences", SCRIPT.with_name("bench_sequences.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    tiny = ["--n-samples", "60", "--steps", "4", "--features", "2", "--epochs", "1", "--width", "8",
+            "--heads", "2", "--layers", "1", "--seeds", "0", "--out", str(tmp_path)]
+    assert module.main(["accuracy", *tiny]) == 0
+    results = pd.read_csv(tmp_path / "results.csv")
+    assert results["encoder"].tolist() == ["transformer", "mlp"] and results["Ave."].between(0, 1).all()
+    assert module.main(["paper-size", "--n-samples", "40", "--steps", "3", "--out", str(tmp_path)]) == 0
+    assert "epoch time (s)" in (tmp_path / "paper_size.md").read_text()

@@ -172,3 +172,63 @@ def test_pipeline_gridsearch_cross_validate_clone_pickle(mfeat_small):
     est.fit(X, y)
     restored = pickle.loads(pickle.dumps(est))
     np.testing.assert_array_equal(restored.predict_proba(X), est.predict_proba(X))
+
+
+def test_labels_of_mixed_types_raise_a_clear_error():
+    """An object y mixing str and int used to fail inside numpy's sort ("'<' not supported ...")."""
+    X = np.random.RandomState(0).normal(size=(6, 2))
+    for y in (np.array(["0", 1, "0", 1, "1", 0], dtype=object), [1, "a", None, 1, "a", None]):
+        with pytest.raises(TypeError, match=r"y mixes labels of types \[.*'int'.*'str'.*\]"):
+            RedCoreClassifier(**(FAST | {"max_epochs": 1})).fit(X, y)
+
+
+def test_huge_values_fit_or_raise_clear_errors():
+    """Values about 1e300 used to give a NaN training loss (overflowing squares in the
+    column statistics, then float32 infinities) or, at prediction, NaN probabilities."""
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 8))
+    y = np.arange(40) % 2
+    spec = [[0, 1, 2, 3], [4, 5, 6, 7]]
+    huge = X.copy()
+    huge[:, 0] *= 1e300  # a column on a huge scale
+    huge[3, 5] = -1e300  # one huge value
+    huge[:, 6] = 1e300  # a huge constant
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        clf = RedCoreClassifier(spec, random_state=0, **(FAST | {"max_epochs": 2})).fit(huge, y)
+        proba = clf.predict_proba(huge)
+    assert np.isfinite(proba).all()
+    np.testing.assert_allclose(clf.input_mean_[[0, 5, 6]] / [1e300, 1e300, 1e300],
+                               [np.mean(huge[:, 0] / 1e300), np.mean(huge[:, 5] / 1e300), 1.0], rtol=1e-12)
+    np.testing.assert_allclose(clf.input_scale_[0] / 1e300, np.std(huge[:, 0] / 1e300), rtol=1e-12)
+
+    with pytest.raises(ValueError, match=r"X\[0, 0\] = 1.76e\+300 is too large for the network"):
+        RedCoreClassifier(spec, standardize=False, **FAST).fit(huge, y)
+    far = huge[:2].copy()
+    far[1, 2] = 1e300
+    with pytest.raises(ValueError, match=r"X\[1, 2\] = 1e\+300 is too large for the network"):
+        clf.predict_proba(far)
+
+    # Within float32's range but far enough to overflow inside the network: an error, never NaN.
+    wide = RedCoreClassifier(spec, max_epochs=1, random_state=0).fit(X, y)
+    outcomes = []
+    for _ in range(40):
+        z = rng.choice([-1, 1], size=8) * rng.choice([3e38, 1e38, 1e37], size=8)
+        try:
+            proba = wide.predict_proba((wide.input_mean_ + wide.input_scale_ * z)[None])
+            outcomes.append("finite" if np.isfinite(proba).all() else "NaN")
+        except ValueError as exc:
+            assert "the network's output is not finite" in str(exc)
+            outcomes.append("error")
+    assert "error" in outcomes and "NaN" not in outcomes
+
+
+def test_diverging_training_stops_before_algorithm_1_sees_infinities():
+    """An infinite imputation loss used to reach the regulator first (numpy's 'invalid value
+    encountered in subtract' in the relative advantage), before the loss check stopped training."""
+    X = np.array([[0.676], [3e38]])  # not standardized: the network overflows float32
+    params = FAST | dict(max_epochs=1, batch_size=2, modality_dropout=0.0, standardize=False, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(FloatingPointError, match="training loss became inf at epoch 1"):
+            RedCoreClassifier([[0]], **params).fit(X, [0, 1])

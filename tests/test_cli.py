@@ -100,3 +100,17 @@ def test_refuses_a_non_empty_output_folder(tmp_path, capsys):
     assert main(["benchmark", "--out", str(tmp_path), *FAST]) == 2
     assert "exists and is not empty" in capsys.readouterr().err
     assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_a_model_that_cannot_train_is_reported_not_fatal(table, tmp_path, capsys):
+    """Perfect data training with no complete sample: NaN scores and the reason, the rest goes on."""
+    out = tmp_path / "out"
+    code = main(["benchmark", "--data", str(table / "table.csv"), "--label", "kind",
+                 "--modalities", str(table / "spec.json"), "--shared", "0.95", "--imbalanced",
+                 "--models", "CRA", "Impute+LR", "--max-epochs", "2", "--quiet", "--no-plots", "--out", str(out)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "Note: CRA was not trained at shared 0.95 (seed 0)" in printed and "training='all'" in printed
+    results = pd.read_csv(out / "results.csv").set_index("model")
+    assert np.isnan(results.loc["CRA", "Ave."]) and results.loc["Impute+LR", "Ave."] > 0
+    assert "Note: CRA was not trained" in (out / "summary.md").read_text()

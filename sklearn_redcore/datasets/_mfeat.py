@@ -51,12 +51,12 @@ def load_mfeat(*, views: Sequence[str] | None = None, return_X_y: bool = False,
 
     Works offline: a compressed copy ships with the package.
 
-    ==============  ==============
-    Classes                     10
-    Samples total             2000
-    Views (modalities)           6
-    Features          649 in total
-    ==============  ==============
+    ==================  ============
+    Classes                       10
+    Samples total               2000
+    Views (modalities)             6
+    Features            649 in total
+    ==================  ============
 
     Parameters
     ----------

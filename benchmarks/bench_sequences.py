@@ -1,0 +1,179 @@
+"""Sequence modalities: the transformer self-modal encoder against an MLP, and a fit at the paper's sizes.
+
+Two studies (the first argument):
+
+``accuracy``
+    Data from ``make_sequence_classification``: three sequence modalities
+    whose class is the order in which motifs occur (every sequence holds
+    every motif once, so only the order tells the class), of varying length
+    (NaN padding). For each seed: a stratified 70/30 split; the training part
+    loses modalities at imbalanced missing rates (default 0.8, 0.5, 0.2);
+    RedCore is fitted twice, with ``sequence_encoder="transformer"`` and with
+    ``"mlp"`` (the flattened sequence, padding as zeros, through the MLP
+    encoder), all else equal; both are scored (weighted F1) on the complete
+    test part under each of the 7 combinations of available modalities.
+
+``paper-size``
+    One fit on random sequences of the paper's sizes (A: 130 features per
+    step, V: 342, L: 1024; 50 steps; 5,000 samples, lengths 10 to 50 steps,
+    missing rates 0.8, 0.5, 0.2), float32 X, with the default (the paper's)
+    transformer sizes on one torch thread: it reports the size of X, the
+    time of each epoch and the peak memory of the process. The labels are
+    random: this measures cost, not accuracy.
+
+Run ``python benchmarks/bench_sequences.py accuracy --help`` (or
+``paper-size --help``) for the options; docs/sequences.md gives the figures
+of the default commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+from sklearn_redcore import RedCoreClassifier, evaluate_modality_combinations, mask_modalities
+from sklearn_redcore.datasets import make_sequence_classification
+
+ENCODERS = ("transformer", "mlp")
+
+
+def _peak_rss_gib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # KiB on Linux
+
+
+def run_accuracy(args: argparse.Namespace) -> int:
+    rows = []
+    shapes = [(args.steps, args.features)] * 3
+    for seed in args.seeds:
+        data = make_sequence_classification(args.n_samples, modality_shapes=shapes, n_classes=args.classes,
+                                            signal=args.signal, reliability=args.reliability, random_state=seed)
+        X_train, X_test, y_train, y_test = train_test_split(data.data, data.target, test_size=0.3,
+                                                            stratify=data.target, random_state=seed)
+        X_train = mask_modalities(X_train, data.modalities, args.rates, random_state=seed)
+        for encoder in args.encoders:
+            model = RedCoreClassifier(data.modalities, sequence_encoder=encoder, transformer_width=args.width,
+                                      transformer_layers=args.layers, transformer_heads=args.heads,
+                                      max_epochs=args.epochs, random_state=seed)
+            start = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # samples that lost every modality
+                model.fit(X_train, y_train)
+            fit_time = time.perf_counter() - start
+            scores = evaluate_modality_combinations(model, X_test, y_test, data.modalities).iloc[0]
+            rows.append({"seed": seed, "encoder": encoder, **scores.to_dict(), "fit_time": fit_time,
+                         "epoch_time": float(np.median(model.net_.history[:, "dur"]))})
+            print(f"seed {seed} {encoder:11s} Ave. F1 {scores['Ave.']:.3f}  fit {fit_time:.0f} s", flush=True)
+    results = pd.DataFrame(rows)
+    score_columns = [c for c in results.columns if c not in ("seed", "encoder", "fit_time", "epoch_time")]
+    mean = results.groupby("encoder", sort=False)[score_columns].mean()
+    std = results.groupby("encoder", sort=False)[score_columns].std(ddof=0)
+    table = mean.round(3).astype(str)
+    if len(args.seeds) > 1:
+        table = table + " ± " + std.round(3).astype(str)
+    table["fit time (s)"] = results.groupby("encoder", sort=False)["fit_time"].median().round(0)
+    table["epoch (s)"] = results.groupby("encoder", sort=False)["epoch_time"].median().round(2)
+    title = (f"Weighted F1 on the complete test part (30%), by available modalities; {len(args.seeds)} seed(s) "
+             f"{args.seeds}; {args.n_samples} samples, 3 modalities of {args.steps} steps x {args.features} "
+             f"features, {args.classes} classes, training missing rates {tuple(args.rates)}; transformer "
+             f"width {args.width}, {args.layers} layers, {args.heads} heads; {args.epochs} epochs.")
+    summary = f"{title}\n\n{table.to_markdown()}\n"
+    print("\n" + summary)
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        results.to_csv(args.out / "results.csv", index=False)
+        (args.out / "summary.md").write_text(summary)
+    return 0
+
+
+def run_paper_size(args: argparse.Namespace) -> int:
+    import torch
+
+    rng = np.random.default_rng(0)
+    sizes = {"A": 130, "V": 342, "L": 1024}
+    T = args.steps
+    from sklearn_redcore import SequenceModality
+
+    n_columns = T * sum(sizes.values())
+    X = np.empty((args.n_samples, n_columns), dtype=np.float32)
+    modalities, start = {}, 0
+    for name, d in sizes.items():
+        lengths = rng.integers(min(10, T), T + 1, size=args.n_samples)
+        for first in range(0, args.n_samples, 500):  # in chunks: no float64 copy of the whole block
+            block = rng.standard_normal((min(500, args.n_samples - first), T, d), dtype=np.float32)
+            block[np.arange(T) >= lengths[first:first + 500, None]] = np.nan
+            X[first:first + 500, start:start + T * d] = block.reshape(len(block), T * d)
+        modalities[name] = SequenceModality(range(start, start + T * d), n_steps=T)
+        start += T * d
+    y = rng.integers(0, 4, size=args.n_samples)
+    X = mask_modalities(X, modalities, args.rates, random_state=0)
+    X = np.asarray(X, dtype=np.float32)
+    rss_data = _peak_rss_gib()
+    model = RedCoreClassifier(modalities, max_epochs=args.epochs, batch_size=args.batch_size, n_threads=args.threads,
+                              random_state=0, verbose=1)
+    start_time = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        model.fit(X, y)
+    fit_time = time.perf_counter() - start_time
+    rss_fit = _peak_rss_gib()
+    start_time = time.perf_counter()
+    model.predict_proba(X[:1000])
+    predict_time = time.perf_counter() - start_time
+    n_parameters = sum(p.numel() for p in model.net_.module_.parameters())
+    epochs = [f"{d:.0f}" for d in model.net_.history[:, "dur"]]
+    lines = [
+        f"Paper-size fit: {args.n_samples} samples, {T} steps, A 130 / V 342 / L 1024 features per step "
+        f"({n_columns} columns), missing rates {tuple(args.rates)}, float32 X of {X.nbytes / 2**30:.2f} GiB; "
+        f"RedCoreClassifier defaults (transformer width 128, 3 layers, 8 heads; {n_parameters:,} parameters), "
+        f"batch {args.batch_size}, {args.threads} torch thread(s), torch {torch.__version__}.",
+        f"epoch time (s): {', '.join(epochs)}; whole fit {fit_time:.0f} s; predict_proba of 1,000 samples "
+        f"{predict_time:.1f} s",
+        f"peak resident memory: {rss_data:.2f} GiB after making the data, {rss_fit:.2f} GiB after the fit",
+    ]
+    print("\n".join(lines))
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "paper_size.md").write_text("\n\n".join(lines) + "\n")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    studies = parser.add_subparsers(dest="study", required=True)
+    accuracy = studies.add_parser("accuracy", help="transformer against MLP on order-dependent sequences")
+    accuracy.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
+    accuracy.add_argument("--n-samples", type=int, default=2000)
+    accuracy.add_argument("--steps", type=int, default=12, help="steps T of each modality")
+    accuracy.add_argument("--features", type=int, default=8, help="features d per step")
+    accuracy.add_argument("--classes", type=int, default=3)
+    accuracy.add_argument("--signal", type=float, default=1.5, help="motif scale against unit noise")
+    accuracy.add_argument("--reliability", type=float, default=0.9, help="see make_sequence_classification")
+    accuracy.add_argument("--rates", type=float, nargs=3, default=[0.8, 0.5, 0.2], help="training missing rates")
+    accuracy.add_argument("--encoders", nargs="+", choices=ENCODERS, default=list(ENCODERS))
+    accuracy.add_argument("--width", type=int, default=64, help="transformer width (the paper's: 128)")
+    accuracy.add_argument("--layers", type=int, default=2, help="transformer layers (the paper's: 3)")
+    accuracy.add_argument("--heads", type=int, default=4, help="attention heads (the paper's: 8)")
+    accuracy.add_argument("--epochs", type=int, default=30)
+    accuracy.add_argument("--out", type=Path, default=None, help="folder for results.csv and summary.md")
+    paper = studies.add_parser("paper-size", help="cost of one fit at the paper's sizes")
+    paper.add_argument("--n-samples", type=int, default=5000)
+    paper.add_argument("--steps", type=int, default=50)
+    paper.add_argument("--rates", type=float, nargs=3, default=[0.8, 0.5, 0.2])
+    paper.add_argument("--epochs", type=int, default=1)
+    paper.add_argument("--batch-size", type=int, default=128)
+    paper.add_argument("--threads", type=int, default=1)
+    paper.add_argument("--out", type=Path, default=None, help="folder for paper_size.md")
+    args = parser.parse_args(argv)
+    return run_accuracy(args) if args.study == "accuracy" else run_paper_size(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

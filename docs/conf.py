@@ -1,0 +1,121 @@
+"""Sphinx configuration of the sklearn-redcore documentation.
+
+Build with ``make docs`` from the repository root (warnings are errors and the
+gallery is executed); the pages land in ``docs/_build/html``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+sys.path.insert(0, str(DOCS / "sphinxext"))  # gallery_order
+
+import sklearn_redcore  # noqa: E402
+
+# -- Project -------------------------------------------------------------------
+project = "sklearn-redcore"
+author = "sklearn-redcore developers"
+copyright = "the sklearn-redcore developers"  # noqa: A001 - Sphinx's name
+version = release = sklearn_redcore.__version__
+
+# -- General -------------------------------------------------------------------
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.viewcode",
+    "numpydoc",
+    "myst_parser",
+    "sphinx_gallery.gen_gallery",
+]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+root_doc = "index"
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "_templates", "sphinxext"]
+default_role = "literal"
+smartquotes_action = "qe"  # keep "--n-jobs" as typed (no en dashes) in the Markdown pages
+# No intersphinx: the build must work offline, so references to other projects'
+# documentation (numpy, scikit-learn, torch) stay plain text.
+
+# -- API pages -----------------------------------------------------------------
+autosummary_generate = True
+autodoc_default_options = {"members": True, "inherited-members": True}
+autodoc_typehints = "none"  # the numpydoc sections describe the types
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+toc_object_entries_show_parents = "hide"  # "fit()" rather than "RedCoreClassifier.fit()" in page tables of contents
+
+# -- Markdown pages (docs/*.md, e.g. benchmarks.md) -----------------------------
+myst_enable_extensions = ["dollarmath", "colon_fence"]
+myst_heading_anchors = 3
+
+# -- Gallery -------------------------------------------------------------------
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": "/plot_",
+    "within_subsection_order": "gallery_order.ExampleOrder",
+    "doc_module": ("sklearn_redcore",),
+    "backreferences_dir": "generated/backreferences",
+    "reference_url": {"sklearn_redcore": None},
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "abort_on_example_error": True,
+    "plot_gallery": "True",
+}
+
+# -- HTML ----------------------------------------------------------------------
+html_theme = "pydata_sphinx_theme"
+html_title = f"sklearn-redcore {release}"
+html_theme_options = {
+    "navbar_align": "left",
+    "show_toc_level": 2,
+    "header_links_before_dropdown": 6,
+    "secondary_sidebar_items": ["page-toc", "sg_download_links", "sg_launcher_links"],
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version", "theme-version"],
+}
+html_sidebars = {"index": [], "api": []}
+html_show_sourcelink = False
+
+
+# -- Markdown pages are listed automatically -------------------------------------
+def _list_markdown_pages(app, docname, source):
+    """Put every ``docs/*.md`` page into the toctree of ``performance.rst``.
+
+    Adding a Markdown page to ``docs/`` is then enough for it to appear in the
+    site (an unlisted page would fail the build, which treats warnings as errors).
+    """
+    if docname != "performance":
+        return
+    pages = sorted(path.stem for path in DOCS.glob("*.md"))
+    entries = "\n".join(f"   {page}" for page in pages)
+    source[0] = source[0].replace("   .. markdown pages are inserted here by conf.py", entries)
+
+
+def _always_reread_performance(app, env, added, changed, removed):
+    """Re-read ``performance.rst`` on every build, so that a new Markdown page is listed."""
+    return ["performance"]
+
+
+def _plain_text_for_scikit_learn_refs(app, env, node, contnode):
+    """Show cross-references inside scikit-learn's own docstrings as plain text.
+
+    The API pages include methods inherited from scikit-learn (``score``,
+    ``set_output``, ...), whose docstrings refer to labels of scikit-learn's
+    documentation. Without intersphinx (the build is offline) those labels do
+    not exist here; only these references become plain text, ours still fail
+    the build when broken.
+    """
+    source = node.source or ""
+    if ":docstring of sklearn." in source:
+        return contnode
+    return None
+
+
+def setup(app):
+    app.connect("missing-reference", _plain_text_for_scikit_learn_refs)
+    app.connect("source-read", _list_markdown_pages)
+    app.connect("env-get-outdated", _always_reread_performance)

@@ -1,0 +1,278 @@
+"""Networks of the methods RedCore is compared with (the paper's Comparison Studies).
+
+All three read the same input as :class:`~sklearn_redcore._network.RedCoreModule`
+(``x``: modalities as contiguous, standardised column blocks; ``present``:
+which modalities each sample has) and share its conventions: a missing
+modality is masked, never encoded from a zero input; predictions read the
+joint head ``logits``; training hides random subsets of the available
+modalities (:func:`sample_visible`) so that each model learns to stand in for
+the hidden ones from the features it was not shown.
+
+* :class:`ImaginationModule`: the missing modality imagination network
+  (MMIN; Zhao, Li and Jin, ACL 2021) and, without its backward pass, the
+  cascaded residual autoencoder (CRA; Tran et al., CVPR 2017) over the
+  modality embeddings, as the MMIN paper uses it as a baseline.
+* :class:`MaskedModalityModule`: a modality-level masked autoencoder in the
+  manner of ActionMAE (Woo et al., AAAI 2023), the AMAE of the RedCore paper.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from ._network import _mlp
+
+
+def sample_visible(present: torch.Tensor) -> torch.Tensor:
+    """A random non-empty subset of each sample's present modalities.
+
+    Every non-empty subset of the present modalities (the full set included)
+    is equally likely: each present modality is kept with probability 1/2 and
+    draws that keep none are redrawn. Rows with no modality stay empty.
+    """
+    present = present.bool()
+    visible = present & (torch.rand(present.shape, device=present.device) < 0.5)
+    redraw = present.any(1) & ~visible.any(1)
+    while redraw.any():
+        fresh = present & (torch.rand(present.shape, device=present.device) < 0.5)
+        visible = torch.where(redraw.unsqueeze(1), fresh, visible)
+        redraw = present.any(1) & ~visible.any(1)
+    return visible
+
+
+class ModalityEncoders(nn.Module):
+    """One MLP per modality: x^m -> h^m in R^d; output (B, M, d)."""
+
+    def __init__(self, modality_sizes: list[int], hidden: tuple[int, ...], n_latent: int, dropout: float) -> None:
+        super().__init__()
+        self.modality_sizes = list(modality_sizes)
+        self.encoders = nn.ModuleList(
+            nn.Sequential(_mlp([size, *hidden], dropout), nn.Linear(hidden[-1] if hidden else size, n_latent))
+            for size in modality_sizes
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        blocks = torch.split(x, self.modality_sizes, dim=1)
+        return torch.stack([encoder(block) for encoder, block in zip(self.encoders, blocks)], dim=1)
+
+
+class ResidualAutoencoder(nn.Module):
+    """One block of a cascaded residual autoencoder: h -> (delta, bottleneck).
+
+    The encoder narrows ``n_in`` through ``widths`` (ReLU between layers), the
+    decoder mirrors it back to ``n_in``; the bottleneck is the narrowest layer.
+    """
+
+    def __init__(self, n_in: int, widths: tuple[int, ...], dropout: float) -> None:
+        super().__init__()
+        self.encoder = _mlp([n_in, *widths], dropout)
+        back = [*reversed(widths[:-1]), n_in]
+        layers: list[nn.Module] = []
+        width_in = widths[-1]
+        for i, width_out in enumerate(back):
+            layers.append(nn.Linear(width_in, width_out))
+            if i < len(back) - 1:
+                layers.append(nn.ReLU())
+            width_in = width_out
+        self.decoder = nn.Sequential(*layers)
+
+    def forward(self, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        bottleneck = self.encoder(h)
+        return self.decoder(bottleneck), bottleneck
+
+
+class CascadedResidualAutoencoder(nn.Module):
+    """Tran et al.'s cascade: ``h_k = h_{k-1} + AE_k(h_{k-1})``, k = 1..K.
+
+    Returns the last ``h_K`` and the concatenated bottlenecks of the K blocks.
+    """
+
+    def __init__(self, n_in: int, widths: tuple[int, ...], n_blocks: int, dropout: float) -> None:
+        super().__init__()
+        self.blocks = nn.ModuleList(ResidualAutoencoder(n_in, widths, dropout) for _ in range(n_blocks))
+
+    def forward(self, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        bottlenecks = []
+        for block in self.blocks:
+            delta, bottleneck = block(h)
+            h = h + delta
+            bottlenecks.append(bottleneck)
+        return h, torch.cat(bottlenecks, dim=1)
+
+
+@dataclass
+class BaselineOutput:
+    """What one forward pass of a baseline network returns."""
+
+    logits: torch.Tensor            # (B, n_classes)
+    embedding: torch.Tensor         # (B, M, d) embeddings of every modality's input (targets)
+    reconstruction: torch.Tensor    # (B, M, d) the network's stand-in for every modality
+    present: torch.Tensor           # (B, M) bool: modality observed in the data
+    visible: torch.Tensor           # (B, M) bool: modality shown to the network
+    cycle: torch.Tensor | None = None        # (B, M * d) MMIN's backward reconstruction
+    cycle_target: torch.Tensor | None = None  # (B, M * d) the visible embeddings, zeros elsewhere
+
+
+def _masked_mse(prediction: torch.Tensor, target: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Mean over the masked (B, M) entries of the squared error averaged over d."""
+    squared = (prediction - target.detach()).pow(2).mean(-1)
+    weight = mask.to(squared.dtype)
+    return (squared * weight).sum() / weight.sum().clamp(min=1.0)
+
+
+class ImaginationModule(nn.Module):
+    """MMIN (and CRA when ``cycle_weight == 0``) for M vector modalities.
+
+    Each modality's encoder gives h^m; the forward cascaded residual
+    autoencoder reads ``[h^1 c^1; ...; h^M c^M]`` (c^m = 1 if modality m is
+    shown, else 0) and imagines the embeddings of all modalities; the
+    imagination loss compares the imagined embedding of every modality the
+    sample has with its actual embedding (a fixed target: its gradient is
+    stopped). The classifier reads the bottlenecks of the forward blocks. MMIN
+    adds a backward cascade that maps the imagination back to the shown
+    embeddings (cycle consistency).
+
+    Parameters
+    ----------
+    modality_sizes : list of int
+        Columns of each modality.
+    n_classes : int
+        Number of classes.
+    n_latent : int
+        Dimension d of each modality embedding.
+    encoder_hidden : tuple of int
+        Hidden widths of each modality encoder.
+    cra_widths : tuple of int
+        Narrowing widths of each residual autoencoder (mirrored back to M * d).
+    cra_blocks : int
+        Number of residual autoencoders in each cascade.
+    classifier_hidden : int
+        Hidden width of the classifier.
+    dropout : float
+        Dropout rate.
+    imagination_weight, cycle_weight : float
+        Weights of the forward (imagination) and backward (cycle) losses
+        against the cross-entropy; ``cycle_weight=0`` builds no backward
+        cascade (CRA).
+    """
+
+    loss_parts = ("classification", "imagination", "cycle")
+
+    def __init__(self, modality_sizes: list[int], n_classes: int, *, n_latent: int = 64,
+                 encoder_hidden: tuple[int, ...] = (128,), cra_widths: tuple[int, ...] = (128, 64),
+                 cra_blocks: int = 5, classifier_hidden: int = 128, dropout: float = 0.1,
+                 imagination_weight: float = 4.0, cycle_weight: float = 2.0) -> None:
+        super().__init__()
+        self.n_modalities = len(modality_sizes)
+        self.n_latent = n_latent
+        self.imagination_weight = float(imagination_weight)
+        self.cycle_weight = float(cycle_weight)
+        width = self.n_modalities * n_latent
+        self.encoders = ModalityEncoders(modality_sizes, tuple(encoder_hidden), n_latent, dropout)
+        self.forward_cascade = CascadedResidualAutoencoder(width, tuple(cra_widths), cra_blocks, dropout)
+        self.backward_cascade = (CascadedResidualAutoencoder(width, tuple(cra_widths), cra_blocks, dropout)
+                                 if self.cycle_weight > 0 else None)
+        self.classifier = nn.Sequential(
+            _mlp([cra_blocks * cra_widths[-1], classifier_hidden], dropout),
+            nn.Linear(classifier_hidden, n_classes),
+        )
+
+    def forward(self, x: torch.Tensor, present: torch.Tensor) -> BaselineOutput:
+        present = present.bool()
+        visible = sample_visible(present) if self.training else present
+        embedding = self.encoders(x)
+        shown = (embedding * visible.unsqueeze(-1).to(embedding.dtype)).flatten(1)
+        imagined, bottlenecks = self.forward_cascade(shown)
+        logits = self.classifier(bottlenecks)
+        cycle = None
+        if self.backward_cascade is not None and self.training:
+            cycle, _ = self.backward_cascade(imagined)
+        reconstruction = imagined.view(-1, self.n_modalities, self.n_latent)
+        return BaselineOutput(logits, embedding, reconstruction, present, visible, cycle, shown)
+
+    def loss(self, out: BaselineOutput, y: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Cross-entropy + imagination_weight * imagination + cycle_weight * cycle."""
+        classification = F.cross_entropy(out.logits, y)
+        imagination = _masked_mse(out.reconstruction, out.embedding, out.present)
+        total = classification + self.imagination_weight * imagination
+        cycle = torch.zeros((), dtype=total.dtype, device=total.device)
+        if out.cycle is not None:
+            cycle = F.mse_loss(out.cycle, out.cycle_target.detach())
+            total = total + self.cycle_weight * cycle
+        return {"total": total, "classification": classification, "imagination": imagination, "cycle": cycle}
+
+
+class MaskedModalityModule(nn.Module):
+    """A modality-level masked autoencoder (AMAE) for M vector modalities.
+
+    Each modality's encoder gives a token h^m, to which a learnt modality
+    embedding is added; a modality that is not shown is replaced by a learnt
+    mask token (plus its modality embedding). A transformer encoder mixes the
+    M tokens; a linear decoder turns each output token back into an embedding,
+    trained to match the actual embedding of every hidden modality the sample
+    has (gradient stopped at the target). The classifier reads the mean of the
+    output tokens.
+
+    Parameters
+    ----------
+    modality_sizes : list of int
+        Columns of each modality.
+    n_classes : int
+        Number of classes.
+    n_latent : int
+        Width d of the tokens.
+    encoder_hidden : tuple of int
+        Hidden widths of each modality encoder.
+    n_layers, n_heads : int
+        Depth of the transformer and its attention heads (``n_latent`` must
+        be divisible by ``n_heads``).
+    feedforward : int
+        Width of the transformer's feed-forward layers.
+    classifier_hidden : int
+        Hidden width of the classifier.
+    dropout : float
+        Dropout rate.
+    reconstruction_weight : float
+        Weight of the reconstruction loss against the cross-entropy.
+    """
+
+    loss_parts = ("classification", "reconstruction")
+
+    def __init__(self, modality_sizes: list[int], n_classes: int, *, n_latent: int = 64,
+                 encoder_hidden: tuple[int, ...] = (128,), n_layers: int = 2, n_heads: int = 4,
+                 feedforward: int = 128, classifier_hidden: int = 128, dropout: float = 0.1,
+                 reconstruction_weight: float = 1.0) -> None:
+        super().__init__()
+        self.n_modalities = len(modality_sizes)
+        self.reconstruction_weight = float(reconstruction_weight)
+        self.encoders = ModalityEncoders(modality_sizes, tuple(encoder_hidden), n_latent, dropout)
+        self.modality_embedding = nn.Parameter(torch.randn(self.n_modalities, n_latent) / math.sqrt(n_latent))
+        self.mask_token = nn.Parameter(torch.zeros(n_latent))
+        layer = nn.TransformerEncoderLayer(n_latent, n_heads, feedforward, dropout, batch_first=True,
+                                           norm_first=True)
+        self.transformer = nn.TransformerEncoder(layer, n_layers, enable_nested_tensor=False)
+        self.norm = nn.LayerNorm(n_latent)
+        self.decoder = nn.Linear(n_latent, n_latent)
+        self.classifier = nn.Sequential(_mlp([n_latent, classifier_hidden], dropout),
+                                        nn.Linear(classifier_hidden, n_classes))
+
+    def forward(self, x: torch.Tensor, present: torch.Tensor) -> BaselineOutput:
+        present = present.bool()
+        visible = sample_visible(present) if self.training else present
+        embedding = self.encoders(x)
+        tokens = torch.where(visible.unsqueeze(-1), embedding, self.mask_token.to(embedding.dtype))
+        tokens = self.norm(self.transformer(tokens + self.modality_embedding))
+        logits = self.classifier(tokens.mean(1))
+        return BaselineOutput(logits, embedding, self.decoder(tokens), present, visible)
+
+    def loss(self, out: BaselineOutput, y: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Cross-entropy + reconstruction_weight * reconstruction of the hidden modalities."""
+        classification = F.cross_entropy(out.logits, y)
+        reconstruction = _masked_mse(out.reconstruction, out.embedding, out.present & ~out.visible)
+        total = classification + self.reconstruction_weight * reconstruction
+        return {"total": total, "classification": classification, "reconstruction": reconstruction}

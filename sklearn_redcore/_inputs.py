@@ -1,0 +1,132 @@
+"""Checks and preparation of the inputs: label types, column statistics, standardization.
+
+The column statistics and the standardization work through X in blocks of rows, so that a large X is read in place
+instead of being copied whole: the only full-size array they create is the
+float32 input of the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+__all__ = ["check_label_types", "column_stats", "standardize"]
+
+_BLOCK_VALUES = 2**18  # values per block of rows (2 MB of float64)
+_HUGE = 1e100  # columns with larger values are rescaled for their statistics
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def _row_blocks(n_rows: int, n_columns: int) -> Iterator[slice]:
+    step = max(1, _BLOCK_VALUES // max(n_columns, 1))
+    for start in range(0, n_rows, step):
+        yield slice(start, start + step)
+
+
+def check_label_types(y: np.ndarray) -> None:
+    """Raise a TypeError when labels of an object array cannot be sorted together.
+
+    Labels are sorted to define ``classes_``; for an array mixing, e.g., str
+    and int, numpy would fail with a message that does not mention y.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        Labels.
+    """
+    if y.dtype != object:
+        return
+    values = y.tolist()
+    try:
+        sorted(set(values))
+    except TypeError:
+        types = sorted({type(value).__name__ for value in values})
+        raise TypeError(f"y mixes labels of types {types} that cannot be sorted together; "
+                        "give labels of one kind, e.g. all str or all int.") from None
+
+
+def column_stats(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation of the observed (non-NaN) values of each column.
+
+    A column holding values beyond ``1e100`` in magnitude is divided by its
+    largest magnitude while summing, so that squares do not overflow: a
+    column of values about 1e300 gets its true mean and spread.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Finite float data, NaN marking missing values; not copied.
+
+    Returns
+    -------
+    mean, std : ndarray of shape (n_features,)
+        NaN for a column without any observed value.
+    """
+    n_rows, n_columns = X.shape
+    count = np.zeros(n_columns, dtype=np.intp)
+    largest = np.zeros(n_columns)
+    for rows in _row_blocks(n_rows, n_columns):
+        block = X[rows]
+        count += np.count_nonzero(~np.isnan(block), axis=0)
+        largest = np.fmax.reduce(np.abs(block), axis=0, initial=0.0, out=largest)
+    unit = np.where(largest > _HUGE, largest, 1.0)  # 1: the sums below are those of X itself
+    rescale = bool((unit != 1.0).any())
+    total = np.zeros(n_columns)
+    for rows in _row_blocks(n_rows, n_columns):
+        block = X[rows] / unit if rescale else X[rows]
+        total += np.nansum(block, axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / count
+    squares = np.zeros(n_columns)
+    for rows in _row_blocks(n_rows, n_columns):
+        deviation = (X[rows] / unit if rescale else X[rows]) - mean
+        squares += np.nansum(deviation * deviation, axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        std = np.sqrt(squares / count)
+    return mean * unit, std * unit
+
+
+def standardize(X: np.ndarray, mean: np.ndarray, scale: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """``(X[:, columns] - mean) / scale`` as float32, with NaN set to 0.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Float data, NaN marking missing values; not modified.
+    mean, scale : ndarray of shape (n_features,)
+        Centre and scale of every column of X.
+    columns : ndarray of int
+        Columns to keep, in the order wanted.
+
+    Returns
+    -------
+    ndarray of float32 of shape (n_samples, len(columns))
+
+    Raises
+    ------
+    ValueError
+        A standardized value lies beyond the float32 range (the network
+        computes in float32).
+    """
+    columns = np.asarray(columns, dtype=np.intp)
+    centre, spread = mean[columns], scale[columns]
+    out = np.empty((X.shape[0], len(columns)), dtype=np.float32)
+    for rows in _row_blocks(X.shape[0], len(columns)):
+        block = X[rows][:, columns]  # a copy of this block only
+        with np.errstate(over="ignore"):
+            block -= centre
+            block /= spread
+        too_large = np.abs(block) > _FLOAT32_MAX  # NaN compares False
+        if too_large.any():
+            row, col = np.argwhere(too_large)[0]
+            row += rows.start
+            raise ValueError(
+                f"X[{row}, {columns[col]}] = {X[row, columns[col]]:.3g} is too large for the network: centred "
+                f"and scaled by the training statistics it becomes {block[row - rows.start, col]:.3g}, beyond "
+                f"the float32 range ({_FLOAT32_MAX:.3g}). Rescale that column of X (standardize=True scales "
+                "each column by the spread of its training values)."
+            )
+        np.nan_to_num(block, copy=False, nan=0.0)
+        out[rows] = block
+    return out
