@@ -226,7 +226,7 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
         Z = np.empty((len(X), len(order)), dtype=np.float32)
         present = np.empty((len(X), len(bounds) - 1), dtype=bool)
         steps = np.empty((len(X), sum(T for _, T, _ in layout)), dtype=bool) if layout else None
-        chunk = max(1, 2**21 // max(len(order), 1))
+        chunk = max(1, 2**18 // max(len(order), 1))  # blocks of about 2 MB: temporaries stay small
         for start in range(0, len(X), chunk):
             rows = slice(start, start + chunk)
             block = X[rows][:, order]
@@ -331,8 +331,9 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
         warm = self._continues()
         previous = (self.n_features_in_, self.classes_, self.modalities_) if warm else None
         # float32 is kept as it is (no copy of long sequences); the statistics are computed in float64.
-        X, y = validate_data(self, X, y, ensure_all_finite="allow-nan", dtype=[np.float64, np.float32],
-                             ensure_min_samples=2, reset=not warm)
+        with np.errstate(over="ignore", invalid="ignore"):  # scikit-learn's finiteness check sums X in its dtype
+            X, y = validate_data(self, X, y, ensure_all_finite="allow-nan", dtype=[np.float64, np.float32],
+                                 ensure_min_samples=2, reset=not warm)
         check_label_types(y)
         check_classification_targets(y)
         name = type(self).__name__
@@ -508,7 +509,8 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
             Rows are finite and sum to one; columns follow ``classes_``.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, ensure_all_finite="allow-nan", dtype=[np.float64, np.float32], reset=False)
+        with np.errstate(over="ignore", invalid="ignore"):  # as in fit
+            X = validate_data(self, X, ensure_all_finite="allow-nan", dtype=[np.float64, np.float32], reset=False)
         module, device = self.net_.module_, self.net_.device
         chunks, presence = [], []
         with torch.inference_mode(), torch_threads(self.n_threads):

@@ -171,7 +171,7 @@ def modality_presence(X: np.ndarray, modalities: dict[str, np.ndarray]) -> np.nd
     ndarray of bool of shape (n_samples, n_modalities)
     """
     present = np.empty((len(X), len(modalities)), dtype=bool)
-    chunk = max(1, 2**22 // max(X.shape[1], 1))  # rows per pass: bounded memory for long sequences
+    chunk = max(1, 2**18 // max(X.shape[1], 1))  # rows per pass: bounded memory for long sequences
     for start in range(0, len(X), chunk):
         isnan = np.isnan(X[start:start + chunk])
         for m, cols in enumerate(modalities.values()):
