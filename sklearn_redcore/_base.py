@@ -22,7 +22,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
-from skorch.callbacks import EarlyStopping, GradientNormClipping
+from skorch.callbacks import EarlyStopping
 from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 
@@ -438,7 +438,7 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
 
     def _build_net(self, n_modalities: int, device: str, seed: int) -> MultimodalNet:
         generator = torch.Generator().manual_seed(seed)
-        callbacks = [("grad_clip", GradientNormClipping(gradient_clip_value=1.0))]
+        callbacks = []
         if self.early_stopping:
             callbacks.append(("early_stopping", EarlyStopping(monitor="valid_loss", patience=self.n_iter_no_change,
                                                                load_best=True, sink=print if self.verbose else quiet)))
@@ -461,6 +461,7 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
             train_split=None,
             callbacks=callbacks,
             callbacks__print_log__keys_ignored=list(self._history_keys()),
+            gradient_clip_value=1.0,
             device=device,
             verbose=self.verbose,
             **self._net_params(n_modalities),
@@ -514,7 +515,7 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
         module, device = self.net_.module_, self.net_.device
         chunks, presence = [], []
         with torch.inference_mode(), torch_threads(self.n_threads):
-            if module.training:
+            if any(part.training for part in module.modules()):  # eval() walks every submodule: only when needed
                 module.eval()
             for start in range(0, len(X), 4096):
                 Z, present, steps = self._prepare(X[start:start + 4096])
