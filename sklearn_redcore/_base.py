@@ -26,12 +26,10 @@ from skorch.callbacks import EarlyStopping
 from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 
-from ._inputs import check_label_types, column_stats
+from ._inputs import check_label_types, column_stats, standardize_block
 from ._modalities import modality_presence, resolve_modalities
 from ._runtime import quiet, resolve_device, seed_from, torch_threads
 from ._training import MultimodalNet, TensorBatchIterator
-
-FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 # Shared parameter documentation, substituted into the subclasses' docstrings.
 TRAINING_PARAMETERS_DOC = """\
@@ -237,17 +235,7 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
             for first, T, d in layout:
                 steps[rows, offset:offset + T] = ~isnan[:, first:first + T * d].reshape(-1, T, d).all(axis=2)
                 offset += T
-            with np.errstate(over="ignore"):
-                values = (block - mean) / scale
-            too_large = np.abs(values) > FLOAT32_MAX  # NaN compares False
-            if too_large.any():
-                row, col = np.argwhere(too_large)[0]
-                raise ValueError(
-                    f"X[{start + row}, {order[col]}] = {block[row, col]:.3g} is too large for the network: centred "
-                    f"and scaled by the training statistics it becomes {values[row, col]:.3g}, beyond the float32 "
-                    f"range ({FLOAT32_MAX:.3g}). Rescale that column of X (standardize=True scales each column by "
-                    "the spread of its training values).")
-            Z[rows] = np.nan_to_num(values, nan=0.0)
+            Z[rows] = standardize_block(block, mean, scale, first_row=start, columns=order)
         return Z, present, steps
 
     def _tensors(self, Z: np.ndarray, present: np.ndarray, steps: np.ndarray | None,

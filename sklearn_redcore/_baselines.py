@@ -148,6 +148,8 @@ class MMINClassifier(_BaselineClassifier):
     """
 
     _module_class = ImaginationModule
+    #: Whether the network imagines back (the backward cascade weighted by ``cycle_weight``).
+    _backward_cycle = True
 
     def __init__(self, modalities: ModalitySpec = None, *, training: str = "complete", n_latent: int = 64,
                  encoder_hidden: tuple[int, ...] = (128,), cra_widths: tuple[int, ...] = (128, 64),
@@ -187,7 +189,8 @@ class MMINClassifier(_BaselineClassifier):
         check_widths(self, "cra_widths", allow_empty=False)
         check_positive_int(self, "cra_blocks")
         check_nonnegative(self, "imagination_weight")
-        check_nonnegative(self, "cycle_weight")
+        if self._backward_cycle:
+            check_nonnegative(self, "cycle_weight")
 
     def _module_params(self, modality_sizes: list[int], n_classes: int) -> dict[str, Any]:
         return dict(self._common_module_params(modality_sizes, n_classes),
@@ -195,7 +198,7 @@ class MMINClassifier(_BaselineClassifier):
                     imagination_weight=self.imagination_weight, cycle_weight=self._cycle_weight())
 
     def _cycle_weight(self) -> float:
-        return self.cycle_weight
+        return self.cycle_weight if self._backward_cycle else 0.0
 
 
 @_fill_baseline_doc
@@ -252,6 +255,8 @@ class CRAClassifier(MMINClassifier):
     (3,)
     """
 
+    _backward_cycle = False
+
     def __init__(self, modalities: ModalitySpec = None, *, training: str = "complete", n_latent: int = 64,
                  encoder_hidden: tuple[int, ...] = (128,), cra_widths: tuple[int, ...] = (128, 64),
                  cra_blocks: int = 5, imagination_weight: float = 4.0, classifier_hidden: int = 128,
@@ -282,15 +287,6 @@ class CRAClassifier(MMINClassifier):
         self.n_threads = n_threads
         self.random_state = random_state
         self.verbose = verbose
-
-    def _check_params(self) -> None:
-        _BaselineClassifier._check_params(self)
-        check_widths(self, "cra_widths", allow_empty=False)
-        check_positive_int(self, "cra_blocks")
-        check_nonnegative(self, "imagination_weight")
-
-    def _cycle_weight(self) -> float:
-        return 0.0
 
 
 @_fill_baseline_doc

@@ -1,8 +1,9 @@
 """Checks and preparation of the inputs: label types, column statistics, standardization.
 
-The column statistics and the standardization work through X in blocks of rows, so that a large X is read in place
-instead of being copied whole: the only full-size array they create is the
-float32 input of the network.
+The column statistics work through X in blocks of rows, so that a large X is
+read in place instead of being copied whole; the estimators standardize X
+block by block too (:func:`standardize_block`), so that the only full-size
+array they create is the float32 input of the network.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from collections.abc import Iterator
 
 import numpy as np
 
-__all__ = ["check_label_types", "column_stats", "standardize"]
+__all__ = ["FLOAT32_MAX", "check_label_types", "column_stats", "standardize_block"]
 
 _BLOCK_VALUES = 2**18  # values per block of rows (2 MB of float64)
 _HUGE = 1e100  # columns with larger values are rescaled for their statistics
-_FLOAT32_MAX = float(np.finfo(np.float32).max)
+FLOAT32_MAX = float(np.finfo(np.float32).max)  # the network computes in float32
 
 
 def _row_blocks(n_rows: int, n_columns: int) -> Iterator[slice]:
@@ -87,46 +88,41 @@ def column_stats(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean * unit, std * unit
 
 
-def standardize(X: np.ndarray, mean: np.ndarray, scale: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    """``(X[:, columns] - mean) / scale`` as float32, with NaN set to 0.
+def standardize_block(block: np.ndarray, mean: np.ndarray, scale: np.ndarray, *, first_row: int,
+                     columns: np.ndarray) -> np.ndarray:
+    """``(block - mean) / scale`` with NaN (a missing value) set to 0, the training mean.
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features)
-        Float data, NaN marking missing values; not modified.
-    mean, scale : ndarray of shape (n_features,)
-        Centre and scale of every column of X.
+    block : ndarray of shape (n_rows, n_columns)
+        Rows ``first_row:first_row + n_rows`` of X, columns ``columns``; not
+        modified.
+    mean, scale : ndarray of shape (n_columns,)
+        Centre and scale of those columns.
+    first_row : int
+        Row of X where the block starts (for the error message).
     columns : ndarray of int
-        Columns to keep, in the order wanted.
+        Columns of X that the block holds, in its order (for the error message).
 
     Returns
     -------
-    ndarray of float32 of shape (n_samples, len(columns))
+    ndarray of shape (n_rows, n_columns)
+        Finite values within the float32 range.
 
     Raises
     ------
     ValueError
-        A standardized value lies beyond the float32 range (the network
+        A standardised value lies beyond the float32 range (the network
         computes in float32).
     """
-    columns = np.asarray(columns, dtype=np.intp)
-    centre, spread = mean[columns], scale[columns]
-    out = np.empty((X.shape[0], len(columns)), dtype=np.float32)
-    for rows in _row_blocks(X.shape[0], len(columns)):
-        block = X[rows][:, columns]  # a copy of this block only
-        with np.errstate(over="ignore"):
-            block -= centre
-            block /= spread
-        too_large = np.abs(block) > _FLOAT32_MAX  # NaN compares False
-        if too_large.any():
-            row, col = np.argwhere(too_large)[0]
-            row += rows.start
-            raise ValueError(
-                f"X[{row}, {columns[col]}] = {X[row, columns[col]]:.3g} is too large for the network: centred "
-                f"and scaled by the training statistics it becomes {block[row - rows.start, col]:.3g}, beyond "
-                f"the float32 range ({_FLOAT32_MAX:.3g}). Rescale that column of X (standardize=True scales "
-                "each column by the spread of its training values)."
-            )
-        np.nan_to_num(block, copy=False, nan=0.0)
-        out[rows] = block
-    return out
+    with np.errstate(over="ignore"):
+        values = (block - mean) / scale
+    too_large = np.abs(values) > FLOAT32_MAX  # NaN compares False
+    if too_large.any():
+        row, col = np.argwhere(too_large)[0]
+        raise ValueError(
+            f"X[{first_row + row}, {columns[col]}] = {block[row, col]:.3g} is too large for the network: centred "
+            f"and scaled by the training statistics it becomes {values[row, col]:.3g}, beyond the float32 range "
+            f"({FLOAT32_MAX:.3g}). Rescale that column of X (standardize=True scales each column by the spread "
+            "of its training values).")
+    return np.nan_to_num(values, copy=False, nan=0.0)

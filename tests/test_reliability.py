@@ -7,6 +7,7 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pytest
 import torch
 
 from sklearn_redcore import RedCoreClassifier
@@ -44,8 +45,8 @@ def test_fit_and_predict_do_not_copy_a_large_X():
     assert predict_peak - before < 1.0 * X.nbytes, (predict_peak - before) / X.nbytes
 
 
-def test_column_stats_and_standardize_match_the_direct_formulas():
-    from sklearn_redcore._inputs import column_stats, standardize
+def test_column_stats_and_standardize_block_match_the_direct_formulas():
+    from sklearn_redcore._inputs import column_stats, standardize_block
 
     rng = np.random.default_rng(1)
     X = rng.normal(size=(3000, 7)) * [1, 1e-6, 1e6, 0, 1, 2, 3] + 5  # more rows than one block
@@ -58,8 +59,15 @@ def test_column_stats_and_standardize_match_the_direct_formulas():
         np.testing.assert_allclose(std, np.nanstd(X, axis=0), rtol=1e-9, atol=1e-12)
     mean, scale = np.nan_to_num(mean), np.where(std > 0, std, 1.0)
     order = np.array([3, 0, 6, 2])
-    expected = np.nan_to_num((X[:, order] - mean[order]) / scale[order], nan=0.0).astype(np.float32)
-    np.testing.assert_array_equal(standardize(X, mean, scale, order), expected)
+    expected = np.nan_to_num((X[:, order] - mean[order]) / scale[order], nan=0.0)
+    block = X[1000:2000][:, order]
+    copy = block.copy()
+    np.testing.assert_array_equal(standardize_block(block, mean[order], scale[order], first_row=1000, columns=order),
+                                  expected[1000:2000])
+    np.testing.assert_array_equal(block, copy)  # not modified
+    block[7, 2] = 1e300
+    with pytest.raises(ValueError, match=r"X\[1007, 6\] = 1e\+300 is too large for the network"):
+        standardize_block(block, mean[order], scale[order], first_row=1000, columns=order)
 
 
 def test_predictions_from_several_threads_equal_serial_ones_and_keep_torch_threads():
