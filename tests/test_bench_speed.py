@@ -1,0 +1,58 @@
+"""The speed benchmark script runs end to end on tiny sizes (--quick)."""
+
+import importlib.util
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_speed.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_speed", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_quick_run_writes_tables_and_json(bench, tmp_path, capsys):
+    out = tmp_path / "speed.json"
+    assert bench.main(["--quick", "--samples", "150", "--modalities", "2", "--widths", "6",
+                       "--base-samples", "150", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    for title in ("Fit, by number of samples", "Fit, by number of modalities", "Fit, by columns per modality",
+                  "Prediction", "Peak memory", "Load average"):
+        assert title in printed
+    results = json.loads(out.read_text())
+    cases = {tuple(row["case"].values()) for row in results["fit"]}
+    assert cases == {(150, 3, 16, 1), (150, 2, 16, 1), (150, 3, 6, 1)}
+    for row in results["fit"]:
+        # The plain loop is the same computation: same seed, same probabilities.
+        assert row["max_abs_diff"] == 0.0
+        assert len(row["ours"]["seconds"]) == len(row["plain"]["seconds"]) == 2
+        assert all(t > 0 for t in row["ours"]["seconds"] + row["plain"]["seconds"])
+        assert math.isfinite(row["overhead_median"])
+    for row in results["predict"]:
+        assert row["rows"] == 150
+        assert row["ours"]["latency_calls"] == row["plain"]["latency_calls"] > 0
+    (memory,) = results["memory"]
+    assert memory["ours"]["peak_mib"] >= memory["ours"]["before_mib"] > 0
+    assert results["meta"]["load_1min"]["max"] >= results["meta"]["load_1min"]["min"]
+
+
+def test_plain_loop_follows_the_estimator_parameters(bench):
+    """A changed parameter reaches both variants alike (else the probabilities would differ)."""
+    case = bench.Case(120, 2, 5, 2)
+    X, y, modalities = bench.make_data(case)
+    Z, present = bench.prepare(X, modalities)
+    params = bench.estimator_params({"n_latent": 4, "encoder_hidden": (8,), "xenc_hidden": 8, "xenc_widths": (4,),
+                                     "classifier_hidden": 8, "batch_size": 32, "K": 1, "p": 1.0,
+                                     "unimodal_heads": False})
+    ours = bench.fit_ours(X, y, modalities, case.epochs, params, seed=3)
+    plain = bench.fit_plain(Z, present, y, [5, 5], case.epochs, params, seed=3)
+    assert (ours.predict_proba(X) == bench.predict_plain(plain, Z, present)).all()
+    other = bench.fit_plain(Z, present, y, [5, 5], case.epochs, params, seed=4)
+    assert not (ours.predict_proba(X) == bench.predict_plain(other, Z, present)).all()
