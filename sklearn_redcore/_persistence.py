@@ -25,6 +25,7 @@ from skorch.history import History
 
 from ._base import BaseMultimodalClassifier
 from ._runtime import resolve_device
+from ._sequences import SequenceModality
 
 __all__ = ["load_model", "save_model"]
 
@@ -67,6 +68,8 @@ def _encode(value: Any, where: str) -> Any:
         return {"__dict__": {k: _encode(v, f"{where}[{k!r}]") for k, v in value.items()}}
     if isinstance(value, torch.Tensor):
         return value.detach().cpu()
+    if isinstance(value, SequenceModality):
+        return {"__sequence__": [_encode(value.columns, where), value.n_steps, value.n_features]}
     raise TypeError(f"{where}: a value of type {type(value).__name__} cannot be saved in the safe format; "
                     "use pickle for it, or give a parameter of a plain type")
 
@@ -89,6 +92,9 @@ def _decode(value: Any) -> Any:
         return tuple(_decode(v) for v in value["__tuple__"])
     if "__dict__" in value:
         return {k: _decode(v) for k, v in value["__dict__"].items()}
+    if "__sequence__" in value:
+        columns, n_steps, n_features = value["__sequence__"]
+        return SequenceModality(_decode(columns), n_steps, n_features)
     raise ValueError(f"unknown entry {sorted(value)!r}")
 
 

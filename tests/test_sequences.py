@@ -15,8 +15,10 @@ from sklearn_redcore import (
     SequenceModality,
     evaluate_modality_combinations,
     flatten_sequences,
+    load_model,
     mask_modalities,
     modality_presence,
+    save_model,
 )
 from sklearn_redcore._modalities import resolve_modalities
 from sklearn_redcore._sequence_encoders import TransformerGaussianEncoder
@@ -196,12 +198,17 @@ def test_fit_predict_with_sequence_modalities(sequences, fitted):
     assert list(table.columns) == ["m0", "m1", "v", "m0+m1", "m0+v", "m1+v", "m0+m1+v", "Ave."]
 
 
-def test_clone_pickle_and_grid_search(sequences, fitted):
+def test_clone_pickle_save_and_grid_search(sequences, fitted, tmp_path):
     X, y, spec = sequences
     twin = clone(fitted)
     assert twin.modalities == spec and not hasattr(twin, "net_")
     restored = pickle.loads(pickle.dumps(fitted))
     np.testing.assert_array_equal(restored.predict_proba(X), fitted.predict_proba(X))
+    path = tmp_path / "sequences.pt"
+    save_model(fitted, path)  # the safe format holds SequenceModality declarations
+    loaded = load_model(path)
+    assert loaded.modalities == spec and loaded.modality_shapes_ == fitted.modality_shapes_
+    np.testing.assert_array_equal(loaded.predict_proba(X), fitted.predict_proba(X))
     search = GridSearchCV(RedCoreClassifier(spec, random_state=0, **{**TINY, "max_epochs": 1}),
                           {"sequence_encoder": ["transformer", "mlp"]}, cv=2).fit(X, y)
     assert search.best_params_["sequence_encoder"] in ("transformer", "mlp")
