@@ -67,17 +67,36 @@ def _read_spec(path: Path) -> dict:
         raise UsageError(f"cannot read modality file {path}: {exc}") from None
     if not isinstance(spec, dict) or not spec:
         raise UsageError(f"modality file {path} must map each modality name to its list of columns")
-    return spec
+    return {name: _sequence_entry(name, entry) if isinstance(entry, dict) else entry for name, entry in spec.items()}
+
+
+def _sequence_entry(name: str, entry: dict):
+    """A modality file's ``{"columns": [...], "n_steps": T}`` entry as a SequenceModality."""
+    from ._sequences import SequenceModality
+
+    unknown = set(entry) - {"columns", "n_steps", "n_features"}
+    if unknown or "columns" not in entry or "n_steps" not in entry:
+        raise UsageError(f"modality {name!r}: a sequence is given as {{\"columns\": [...], \"n_steps\": T}} "
+                         f"(optionally \"n_features\"), got the keys {sorted(entry)}")
+    try:
+        return SequenceModality(entry["columns"], entry["n_steps"], entry.get("n_features"))
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"modality {name!r}: {exc}") from None
+
+
+def _columns(entry) -> list:
+    return list(getattr(entry, "columns", entry))
 
 
 def _load_data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, dict[str, list[int]], str]:
     """X, y, the modality spec as int positions, and a description of the data."""
     from ._modalities import contiguous_modalities, resolve_modalities
+    from ._sequences import SequenceModality
     from .datasets import load_mfeat
 
     if args.data is None:
-        if args.label or args.modality or args.modalities:
-            raise UsageError("--label, --modality and --modalities need --data")
+        if args.label or args.modality or args.modalities or args.sequence:
+            raise UsageError("--label, --modality, --sequence and --modalities need --data")
         data = load_mfeat(views=args.views)
         return data.data, data.target, data.modalities, f"mfeat views {'+'.join(args.views)}"
     frame = _read_table(args.data)
@@ -87,6 +106,9 @@ def _load_data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, dict[s
         raise UsageError(f"label column {args.label!r} is not in {args.data.name}")
     if args.modality and args.modalities:
         raise UsageError("give either --modality options or a --modalities file, not both")
+    if args.sequence and not args.modality:
+        raise UsageError("--sequence goes with --modality (in a --modalities file, give "
+                         "{\"columns\": [...], \"n_steps\": T} for a sequence)")
     if args.modalities:
         spec = _read_spec(args.modalities)
     elif args.modality:
@@ -96,16 +118,24 @@ def _load_data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, dict[s
             if not sep or not name or not columns:
                 raise UsageError(f"--modality takes name=col1,col2,..., got {item!r}")
             spec[name] = [c.strip() for c in columns.split(",") if c.strip()]
+        for item in args.sequence:
+            name, sep, steps = item.partition("=")
+            if not sep or name not in spec:
+                raise UsageError(f"--sequence takes name=n_steps for a modality given by --modality, got {item!r}")
+            try:
+                spec[name] = _sequence_entry(name, {"columns": spec[name], "n_steps": int(steps)})
+            except ValueError:
+                raise UsageError(f"--sequence {item!r}: n_steps must be a whole number") from None
     else:
         raise UsageError("say which columns form which modality: --modality name=col1,col2 (repeat) "
                          "or --modalities FILE.json|FILE.toml")
     features = frame.drop(columns=[args.label])
-    used = {str(c) for cols in spec.values() for c in cols}
+    used = {str(c) for entry in spec.values() for c in _columns(entry)}
     if args.label in used:
         raise UsageError(f"the label column {args.label!r} cannot belong to a modality")
     try:
-        resolved = resolve_modalities(spec, features.shape[1], np.asarray(features.columns, dtype=str),
-                                      warn_unused=False)
+        resolved, shapes = resolve_modalities(spec, features.shape[1], np.asarray(features.columns, dtype=str),
+                                              warn_unused=False, return_shapes=True)
     except (ValueError, TypeError) as exc:
         raise UsageError(str(exc)) from None
     columns = np.concatenate(list(resolved.values()))
@@ -114,7 +144,10 @@ def _load_data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, dict[s
     if non_numeric:
         raise UsageError(f"feature column {non_numeric[0]!r} is not numeric")
     X = numeric.to_numpy(dtype=float)
-    positions = contiguous_modalities({name: len(cols) for name, cols in resolved.items()})
+    positions: dict = contiguous_modalities({name: len(cols) for name, cols in resolved.items()})
+    for name, shape in shapes.items():
+        if shape is not None:  # a sequence keeps its declaration, over its new positions
+            positions[name] = SequenceModality(positions[name], n_steps=shape[0], n_features=shape[1])
     y = frame[args.label].to_numpy()
     if pd.isna(y).any():
         raise UsageError(f"label column {args.label!r} has missing values")
@@ -204,7 +237,11 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--modality", action="append", default=[], metavar="NAME=COL1,COL2",
                       help="columns of one modality (repeat for each)")
     data.add_argument("--modalities", type=Path, metavar="FILE",
-                      help="JSON or TOML file mapping modality names to column lists")
+                      help="JSON or TOML file mapping modality names to column lists "
+                           "(a sequence: {\"columns\": [...], \"n_steps\": T})")
+    data.add_argument("--sequence", action="append", default=[], metavar="NAME=N_STEPS",
+                      help="the columns of modality NAME (from --modality) are a sequence of N_STEPS steps, "
+                           "step-major; all-NaN steps are padding")
     data.add_argument("--views", nargs="+", default=["fou", "zer", "mor"], help="mfeat views (no --data)")
     study = bench.add_argument_group("study")
     study.add_argument("--shared", nargs="*", default=["0.0", "0.5", "0.8"], metavar="RATE",

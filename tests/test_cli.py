@@ -114,3 +114,58 @@ def test_a_model_that_cannot_train_is_reported_not_fatal(table, tmp_path, capsys
     results = pd.read_csv(out / "results.csv").set_index("model")
     assert np.isnan(results.loc["CRA", "Ave."]) and results.loc["Impute+LR", "Ave."] > 0
     assert "Note: CRA was not trained" in (out / "summary.md").read_text()
+
+
+@pytest.fixture(scope="module")
+def sequence_table(tmp_path_factory):
+    """A table with a sequence modality "s" (4 steps x 2 features, padded with NaN) and a vector modality "v"."""
+    from sklearn_redcore.datasets import make_sequence_classification
+
+    data = make_sequence_classification(150, modality_shapes=[(4, 2)], n_classes=2, signal=2.0, random_state=0)
+    names = [f"s{t}_{j}" for t in range(4) for j in range(2)]
+    frame = pd.DataFrame(data.data, columns=names)
+    frame["v1"], frame["v2"] = np.random.RandomState(0).normal(size=(2, 150))
+    frame["kind"] = data.target
+    folder = tmp_path_factory.mktemp("sequences")
+    frame.to_csv(folder / "table.csv", index=False)
+    (folder / "spec.json").write_text(json.dumps({"v": ["v1", "v2"], "s": {"columns": names, "n_steps": 4}}))
+    return folder, names
+
+
+def test_sequence_modalities_from_a_file_or_options(sequence_table, tmp_path):
+    from sklearn_redcore import SequenceModality
+    from sklearn_redcore._cli import _load_data, build_parser
+
+    folder, names = sequence_table
+    data = ["benchmark", "--data", str(folder / "table.csv"), "--label", "kind"]
+    from_file = build_parser().parse_args([*data, "--modalities", str(folder / "spec.json")])
+    from_options = build_parser().parse_args([*data, "--modality", "v=v1,v2", "--modality", f"s={','.join(names)}",
+                                              "--sequence", "s=4"])
+    for args in (from_file, from_options):
+        X, y, spec, _ = _load_data(args)
+        # X holds the modalities side by side in the order given; the sequence keeps its declaration.
+        assert spec == {"v": [0, 1], "s": SequenceModality(list(range(2, 10)), n_steps=4, n_features=2)}
+        frame = pd.read_csv(folder / "table.csv")
+        np.testing.assert_array_equal(X, frame[["v1", "v2", *names]].to_numpy())
+    out = tmp_path / "out"
+    code = main([*data, "--modalities", str(folder / "spec.json"), "--shared", "0.3", "--out", str(out),
+                 "--no-plots", "--max-epochs", "2", "--models", "RedCore", "Impute+LR", "--quiet"])
+    assert code == 0
+    results = pd.read_csv(out / "results.csv").set_index("model")
+    assert results.loc["RedCore", "Ave."] > 0 and {"v", "s", "v+s"} <= set(results.columns)
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--modality", "s=s0_0,s0_1,s1_0", "--sequence", "s=2"], "not a multiple of 2"),
+    (["--modality", "s=s0_0,s0_1", "--sequence", "t=2"], "--sequence takes name=n_steps for a modality"),
+    (["--modality", "s=s0_0,s0_1", "--sequence", "s=two"], "n_steps must be a whole number"),
+    (["--modalities", "bad.json"], r"a sequence is given as \{\"columns\": \[...\], \"n_steps\": T\}"),
+])
+def test_bad_sequence_declarations_are_one_line_errors(sequence_table, extra, message, capsys):
+    folder, _ = sequence_table
+    (folder / "bad.json").write_text(json.dumps({"s": {"columns": ["s0_0", "s0_1"], "steps": 2}}))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        code = main(["benchmark", "--data", "table.csv", "--label", "kind", *extra, *FAST])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "\n" not in err and pd.Series([err]).str.contains(message).all(), err
