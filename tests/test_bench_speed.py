@@ -35,6 +35,9 @@ def test_quick_run_writes_tables_and_json(bench, tmp_path, capsys):
         assert len(row["ours"]["seconds"]) == len(row["plain"]["seconds"]) == 2
         assert all(t > 0 for t in row["ours"]["seconds"] + row["plain"]["seconds"])
         assert math.isfinite(row["overhead_median"])
+        # the epochs alone take part of the whole fit; the rest is its set-up
+        assert all(0 < loop < total for loop, total in zip(row["ours"]["loop_seconds"], row["ours"]["seconds"]))
+        assert row["ours"]["setup_median"] > 0
     for row in results["predict"]:
         assert row["rows"] == 150
         assert row["ours"]["latency_calls"] == row["plain"]["latency_calls"] > 0
