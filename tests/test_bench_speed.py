@@ -41,6 +41,10 @@ def test_quick_run_writes_tables_and_json(bench, tmp_path, capsys):
     for row in results["predict"]:
         assert row["rows"] == 150
         assert row["ours"]["latency_calls"] == row["plain"]["latency_calls"] > 0
+    overall = results["overall"]
+    assert overall["cases"] == 3
+    assert min(r["overhead_median"] for r in results["fit"]) <= overall["fit"] <= max(
+        r["overhead_median"] for r in results["fit"])
     (memory,) = results["memory"]
     assert memory["ours"]["peak_mib"] >= memory["ours"]["before_mib"] > 0
     assert results["meta"]["load_1min"]["max"] >= results["meta"]["load_1min"]["min"]
