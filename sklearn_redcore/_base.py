@@ -225,9 +225,12 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
         present = np.empty((len(X), len(bounds) - 1), dtype=bool)
         steps = np.empty((len(X), sum(T for _, T, _ in layout)), dtype=bool) if layout else None
         chunk = max(1, 2**18 // max(len(order), 1))  # blocks of about 2 MB: temporaries stay small
+        first = int(order[0]) if len(order) else 0
+        # Modalities side by side in X (the usual layout): a view instead of a gather of the columns.
+        side_by_side = np.array_equal(order, np.arange(first, first + len(order)))
         for start in range(0, len(X), chunk):
             rows = slice(start, start + chunk)
-            block = X[rows][:, order]
+            block = X[rows, first:first + len(order)] if side_by_side else X[rows][:, order]
             isnan = np.isnan(block)
             for m in range(len(bounds) - 1):
                 present[rows, m] = ~isnan[:, bounds[m]:bounds[m + 1]].all(axis=1)
@@ -235,7 +238,7 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
             for first, T, d in layout:
                 steps[rows, offset:offset + T] = ~isnan[:, first:first + T * d].reshape(-1, T, d).all(axis=2)
                 offset += T
-            Z[rows] = standardize_block(block, mean, scale, first_row=start, columns=order)
+            standardize_block(block, mean, scale, out=Z[rows], missing=isnan, first_row=start, columns=order)
         return Z, present, steps
 
     def _tensors(self, Z: np.ndarray, present: np.ndarray, steps: np.ndarray | None,

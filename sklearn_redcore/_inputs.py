@@ -67,38 +67,48 @@ def column_stats(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n_rows, n_columns = X.shape
     count = np.zeros(n_columns, dtype=np.intp)
     largest = np.zeros(n_columns)
-    for rows in _row_blocks(n_rows, n_columns):
-        block = X[rows]
-        count += np.count_nonzero(~np.isnan(block), axis=0)
-        largest = np.fmax.reduce(np.abs(block), axis=0, initial=0.0, out=largest)
-    unit = np.where(largest > _HUGE, largest, 1.0)  # 1: the sums below are those of X itself
-    rescale = bool((unit != 1.0).any())
     total = np.zeros(n_columns)
     for rows in _row_blocks(n_rows, n_columns):
-        block = X[rows] / unit if rescale else X[rows]
-        total += np.nansum(block, axis=0)
+        block = X[rows]
+        observed = ~np.isnan(block)
+        count += np.count_nonzero(observed, axis=0)
+        largest = np.fmax.reduce(np.abs(block), axis=0, initial=0.0, out=largest)
+        with np.errstate(over="ignore", invalid="ignore"):  # redone below for columns of huge values
+            total += np.add.reduce(block, axis=0, where=observed)
+    unit = np.where(largest > _HUGE, largest, 1.0)  # 1: the sums are those of X itself
+    rescale = bool((unit != 1.0).any())
+    if rescale:
+        total[:] = 0.0
+        for rows in _row_blocks(n_rows, n_columns):
+            block = X[rows] / unit
+            total += np.add.reduce(block, axis=0, where=~np.isnan(block))
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = total / count
     squares = np.zeros(n_columns)
     for rows in _row_blocks(n_rows, n_columns):
         deviation = (X[rows] / unit if rescale else X[rows]) - mean
-        squares += np.nansum(deviation * deviation, axis=0)
+        np.square(deviation, out=deviation)
+        squares += np.add.reduce(deviation, axis=0, where=~np.isnan(deviation))
     with np.errstate(invalid="ignore", divide="ignore"):
         std = np.sqrt(squares / count)
     return mean * unit, std * unit
 
 
-def standardize_block(block: np.ndarray, mean: np.ndarray, scale: np.ndarray, *, first_row: int,
-                     columns: np.ndarray) -> np.ndarray:
-    """``(block - mean) / scale`` with NaN (a missing value) set to 0, the training mean.
+def standardize_block(block: np.ndarray, mean: np.ndarray, scale: np.ndarray, *, out: np.ndarray,
+                     missing: np.ndarray, first_row: int, columns: np.ndarray) -> np.ndarray:
+    """Write ``(block - mean) / scale`` into the float32 ``out``, with NaN (missing) set to 0, the training mean.
 
     Parameters
     ----------
     block : ndarray of shape (n_rows, n_columns)
-        Rows ``first_row:first_row + n_rows`` of X, columns ``columns``; not
-        modified.
+        Rows ``first_row:first_row + n_rows`` of X, columns ``columns``:
+        finite values or NaN; not modified.
     mean, scale : ndarray of shape (n_columns,)
-        Centre and scale of those columns.
+        Centre and (finite, positive) scale of those columns.
+    out : float32 ndarray of shape (n_rows, n_columns)
+        Where the result goes.
+    missing : bool ndarray of shape (n_rows, n_columns)
+        ``np.isnan(block)``, which the caller has at hand.
     first_row : int
         Row of X where the block starts (for the error message).
     columns : ndarray of int
@@ -106,8 +116,8 @@ def standardize_block(block: np.ndarray, mean: np.ndarray, scale: np.ndarray, *,
 
     Returns
     -------
-    ndarray of shape (n_rows, n_columns)
-        Finite values within the float32 range.
+    out : float32 ndarray
+        Finite values.
 
     Raises
     ------
@@ -115,14 +125,17 @@ def standardize_block(block: np.ndarray, mean: np.ndarray, scale: np.ndarray, *,
         A standardised value lies beyond the float32 range (the network
         computes in float32).
     """
-    with np.errstate(over="ignore"):
-        values = (block - mean) / scale
-    too_large = np.abs(values) > FLOAT32_MAX  # NaN compares False
-    if too_large.any():
-        row, col = np.argwhere(too_large)[0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = block - mean
+        values /= scale
+        out[...] = values  # beyond the float32 range: inf
+    beyond = np.isinf(out)
+    if beyond.any():
+        row, col = np.argwhere(beyond)[0]
         raise ValueError(
             f"X[{first_row + row}, {columns[col]}] = {block[row, col]:.3g} is too large for the network: centred "
             f"and scaled by the training statistics it becomes {values[row, col]:.3g}, beyond the float32 range "
             f"({FLOAT32_MAX:.3g}). Rescale that column of X (standardize=True scales each column by the spread "
             "of its training values).")
-    return np.nan_to_num(values, copy=False, nan=0.0)
+    np.putmask(out, missing, 0.0)
+    return out
