@@ -19,7 +19,8 @@ every modality missing in 30% of the samples, 10 classes):
 
 * fit time per epoch, repeats interleaved in the order ours, plain, plain,
   ours, ... so that the machine's load, and whatever one fit leaves behind
-  for the next (allocator, caches), affect both alike; median and minimum. Ours is
+  for the next (allocator, caches), affect both alike, with a garbage
+  collection before each; median and minimum. Ours is
   the whole ``fit`` divided by the epochs; "loop" is its epochs alone
   (skorch's epoch timer), and "set-up" the rest of the fit (validating,
   standardising and copying X, building the net), paid once per fit;
@@ -219,6 +220,8 @@ def measure_fit(case: Case, repeats: int, params: dict, load: LoadLog, seed: int
         load.sample()
         # ours, plain, plain, ours, ...: neither variant always runs after the other
         for variant in ("ours", "plain") if repeat % 2 == 0 else ("plain", "ours"):
+            models.pop(variant, None)
+            gc.collect()  # the previous fits' garbage is not collected during this one
             t, c, models[variant] = timed(fits[variant])
             times[variant].append(t)
             cpu[variant].append(c)
