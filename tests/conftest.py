@@ -1,5 +1,8 @@
 """Shared fixtures: small networks so that the suite runs fast on 2 cores."""
 
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -20,3 +23,12 @@ def mfeat_small():
     rows = rng.permutation(len(data.target))[:600]
     X = mask_modalities(data.data[rows], data.modalities, [0.2, 0.5, 0.6], random_state=0)
     return X, data.target[rows], data.modalities
+
+
+def load_benchmark(name: str):
+    """The module of the script ``benchmarks/<name>.py`` (scripts are not a package)."""
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

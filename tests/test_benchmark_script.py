@@ -1,20 +1,14 @@
 """The accuracy benchmark script runs end to end (on its cheapest model)."""
 
-import importlib.util
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_missing_rates.py"
+from .conftest import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_missing_rates", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("bench_missing_rates")
 
 
 @pytest.mark.parametrize("seeds", [["0"], ["0", "1"]])
@@ -31,9 +25,7 @@ def test_benchmark_writes_its_table(bench, tmp_path, seeds, capsys):
 
 
 def test_sequence_benchmark_runs_end_to_end(tmp_path, capsys):
-    spec = importlib.util.spec_from_file_location("bench_sequences", SCRIPT.with_name("bench_sequences.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_benchmark("bench_sequences")
     tiny = ["--n-samples", "60", "--steps", "4", "--features", "2", "--epochs", "1", "--width", "8",
             "--heads", "2", "--layers", "1", "--seeds", "0", "--out", str(tmp_path)]
     assert module.main(["accuracy", *tiny]) == 0
