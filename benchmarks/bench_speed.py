@@ -519,7 +519,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="train each case for about this many samples in all (default 20000), so that "
                              "large sizes run few epochs")
     parser.add_argument("--max-epochs", type=int, default=10)
-    parser.add_argument("--repeats", type=int, default=None, help="interleaved fit repeats per variant (default 3)")
+    parser.add_argument("--repeats", type=int, default=None, help="interleaved fit repeats per variant (default 6)")
     parser.add_argument("--latency-calls", type=int, default=None, help="one-row predictions per variant (default 300)")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory subprocesses")
     parser.add_argument("--compile", action="store_true",
@@ -548,7 +548,7 @@ def main(argv: list[str] | None = None) -> int:
     if quick and args.base_width == 64:
         args.base_width = 16
     args.epoch_samples = args.epoch_samples or (200 if quick else 20_000)
-    args.repeats = args.repeats or (2 if quick else 3)
+    args.repeats = args.repeats or (2 if quick else 6)
     args.latency_calls = args.latency_calls or (20 if quick else 300)
     overrides = {}
     for item in args.param:
