@@ -225,12 +225,13 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
         present = np.empty((len(X), len(bounds) - 1), dtype=bool)
         steps = np.empty((len(X), sum(T for _, T, _ in layout)), dtype=bool) if layout else None
         chunk = max(1, 2**18 // max(len(order), 1))  # blocks of about 2 MB: temporaries stay small
-        first = int(order[0]) if len(order) else 0
+        leftmost = int(order[0]) if len(order) else 0
         # Modalities side by side in X (the usual layout): a view instead of a gather of the columns.
-        side_by_side = np.array_equal(order, np.arange(first, first + len(order)))
+        span = slice(leftmost, leftmost + len(order))
+        side_by_side = np.array_equal(order, np.arange(span.start, span.stop))
         for start in range(0, len(X), chunk):
             rows = slice(start, start + chunk)
-            block = X[rows, first:first + len(order)] if side_by_side else X[rows][:, order]
+            block = X[rows, span] if side_by_side else X[rows][:, order]
             isnan = np.isnan(block)
             for m in range(len(bounds) - 1):
                 present[rows, m] = ~isnan[:, bounds[m]:bounds[m + 1]].all(axis=1)

@@ -137,6 +137,17 @@ def test_padding_is_masked_not_imputed_and_features_are_standardised_over_steps(
     assert fitted._prepare(one_step)[1][0, 0]
 
 
+def test_inputs_prepared_in_several_blocks_equal_those_of_one(sequences, fitted):
+    """Rows are prepared in blocks of about 2 MB; every block reads the same columns as the first."""
+    X, _, _ = sequences
+    n_copies = 2 * 2**18 // X.shape[1] // len(X) + 1  # more rows than two blocks
+    Z, present, steps = fitted._prepare(X)
+    Z_big, present_big, steps_big = fitted._prepare(np.tile(X, (n_copies, 1)))
+    np.testing.assert_array_equal(Z_big, np.tile(Z, (n_copies, 1)))
+    np.testing.assert_array_equal(present_big, np.tile(present, (n_copies, 1)))
+    np.testing.assert_array_equal(steps_big, np.tile(steps, (n_copies, 1)))
+
+
 def test_float32_input_gives_the_same_predictions(sequences, fitted):
     X, _, spec = sequences
     X32 = X.astype(np.float32)
