@@ -507,7 +507,7 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
         module, device = self.net_.module_, self.net_.device
         chunks, presence = [], []
         with torch.inference_mode(), torch_threads(self.n_threads):
-            if any(part.training for part in module.modules()):  # eval() walks every submodule: only when needed
+            if any(part.training for part in module.modules()):  # reading the flags costs less than eval()
                 module.eval()
             for start in range(0, len(X), 4096):
                 Z, present, steps = self._prepare(X[start:start + 4096])

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 
 import numpy as np
 
-__all__ = ["FLOAT32_MAX", "check_label_types", "column_stats", "standardize_block"]
+__all__ = ["check_label_types", "column_stats", "standardize_block"]
 
 _BLOCK_VALUES = 2**18  # values per block of rows (2 MB of float64)
 _HUGE = 1e100  # columns with larger values are rescaled for their statistics
-FLOAT32_MAX = float(np.finfo(np.float32).max)  # the network computes in float32
+_FLOAT32_MAX = float(np.finfo(np.float32).max)  # the network computes in float32
 
 
 def _row_blocks(n_rows: int, n_columns: int) -> Iterator[slice]:
@@ -135,7 +135,7 @@ def standardize_block(block: np.ndarray, mean: np.ndarray, scale: np.ndarray, *,
         raise ValueError(
             f"X[{first_row + row}, {columns[col]}] = {block[row, col]:.3g} is too large for the network: centred "
             f"and scaled by the training statistics it becomes {values[row, col]:.3g}, beyond the float32 range "
-            f"({FLOAT32_MAX:.3g}). Rescale that column of X (standardize=True scales each column by the spread "
+            f"({_FLOAT32_MAX:.3g}). Rescale that column of X (standardize=True scales each column by the spread "
             "of its training values).")
     np.putmask(out, missing, 0.0)
     return out
