@@ -12,6 +12,7 @@ from sklearn_redcore import RedCoreClassifier, evaluate_modality_combinations  #
 from sklearn_redcore.plotting import (  # noqa: E402
     plot_combination_heatmap,
     plot_missing_rate_curves,
+    plot_regulation_curves,
     plot_regulation_history,
 )
 
@@ -36,7 +37,8 @@ def test_missing_rate_curves_average_over_seeds(tmp_path):
 def test_regulation_history_and_heatmap_of_a_fitted_model(mfeat_small, tmp_path):
     X, y, spec = mfeat_small
     clf = RedCoreClassifier(spec, random_state=0, **(FAST | {"max_epochs": 6})).fit(X, y)
-    fig = plot_regulation_history(clf)
+    fig = plot_regulation_history(clf, title="RedCore")
+    assert "RedCore" in [text.get_text() for text in fig.texts]
     eta_lines = fig.axes[1].get_lines()
     assert [line.get_label() for line in eta_lines] == list(spec)
     np.testing.assert_allclose(eta_lines[2].get_ydata(), clf.eta_history_[:, 2])
@@ -48,3 +50,39 @@ def test_regulation_history_and_heatmap_of_a_fitted_model(mfeat_small, tmp_path)
     assert texts[-1] == f"{table['Ave.'].iloc[0]:.3f}" and len(texts) == 8
     with pytest.raises(ValueError, match="fitted"):
         plot_regulation_history(RedCoreClassifier())
+
+
+@pytest.mark.parametrize("title_added_by", ["keyword", "caller"])
+def test_regulation_curves_from_arrays_leave_room_for_the_title(title_added_by):
+    rng = np.random.default_rng(0)
+    eta, advantage, loss = rng.uniform(size=(3, 7, 3))
+    title = "RedCore, imbalanced (0.8, 0.5, 0.2), seed 0"
+    fig = plot_regulation_curves(eta, advantage, loss, modality_names=["a", "b", "c"],
+                                 title=title if title_added_by == "keyword" else None)
+    if title_added_by == "caller":  # as the command line does, after the function has laid the figure out
+        fig.suptitle(title)
+
+    assert len(fig.axes) == 3
+    # One line per modality; the first panel also has its line at zero.
+    assert [len(ax.get_lines()) for ax in fig.axes] == [4, 3, 3]
+    for ax, values in zip(fig.axes, [advantage, eta, loss]):
+        assert [line.get_label() for line in ax.get_lines()[:3]] == ["a", "b", "c"]
+        np.testing.assert_allclose(ax.get_lines()[2].get_ydata(), values[:, 2])
+        np.testing.assert_allclose(ax.get_lines()[2].get_xdata(), np.arange(1, 8))
+
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    [suptitle] = [text for text in fig.texts if text.get_text() == title]
+    box = suptitle.get_window_extent(renderer)
+    assert fig.bbox.y0 <= box.y0 and box.y1 <= fig.bbox.y1  # inside the figure
+    for ax in fig.axes:
+        assert not box.overlaps(ax.title.get_window_extent(renderer))
+        assert box.y0 >= ax.get_tightbbox(renderer).y1  # above the whole panel, its title included
+
+
+def test_regulation_curves_check_shapes():
+    history = np.zeros((4, 2))
+    with pytest.raises(ValueError, match=r"eta_history must have shape \(n_epochs, 3\).*\(4, 2\)"):
+        plot_regulation_curves(history, history, history, modality_names=["a", "b", "c"])
+    with pytest.raises(ValueError, match="imputation_loss_history"):
+        plot_regulation_curves(history, history, history[:, 0], modality_names=["a", "b"])

@@ -1,5 +1,10 @@
 """Plots of missing-modality studies (needs matplotlib: ``pip install sklearn-redcore[plot]``)."""
 
-from ._plots import plot_combination_heatmap, plot_missing_rate_curves, plot_regulation_history
+from ._plots import (
+    plot_combination_heatmap,
+    plot_missing_rate_curves,
+    plot_regulation_curves,
+    plot_regulation_history,
+)
 
-__all__ = ["plot_missing_rate_curves", "plot_regulation_history", "plot_combination_heatmap"]
+__all__ = ["plot_missing_rate_curves", "plot_regulation_curves", "plot_regulation_history", "plot_combination_heatmap"]

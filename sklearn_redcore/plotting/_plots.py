@@ -11,7 +11,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["plot_missing_rate_curves", "plot_regulation_history", "plot_combination_heatmap"]
+__all__ = [
+    "plot_missing_rate_curves",
+    "plot_regulation_curves",
+    "plot_regulation_history",
+    "plot_combination_heatmap",
+]
 
 
 def _pyplot():
@@ -82,8 +87,87 @@ def plot_missing_rate_curves(results: pd.DataFrame, *, x: str = "missing_rate", 
     return fig
 
 
-def plot_regulation_history(estimator: Any, *, modality_names: list[str] | None = None):
+def plot_regulation_curves(eta_history, relative_advantage_history, imputation_loss_history, *,
+                           modality_names, title: str | None = None):
+    """Relative advantage, eta and imputation loss of each modality over training, from arrays.
+
+    The figure of the paper's Figure 5, drawn from the histories themselves, e.g.
+    those kept in a benchmark's results; :func:`plot_regulation_history` draws the
+    same figure from a fitted estimator. The figure lays itself out when drawn,
+    so a title added later with ``fig.suptitle`` gets room above the panels too.
+
+    Parameters
+    ----------
+    eta_history : array-like of shape (n_epochs, n_modalities)
+        Supervision weight eta of each modality at the end of each epoch (eq. 8).
+    relative_advantage_history : array-like of shape (n_epochs, n_modalities)
+        Relative advantage of each modality at the end of each epoch (eq. 5).
+    imputation_loss_history : array-like of shape (n_epochs, n_modalities)
+        Mean imputation loss of each modality over each epoch.
+    modality_names : list of str
+        Legend labels, one per column of the histories.
+    title : str, optional
+        Title of the figure, above the three panels.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        Three panels, in this order: relative advantage (with a line at zero),
+        eta, imputation loss; one line per modality in each.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_redcore.plotting import plot_regulation_curves
+    >>> advantage = np.array([[0.1, -0.1], [0.2, -0.2], [0.15, -0.15]])
+    >>> eta = np.array([[0.1, 0.1], [0.08, 0.12], [0.07, 0.13]])
+    >>> loss = np.array([[1.0, 1.3], [0.8, 1.1], [0.7, 0.9]])
+    >>> fig = plot_regulation_curves(eta, advantage, loss, modality_names=["audio", "text"], title="RedCore")
+    >>> [ax.get_xlabel() for ax in fig.axes]
+    ['epoch', 'epoch', 'epoch']
+    >>> [line.get_label() for line in fig.axes[1].get_lines()]
+    ['audio', 'text']
+    >>> fig.axes[1].get_lines()[1].get_ydata()
+    array([0.1 , 0.12, 0.13])
+    """
+    plt = _pyplot()
+    names = [str(name) for name in modality_names]
+    histories = {}
+    for parameter, values in [("eta_history", eta_history),
+                              ("relative_advantage_history", relative_advantage_history),
+                              ("imputation_loss_history", imputation_loss_history)]:
+        values = np.asarray(values, dtype=float)
+        if values.ndim != 2 or values.shape[1] != len(names):
+            raise ValueError(f"{parameter} must have shape (n_epochs, {len(names)}), one column per name in "
+                             f"modality_names; got shape {values.shape}.")
+        histories[parameter] = values
+    panels = [
+        (histories["relative_advantage_history"], "relative advantage $RA^m$ (eq. 5)"),
+        (histories["eta_history"], r"supervision $\eta^m$ (eq. 8)"),
+        (histories["imputation_loss_history"], r"imputation loss $L^m_{MSE}$"),
+    ]
+    # "tight" lays the figure out at every draw, including a suptitle added by the
+    # caller after this function returns (and a later fig.tight_layout() is no change
+    # of layout engine, so matplotlib does not warn).
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6), layout="tight")
+    for ax, (values, label) in zip(axes, panels):
+        epochs = np.arange(1, len(values) + 1)
+        for m, name in enumerate(names):
+            ax.plot(epochs, values[:, m], label=name)
+        ax.set_xlabel("epoch")
+        ax.set_title(label)
+        ax.grid(alpha=0.3)
+    axes[0].axhline(0.0, color="grey", linewidth=0.8)
+    axes[0].legend()
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_regulation_history(estimator: Any, *, modality_names: list[str] | None = None, title: str | None = None):
     """Relative advantage and eta of each modality over training (the paper's Figure 5).
+
+    Draws :func:`plot_regulation_curves` from the histories of a fitted estimator.
 
     Parameters
     ----------
@@ -92,6 +176,8 @@ def plot_regulation_history(estimator: Any, *, modality_names: list[str] | None 
         ``imputation_loss_history_``.
     modality_names : list of str, optional
         Legend labels; default the keys of ``estimator.modalities_``.
+    title : str, optional
+        Title of the figure, above the three panels.
 
     Returns
     -------
@@ -100,38 +186,22 @@ def plot_regulation_history(estimator: Any, *, modality_names: list[str] | None 
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from types import SimpleNamespace
+    >>> from sklearn_redcore import RedCoreClassifier
+    >>> from sklearn_redcore.datasets import make_multimodal_classification
     >>> from sklearn_redcore.plotting import plot_regulation_history
-    >>> history = np.array([[0.1, -0.1], [0.2, -0.2]])
-    >>> fake = SimpleNamespace(relative_advantage_history_=history, eta_history_=np.abs(history),
-    ...                        imputation_loss_history_=1 + history, modalities_={"a": [0], "b": [1]})
-    >>> len(plot_regulation_history(fake).axes)
-    3
+    >>> data = make_multimodal_classification(60, modality_dims=(4, 3), random_state=0)
+    >>> clf = RedCoreClassifier(data.modalities, max_epochs=2, random_state=0).fit(data.data, data.target)
+    >>> fig = plot_regulation_history(clf, title="RedCore")
+    >>> [line.get_label() for line in fig.axes[1].get_lines()]
+    ['m0', 'm1']
     """
-    plt = _pyplot()
     try:
-        panels = [
-            (estimator.relative_advantage_history_, "relative advantage $RA^m$ (eq. 5)"),
-            (estimator.eta_history_, r"supervision $\eta^m$ (eq. 8)"),
-            (estimator.imputation_loss_history_, r"imputation loss $L^m_{MSE}$"),
-        ]
+        histories = (estimator.eta_history_, estimator.relative_advantage_history_,
+                     estimator.imputation_loss_history_)
+        names = modality_names if modality_names is not None else list(estimator.modalities_)
     except AttributeError:
         raise ValueError("plot_regulation_history needs a fitted RedCoreClassifier.") from None
-    names = modality_names if modality_names is not None else list(estimator.modalities_)
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
-    for ax, (values, label) in zip(axes, panels):
-        values = np.asarray(values, dtype=float)
-        epochs = np.arange(1, len(values) + 1)
-        for m, name in enumerate(names):
-            ax.plot(epochs, values[:, m], label=str(name))
-        ax.set_xlabel("epoch")
-        ax.set_title(label)
-        ax.grid(alpha=0.3)
-    axes[0].axhline(0.0, color="grey", linewidth=0.8)
-    axes[0].legend()
-    fig.tight_layout()
-    return fig
+    return plot_regulation_curves(*histories, modality_names=names, title=title)
 
 
 def plot_combination_heatmap(table: pd.DataFrame, *, ax: Any = None, title: str | None = None,
