@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         except (ValueError, SyntaxError):
             redcore_params[key] = value
 
-    from sklearn_redcore._study import run_study
+    from sklearn_redcore._benchmark import run_study
     from sklearn_redcore.datasets import load_mfeat
 
     data = load_mfeat(views=list(VIEWS))

@@ -3,17 +3,25 @@
 Classification from several modalities (groups of feature columns) when
 whole modalities are missing for many samples, at missing rates that differ
 from one modality to another.
+
+Where things live (see DEVELOPERS.md for the whole map): the estimator in
+``_redcore.py``, its network in ``_redcore_network.py``, Algorithm 1 in
+``_regulation.py`` and its training loop in ``_redcore_training.py``; the
+inputs in ``_inputs/``; the comparison methods in ``_baselines/``; the
+missing-modality tools in ``_masking.py`` and ``_evaluation.py``; the
+benchmark command in ``_benchmark/``; data sets in ``datasets`` and figures
+in ``plotting``.
 """
 
 from ._baselines import AMAEClassifier, CRAClassifier, MMINClassifier
-from ._classifier import RedCoreClassifier
 from ._evaluation import evaluate_modality_combinations
+from ._inputs import SequenceModality, flatten_sequences
 from ._masking import ModalityMasker, mask_modalities, modality_presence
 from ._persistence import load_model, save_model
-from ._sequences import SequenceModality, flatten_sequences
+from ._redcore import RedCoreClassifier
+from ._version import __version__
 
-__version__ = "0.1.0"
-
+# The public API, and the one list of the package's estimators (``_registry.all_estimators`` reads it).
 __all__ = [
     "RedCoreClassifier",
     "MMINClassifier",

@@ -1,7 +1,7 @@
-"""``python -m sklearn_redcore benchmark ...``: see ``sklearn_redcore._cli``."""
+"""``python -m sklearn_redcore benchmark ...``: see ``sklearn_redcore._benchmark._cli``."""
 
 import sys
 
-from ._cli import main
+from ._benchmark import main
 
 sys.exit(main())

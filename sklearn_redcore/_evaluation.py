@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import check_scoring
 
+from ._inputs import ModalitySpec, resolve_modalities
 from ._masking import _feature_names
-from ._modalities import ModalitySpec, resolve_modalities
 
 __all__ = ["modality_combinations", "evaluate_modality_combinations"]
 

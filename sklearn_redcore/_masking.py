@@ -11,8 +11,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._modalities import ModalitySpec, resolve_modalities
-from ._modalities import modality_presence as _presence
+from ._inputs import ModalitySpec, resolve_modalities
+from ._inputs import modality_presence as _presence
 
 MissingRates = Union[float, Sequence[float], Mapping[str, float]]  # noqa: UP007 (runtime alias, py3.10)
 

@@ -24,20 +24,20 @@ import torch
 from skorch.history import History
 
 from ._base import BaseMultimodalClassifier
+from ._inputs import ModalityInputs, SequenceModality
+from ._registry import all_estimators
 from ._runtime import resolve_device
-from ._sequences import SequenceModality
 
 __all__ = ["load_model", "save_model"]
 
 FORMAT = "sklearn-redcore model"
-FORMAT_VERSION = 1
+# 2: the input layout and statistics are one value (``inputs_``); version 1 files are upgraded when read.
+FORMAT_VERSION = 2
 
-# The classes a file may name; nothing else is ever instantiated by load_model.
+
 def _trusted_classes() -> dict[str, type[BaseMultimodalClassifier]]:
-    from ._baselines import AMAEClassifier, CRAClassifier, MMINClassifier
-    from ._classifier import RedCoreClassifier
-
-    return {cls.__name__: cls for cls in (RedCoreClassifier, MMINClassifier, CRAClassifier, AMAEClassifier)}
+    """The classes a file may name (the package's own); nothing else is ever instantiated by load_model."""
+    return dict(all_estimators("multimodal"))
 
 
 # ------------------------------------------------------------------ encoding
@@ -70,6 +70,8 @@ def _encode(value: Any, where: str) -> Any:
         return value.detach().cpu()
     if isinstance(value, SequenceModality):
         return {"__sequence__": [_encode(value.columns, where), value.n_steps, value.n_features]}
+    if isinstance(value, ModalityInputs):
+        return {"__modality_inputs__": _encode(value.get_state(), where)}
     raise TypeError(f"{where}: a value of type {type(value).__name__} cannot be saved in the safe format; "
                     "use pickle for it, or give a parameter of a plain type")
 
@@ -95,6 +97,8 @@ def _decode(value: Any) -> Any:
     if "__sequence__" in value:
         columns, n_steps, n_features = value["__sequence__"]
         return SequenceModality(_decode(columns), n_steps, n_features)
+    if "__modality_inputs__" in value:
+        return ModalityInputs.from_state(_decode(value["__modality_inputs__"]))
     raise ValueError(f"unknown entry {sorted(value)!r}")
 
 
@@ -158,7 +162,6 @@ def save_model(estimator: BaseMultimodalClassifier, path: str | os.PathLike) -> 
     net = estimator.net_
     fitted = {name: _encode(value, name) for name, value in vars(estimator).items()
               if name.endswith("_") and not name.startswith("_") and name != "net_"}
-    fitted["_column_order"] = _encode(estimator._column_order, "_column_order")
     payload = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -248,7 +251,9 @@ def load_model(path: str | os.PathLike, *, device: str | None = None) -> BaseMul
     try:
         estimator = classes[payload["class"]](**_decode(payload["params"]))
         fitted = {name: _decode(value) for name, value in payload["fitted"].items()}
-    except (TypeError, ValueError) as exc:
+        if payload.get("format_version", 0) < 2:
+            fitted = _upgrade_fitted_v1(fitted, estimator)
+    except (TypeError, ValueError, KeyError) as exc:
         raise ValueError(f"{path} holds parameters that {payload['class']} does not accept: {exc}") from None
     target = device if device is not None else estimator.device
     try:
@@ -263,3 +268,13 @@ def load_model(path: str | os.PathLike, *, device: str | None = None) -> BaseMul
     estimator._restore(fitted, payload["module"], payload["optimizer"], _decode(payload["net_state"]),
                        History(payload["history"]), target)
     return estimator
+
+
+def _upgrade_fitted_v1(fitted: dict[str, Any], estimator: BaseMultimodalClassifier) -> dict[str, Any]:
+    """Version 1 kept the input layout and statistics as four attributes; version 2 keeps one ``inputs_``."""
+    state = {"modalities": fitted.pop("modalities_"), "shapes": fitted.pop("modality_shapes_"),
+             "standardize": estimator.standardize, "mean": fitted.pop("input_mean_"),
+             "scale": fitted.pop("input_scale_")}
+    fitted.pop("_column_order", None)
+    fitted["inputs_"] = ModalityInputs.from_state(state)
+    return fitted

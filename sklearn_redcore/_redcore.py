@@ -1,28 +1,30 @@
-"""RedCoreClassifier: the scikit-learn estimator around the RedCore network and Algorithm 1."""
+"""RedCoreClassifier: the scikit-learn estimator around the RedCore network and Algorithm 1.
+
+The network is in ``_redcore_network.py``, Algorithm 1 in ``_regulation.py``
+and the skorch net that runs it in ``_redcore_training.py``; this module
+declares the estimator's parameters and hands them to those three.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import (
-    BaseMultimodalClassifier,
-    check_in_range,
-    check_nonnegative,
-    check_positive_int,
-    check_widths,
-    fill_doc,
-)
-from ._modalities import ModalitySpec
-from ._network import RedCoreModule
+from ._base import BaseMultimodalClassifier, check_widths, positive_int
+from ._docstring import fill_doc
+from ._inputs import ModalityInputs, ModalitySpec
+from ._redcore_network import RedCoreModule
+from ._redcore_training import RedCoreNet
 from ._regulation import SupervisionRegulator, check_regulation_params
-from ._training import RedCoreNet
 
 __all__ = ["RedCoreClassifier"]
 
 _SEQUENCE_ENCODERS = ("transformer", "mlp")
+_WIDTHS = ["array-like", Interval(Integral, 1, None, closed="left")]  # a tuple of widths (or one width)
 
 
 @fill_doc
@@ -187,7 +189,31 @@ class RedCoreClassifier(BaseMultimodalClassifier):
 
     _net_class = RedCoreNet
     _module_class = RedCoreModule
-    _module_reads_steps = True
+    _parameter_constraints: dict = {
+        **BaseMultimodalClassifier._parameter_constraints,
+        "xi1": [Interval(Real, 0, None, closed="neither")],
+        "xi2": [Interval(Real, 0, None, closed="neither")],
+        "beta": [Interval(Real, 0, 1, closed="right")],
+        "p": [Interval(Real, 1, None, closed="left")],
+        "regulate": ["boolean"],
+        "unimodal_heads": ["boolean"],
+        "K": positive_int(),
+        "alpha1": [Interval(Real, 0, None, closed="left")],
+        "kl_weight": [Interval(Real, 0, None, closed="left")],
+        "modality_dropout": [Interval(Real, 0, 1, closed="left")],
+        "stop_target_gradient": ["boolean"],
+        "n_latent": positive_int(),
+        "encoder_hidden": [*_WIDTHS, None],
+        "sequence_encoder": [StrOptions(set(_SEQUENCE_ENCODERS)), Mapping],
+        "transformer_width": positive_int(),
+        "transformer_layers": positive_int(),
+        "transformer_heads": positive_int(),
+        "xenc_hidden": positive_int(),
+        "xenc_widths": _WIDTHS,
+        "xenc_blocks": positive_int(),
+        "classifier_hidden": positive_int(),
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+    }
 
     def __init__(self, modalities: ModalitySpec = None, *, xi1: float = 0.015, xi2: float = 0.15,
                  beta: float = 0.7, p: float = 2, regulate: bool = True, unimodal_heads: bool = True,
@@ -241,33 +267,25 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         self.verbose = verbose
 
     def _check_params(self) -> None:
-        super()._check_params()
-        for name in ("n_latent", "xenc_hidden", "xenc_blocks", "classifier_hidden", "K", "transformer_width",
-                     "transformer_layers", "transformer_heads"):
-            check_positive_int(self, name)
         if self.transformer_width % self.transformer_heads:
             raise ValueError(f"transformer_width ({self.transformer_width}) must be a multiple of transformer_heads "
                              f"({self.transformer_heads}): each head attends over width / heads features.")
-        kinds = self.sequence_encoder.values() if isinstance(self.sequence_encoder, Mapping) \
-            else [self.sequence_encoder]
-        bad = [kind for kind in kinds if kind not in _SEQUENCE_ENCODERS]
-        if bad:
-            raise ValueError(f"sequence_encoder must be 'transformer' or 'mlp', or a dict of modality names to these; "
-                             f"got {bad[0]!r}.")
+        if isinstance(self.sequence_encoder, Mapping):
+            bad = [kind for kind in self.sequence_encoder.values() if kind not in _SEQUENCE_ENCODERS]
+            if bad:
+                raise ValueError(f"sequence_encoder must be 'transformer' or 'mlp', or a dict of modality names to "
+                                 f"these; got {bad[0]!r}.")
         check_widths(self, "encoder_hidden")
         check_widths(self, "xenc_widths", allow_empty=False)
-        check_in_range(self, "modality_dropout", 0.0, 1.0)
-        check_in_range(self, "dropout", 0.0, 1.0)
-        check_nonnegative(self, "kl_weight")
 
-    def _check_model_params(self, n_modalities: int) -> None:
-        check_regulation_params(n_modalities, self.xi1, self.xi2, self.p, self.beta, self.alpha1, self.K)
+    def _check_model_params(self, inputs: ModalityInputs) -> None:
+        check_regulation_params(len(inputs.modalities), self.xi1, self.xi2, self.p, self.beta, self.alpha1, self.K)
         if isinstance(self.sequence_encoder, Mapping):
             for name in self.sequence_encoder:
-                if str(name) not in self.modalities_:
+                if str(name) not in inputs.modalities:
                     raise ValueError(f"sequence_encoder names the modality {name!r}, which is not one of "
-                                     f"{list(self.modalities_)}.")
-                if self.modality_shapes_[str(name)] is None:
+                                     f"{list(inputs.modalities)}.")
+                if inputs.shapes[str(name)] is None:
                     raise ValueError(f"sequence_encoder names the modality {name!r}, which is a vector, not a "
                                      "sequence: declare it with SequenceModality(columns, n_steps).")
 
@@ -291,22 +309,24 @@ class RedCoreClassifier(BaseMultimodalClassifier):
             dropout=self.dropout,
             unimodal_heads=self.unimodal_heads,
             modality_dropout=self.modality_dropout,
-            sequence_shapes=[self.modality_shapes_[name] for name in self.modalities_],
+            sequence_shapes=self.inputs_.sequence_shapes,
             sequence_encoders=self._sequence_encoders(),
             transformer_width=self.transformer_width,
             transformer_layers=self.transformer_layers,
             transformer_heads=self.transformer_heads,
+            kl_weight=self.kl_weight,
+            detach_target=self.stop_target_gradient,
         )
 
     def _net_params(self, n_modalities: int) -> dict[str, Any]:
         regulator = SupervisionRegulator(n_modalities, xi1=self.xi1, xi2=self.xi2, p=self.p, beta=self.beta,
                                          alpha1=self.alpha1, K=self.K, regulate=self.regulate)
-        return dict(regulator=regulator, kl_weight=self.kl_weight, detach_target=self.stop_target_gradient)
+        return dict(regulator=regulator)
 
     def _store_fit_results(self) -> None:
         history = self.net_.history
         self.eta_ = np.asarray(self.net_.regulator.eta, dtype=float).copy()
         m = len(self.modalities_)
-        for key in RedCoreNet.history_keys:
+        for key in RedCoreNet.extra_history_keys:
             values = history[:, key] if len(history) else []
             setattr(self, f"{key}_history_", np.asarray(values, dtype=float).reshape(-1, m))

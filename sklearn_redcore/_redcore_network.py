@@ -21,76 +21,23 @@ of shape (batch, M). A sequence modality's block holds its T steps
 step-major; with a transformer self-modal encoder
 (:mod:`~sklearn_redcore._sequence_encoders`), a boolean tensor
 ``observed_steps`` (batch, sum of the T of the sequence modalities) says
-which steps hold data (the others are padding). The loss is computed in
-:func:`redcore_loss`.
+which steps hold data (the others are padding). The module computes its
+loss parts (:meth:`RedCoreModule.loss`); :func:`redcore_objective` weights
+them by eta into the training objective.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ._inputs import step_slices
+from ._layers import GaussianEncoder, StackedLinear, mlp, stacked_mlp
 from ._sequence_encoders import TransformerGaussianEncoder
-
-
-def _mlp(sizes: list[int], dropout: float) -> nn.Sequential:
-    """Linear-ReLU-Dropout stack; ``sizes`` lists the widths of all layers."""
-    layers: list[nn.Module] = []
-    for width_in, width_out in zip(sizes[:-1], sizes[1:]):
-        layers += [nn.Linear(width_in, width_out), nn.ReLU()]
-        if dropout > 0:
-            layers.append(nn.Dropout(dropout))
-    return nn.Sequential(*layers)
-
-
-class StackedLinear(nn.Module):
-    """M independent linear layers of equal shape, applied in one batched matmul.
-
-    Input (M, B, n_in), output (M, B, n_out): slice m goes through layer m.
-    Initialised like :class:`torch.nn.Linear` (uniform in +-1/sqrt(n_in)).
-    Batching the modalities' layers this way replaces M small matrix products
-    by one, which matters on CPUs where each operation has a fixed cost.
-    """
-
-    def __init__(self, n_stacks: int, n_in: int, n_out: int) -> None:
-        super().__init__()
-        bound = 1.0 / math.sqrt(n_in)
-        self.weight = nn.Parameter(torch.empty(n_stacks, n_in, n_out).uniform_(-bound, bound))
-        self.bias = nn.Parameter(torch.empty(n_stacks, 1, n_out).uniform_(-bound, bound))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.baddbmm(self.bias, x, self.weight)
-
-
-def _stacked_mlp(n_stacks: int, sizes: list[int], *, last_activation: bool, dropout: float = 0.0) -> nn.Sequential:
-    layers: list[nn.Module] = []
-    n_layers = len(sizes) - 1
-    for i, (width_in, width_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        layers.append(StackedLinear(n_stacks, width_in, width_out))
-        if i < n_layers - 1 or last_activation:
-            layers.append(nn.ReLU())
-            if dropout > 0:
-                layers.append(nn.Dropout(dropout))
-    return nn.Sequential(*layers)
-
-
-class GaussianEncoder(nn.Module):
-    """Variational self-modal encoder ``senc^m``: x^m -> (mu, log sigma^2) of z_bar^m."""
-
-    def __init__(self, n_in: int, hidden: tuple[int, ...], n_latent: int, dropout: float) -> None:
-        super().__init__()
-        self.body = _mlp([n_in, *hidden], dropout)
-        width = hidden[-1] if hidden else n_in
-        self.n_latent = n_latent
-        self.head = nn.Linear(width, 2 * n_latent)  # mean and log-variance
-
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        mean, log_var = self.head(self.body(x)).split(self.n_latent, dim=-1)
-        return mean, log_var.clamp(-10.0, 10.0)
 
 
 class ResidualAutoencoderBlocks(nn.Module):
@@ -105,7 +52,7 @@ class ResidualAutoencoderBlocks(nn.Module):
         super().__init__()
         sizes = [n_hidden, *widths, *reversed(widths[:-1]), n_hidden]
         self.autoencoders = nn.ModuleList(
-            _stacked_mlp(n_stacks, sizes, last_activation=False) for _ in range(n_blocks)
+            stacked_mlp(n_stacks, sizes, last_activation=False) for _ in range(n_blocks)
         )
 
     def forward(self, h: torch.Tensor) -> torch.Tensor:
@@ -196,7 +143,14 @@ class RedCoreModule(nn.Module):
         "transformer" for every sequence.
     transformer_width, transformer_layers, transformer_heads : int
         Sizes of the transformer encoders.
+    kl_weight : float
+        Weight of the KL terms of the VIB loss (see :meth:`loss`).
+    detach_target : bool
+        Stop the gradient of the imputation losses at z_bar (see :meth:`loss`).
     """
+
+    #: The forward pass reads ``observed_steps`` (which steps of the sequences hold data).
+    reads_observed_steps = True
 
     def __init__(self, modality_sizes: list[int], n_classes: int, *, n_latent: int = 64,
                  encoder_hidden: tuple[int, ...] = (128,), xenc_hidden: int = 128,
@@ -205,8 +159,11 @@ class RedCoreModule(nn.Module):
                  unimodal_heads: bool = True, modality_dropout: float = 0.0,
                  sequence_shapes: list[tuple[int, int] | None] | None = None,
                  sequence_encoders: list[str] | None = None, transformer_width: int = 128,
-                 transformer_layers: int = 3, transformer_heads: int = 8) -> None:
+                 transformer_layers: int = 3, transformer_heads: int = 8, kl_weight: float = 1e-3,
+                 detach_target: bool = False) -> None:
         super().__init__()
+        self.kl_weight = float(kl_weight)
+        self.detach_target = bool(detach_target)
         self.modality_sizes = list(modality_sizes)
         self.n_modalities = len(modality_sizes)
         self.n_latent = n_latent
@@ -215,11 +172,7 @@ class RedCoreModule(nn.Module):
         kinds = list(sequence_encoders) if sequence_encoders is not None else ["transformer"] * self.n_modalities
         self.sequence_shapes = [tuple(shape) if shape is not None else None for shape in shapes]
         # Where each sequence modality's steps sit in ``observed_steps``; None for vectors.
-        self.step_slices: list[tuple[int, int] | None] = []
-        offset = 0
-        for shape in self.sequence_shapes:
-            self.step_slices.append((offset, offset + shape[0]) if shape is not None else None)
-            offset += shape[0] if shape is not None else 0
+        self.step_slices = step_slices(self.sequence_shapes)
         encoders: list[nn.Module] = []
         for size, shape, kind in zip(self.modality_sizes, self.sequence_shapes, kinds):
             if shape is not None and kind == "transformer":
@@ -231,11 +184,11 @@ class RedCoreModule(nn.Module):
         self.cross_encoders = CrossModalEncoders(self.n_modalities, n_latent, xenc_hidden,
                                                  tuple(xenc_widths), xenc_blocks)
         self.joint_head = nn.Sequential(
-            _mlp([self.n_modalities * n_latent, classifier_hidden], dropout),
+            mlp([self.n_modalities * n_latent, classifier_hidden], dropout),
             nn.Linear(classifier_hidden, n_classes),
         )
         self.unimodal_heads = (
-            _stacked_mlp(self.n_modalities, [n_latent, classifier_hidden, n_classes],
+            stacked_mlp(self.n_modalities, [n_latent, classifier_hidden, n_classes],
                          last_activation=False, dropout=dropout)
             if unimodal_heads else None
         )
@@ -282,6 +235,41 @@ class RedCoreModule(nn.Module):
             unimodal_logits = self.unimodal_heads(z.transpose(0, 1))  # (M, B, n_classes)
         return RedCoreOutput(logits, unimodal_logits, mean, log_var, z_bar, z_hat, present, visible)
 
+    def loss(self, out: RedCoreOutput, y: torch.Tensor) -> RedCoreLoss:
+        """The parts of the training objective on one batch (Section 3); eta weights them in
+        :func:`redcore_objective`.
+
+        * VIB (eq. 3), over the M + 1 heads: cross-entropy of each head plus
+          ``kl_weight`` times the KL divergence of its representation to N(0, I),
+          averaged over the N samples of the batch. The KL of modality m counts for
+          samples where m is present (a cross-modal z_hat is a point estimate); the
+          joint representation's KL is the sum over modalities (independent
+          Gaussians). Eq. (3) writes ``KL - gamma log q``; dividing it by gamma
+          gives this form with ``kl_weight = 1 / gamma``.
+        * Imputation (Section 3, C): ``L_MSE^m = (1/N_m) sum_{n: C_nm=1}
+          ||z_bar_n^m - z_hat_n^m||^2`` over the samples where m is present; a
+          modality absent from the whole batch contributes 0 and is flagged.
+        * ``detach_target`` stops the gradient of the imputation losses at
+          z_bar (not in the paper, where both sides are trained): ``L_MSE^m``
+          then does not pull modality m's own representation towards its
+          imputation. Its gradient still reaches the cross-modal encoder of m
+          and, through z_hat's inputs, the self-modal encoders of the other
+          modalities.
+        """
+        present = out.present.to(out.mean.dtype)
+        n = y.shape[0]
+        kl = (gaussian_kl(out.mean, out.log_var) * present).sum(0) / n  # (M,)
+        vib = F.cross_entropy(out.logits, y) + self.kl_weight * kl.sum()
+        if out.unimodal_logits is not None:
+            n_modalities, _, n_classes = out.unimodal_logits.shape
+            unimodal_ce = F.cross_entropy(out.unimodal_logits.reshape(-1, n_classes), y.repeat(n_modalities))
+            vib = vib + n_modalities * unimodal_ce + self.kl_weight * kl.sum()
+        counts = present.sum(0)
+        target = out.z_bar.detach() if self.detach_target else out.z_bar
+        squared = (target - out.z_hat).pow(2).sum(-1)  # (B, M)
+        imputation = (squared * present).sum(0) / counts.clamp(min=1.0)
+        return RedCoreLoss(vib, imputation, counts > 0)
+
 
 def gaussian_kl(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
     """``D_KL(N(mean, diag exp(log_var)) || N(0, I))`` summed over the last axis."""
@@ -290,44 +278,15 @@ def gaussian_kl(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
 
 @dataclass
 class RedCoreLoss:
-    """Total loss and its parts for one batch."""
+    """The parts of the training objective on one batch."""
 
-    total: torch.Tensor
-    vib: torch.Tensor
+    vib: torch.Tensor           # L_VIB, eq. (3)
     imputation: torch.Tensor    # (M,) L_MSE^m on the batch (0 where unobserved)
     observed: torch.Tensor      # (M,) bool: m present in at least one sample
 
 
-def redcore_loss(out: RedCoreOutput, y: torch.Tensor, eta: torch.Tensor | None,
-                 kl_weight: float, detach_target: bool = False) -> RedCoreLoss:
-    """The training objective ``L = L_VIB + sum_m eta^m L_MSE^m`` (Section 3).
+def redcore_objective(parts: RedCoreLoss, eta: np.ndarray | torch.Tensor) -> torch.Tensor:
+    """The training objective ``L = L_VIB + sum_m eta^m L_MSE^m`` (Section 3; eta from Algorithm 1)."""
+    eta = torch.as_tensor(eta, dtype=parts.vib.dtype, device=parts.vib.device)
+    return parts.vib + (eta * parts.imputation).sum()
 
-    * VIB (eq. 3), over the M + 1 heads: cross-entropy of each head plus
-      ``kl_weight`` times the KL divergence of its representation to N(0, I),
-      averaged over the N samples of the batch. The KL of modality m counts for
-      samples where m is present (a cross-modal z_hat is a point estimate); the
-      joint representation's KL is the sum over modalities (independent
-      Gaussians). Eq. (3) writes ``KL - gamma log q``; dividing it by gamma
-      gives this form with ``kl_weight = 1 / gamma``.
-    * Imputation (Section 3, C): ``L_MSE^m = (1/N_m) sum_{n: C_nm=1}
-      ||z_bar_n^m - z_hat_n^m||^2`` over the samples where m is present; a
-      modality absent from the whole batch contributes 0 and is flagged.
-    * ``detach_target`` stops the gradient of the imputation losses at
-      z_bar, so that they train the cross-modal encoders only (not in the
-      paper, where both sides are trained).
-    * eta = None gives the loss without imputation terms (e.g. for scoring).
-    """
-    present = out.present.to(out.mean.dtype)
-    n = y.shape[0]
-    kl = (gaussian_kl(out.mean, out.log_var) * present).sum(0) / n  # (M,)
-    vib = F.cross_entropy(out.logits, y) + kl_weight * kl.sum()
-    if out.unimodal_logits is not None:
-        n_modalities, _, n_classes = out.unimodal_logits.shape
-        unimodal_ce = F.cross_entropy(out.unimodal_logits.reshape(-1, n_classes), y.repeat(n_modalities))
-        vib = vib + n_modalities * unimodal_ce + kl_weight * kl.sum()
-    counts = present.sum(0)
-    target = out.z_bar.detach() if detach_target else out.z_bar
-    squared = (target - out.z_hat).pow(2).sum(-1)  # (B, M)
-    imputation = (squared * present).sum(0) / counts.clamp(min=1.0)
-    total = vib if eta is None else vib + (eta * imputation).sum()
-    return RedCoreLoss(total, vib, imputation, counts > 0)

@@ -5,8 +5,8 @@ import pytest
 import torch
 
 from sklearn_redcore import AMAEClassifier, CRAClassifier, MMINClassifier, modality_presence
-from sklearn_redcore._baseline_networks import ImaginationModule, sample_visible
-from sklearn_redcore._study import make_model, run_study
+from sklearn_redcore._baselines._networks import ImaginationModule, sample_visible
+from sklearn_redcore._benchmark import make_model, run_study
 
 SMALL = dict(n_latent=16, encoder_hidden=(32,), classifier_hidden=32, lr=3e-3, max_epochs=25, batch_size=64)
 MODELS = {
@@ -89,7 +89,7 @@ def test_perfect_data_training_needs_complete_samples(mfeat_small):
 
 
 @pytest.mark.parametrize(("params", "match"), [
-    (dict(training="some"), "training must be"),
+    (dict(training="some"), "'training' parameter"),
     (dict(n_heads=3), "must divide"),
     (dict(cra_blocks=0), "cra_blocks"),
     (dict(cycle_weight=-1.0), "cycle_weight"),

@@ -115,7 +115,7 @@ def test_missing_data_rules(mfeat_small):
     [
         (dict(xi1=0.12), "xi1"),
         (dict(beta=0.0), "beta"),
-        (dict(p=0.5), "p must"),
+        (dict(p=0.5), "'p' parameter"),
         (dict(max_epochs=0), "max_epochs"),
         (dict(modality_dropout=1.0), "modality_dropout"),
         (dict(lr=-1.0), "lr"),

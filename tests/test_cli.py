@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sklearn_redcore._cli import main
+from sklearn_redcore._benchmark import main
 from sklearn_redcore.datasets import make_multimodal_classification
 
 
@@ -134,7 +134,7 @@ def sequence_table(tmp_path_factory):
 
 def test_sequence_modalities_from_a_file_or_options(sequence_table, tmp_path):
     from sklearn_redcore import SequenceModality
-    from sklearn_redcore._cli import _load_data, build_parser
+    from sklearn_redcore._benchmark._cli import _load_data, build_parser
 
     folder, names = sequence_table
     data = ["benchmark", "--data", str(folder / "table.csv"), "--label", "kind"]

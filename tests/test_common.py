@@ -1,31 +1,45 @@
-"""scikit-learn's estimator checks over every public estimator."""
+"""scikit-learn's estimator checks over every public estimator of the package (found by the registry)."""
 
+import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_redcore import AMAEClassifier, CRAClassifier, MMINClassifier, ModalityMasker, RedCoreClassifier
+from sklearn_redcore._registry import all_estimators
 
 from .conftest import FAST
 
 # Checks that are expected to fail, with the reason. None so far: keep the
-# dictionaries so that a future exception is listed here with its reason.
+# dictionary so that a future exception is listed here with its reason.
 EXPECTED_FAILURES: dict[str, str] = {}
-
-CHECK_PARAMS = {**FAST, "max_epochs": 40}
-
 
 # The comparison methods at a comparable small size. They train on every
 # sample (training="all"): the checks' data have a single modality, and
 # perfect data training would behave the same there.
-BASELINE_PARAMS = dict(n_latent=16, encoder_hidden=(32,), classifier_hidden=32, lr=3e-3, max_epochs=40,
-                       batch_size=64, training="all")
+_BASELINE = dict(n_latent=16, encoder_hidden=(32,), classifier_hidden=32, lr=3e-3, max_epochs=40, batch_size=64,
+                 training="all")
 
-ESTIMATORS = [
-    RedCoreClassifier(**CHECK_PARAMS),
-    MMINClassifier(cra_widths=(16, 8), cra_blocks=2, **BASELINE_PARAMS),
-    CRAClassifier(cra_widths=(16, 8), cra_blocks=2, **BASELINE_PARAMS),
-    AMAEClassifier(n_heads=2, feedforward=32, **BASELINE_PARAMS),
-    ModalityMasker(missing_rates=0.3, random_state=0),
-]
+# Small settings per estimator, so that the checks run in a few minutes on 2 cores. An estimator
+# that the registry finds and that is missing here fails test_every_estimator_has_check_settings.
+CHECK_SETTINGS = {
+    "RedCoreClassifier": {**FAST, "max_epochs": 40},
+    "MMINClassifier": dict(cra_widths=(16, 8), cra_blocks=2, **_BASELINE),
+    "CRAClassifier": dict(cra_widths=(16, 8), cra_blocks=2, **_BASELINE),
+    "AMAEClassifier": dict(n_heads=2, feedforward=32, **_BASELINE),
+    "ModalityMasker": dict(missing_rates=0.3, random_state=0),
+}
+
+ESTIMATORS = [cls(**CHECK_SETTINGS.get(name, {})) for name, cls in all_estimators()]
+
+
+def test_every_estimator_has_check_settings():
+    assert sorted(CHECK_SETTINGS) == sorted(name for name, _ in all_estimators())
+
+
+def test_registry_lists_the_public_estimators_and_the_multimodal_ones():
+    names = [name for name, _ in all_estimators()]
+    assert names == ["RedCoreClassifier", "MMINClassifier", "CRAClassifier", "AMAEClassifier", "ModalityMasker"]
+    assert [name for name, _ in all_estimators("multimodal")] == names[:4]
+    with pytest.raises(ValueError, match="kind"):
+        all_estimators("regressor")
 
 
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=lambda est: EXPECTED_FAILURES)

@@ -14,7 +14,7 @@ from sklearn_redcore import (
     mask_modalities,
     modality_presence,
 )
-from sklearn_redcore._modalities import resolve_modalities
+from sklearn_redcore._inputs import resolve_modalities
 from sklearn_redcore.datasets import load_mfeat
 
 NAMES = np.array(["a1", "a2", "b1", "c1", "c2"])

@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from sklearn_redcore import RedCoreClassifier
-from sklearn_redcore._modalities import modality_presence
+from sklearn_redcore._inputs import modality_presence
 
 # A network small enough that one example (two fits at most) costs well under a second.
 TINY = dict(n_latent=4, encoder_hidden=(4,), xenc_hidden=4, xenc_widths=(2,), xenc_blocks=1,

@@ -1,6 +1,7 @@
 """Sequence modalities: declaration, padding, standardisation, the transformer encoder, the estimator."""
 
 import pickle
+from dataclasses import astuple
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,7 @@ from sklearn_redcore import (
     modality_presence,
     save_model,
 )
-from sklearn_redcore._modalities import resolve_modalities
+from sklearn_redcore._inputs import resolve_modalities
 from sklearn_redcore._sequence_encoders import TransformerGaussianEncoder
 from sklearn_redcore.datasets import make_sequence_classification
 
@@ -82,8 +83,10 @@ def test_estimator_reports_bad_declarations(sequences):
     bad = {**spec, "m0": SequenceModality(spec["m0"].columns, n_steps=4)}  # 18 columns, not 4 * d
     with pytest.raises(ValueError, match="not a multiple of 4"):
         RedCoreClassifier(bad, **TINY).fit(X, y)
-    with pytest.raises(ValueError, match="'transformer' or 'mlp'"):
+    with pytest.raises(ValueError, match="'sequence_encoder' parameter"):
         RedCoreClassifier(spec, sequence_encoder="lstm", **TINY).fit(X, y)
+    with pytest.raises(ValueError, match="'transformer' or 'mlp'"):
+        RedCoreClassifier(spec, sequence_encoder={"m0": "lstm"}, **TINY).fit(X, y)
     with pytest.raises(ValueError, match="which is a vector"):
         RedCoreClassifier(spec, sequence_encoder={"v": "mlp"}, **TINY).fit(X, y)
     with pytest.raises(ValueError, match="not one of"):
@@ -125,7 +128,7 @@ def test_padding_is_masked_not_imputed_and_features_are_standardised_over_steps(
     flat = steps.reshape(-1, d)
     np.testing.assert_allclose(fitted.input_mean_[cols].reshape(T, d), np.tile(np.nanmean(flat, 0), (T, 1)))
     np.testing.assert_allclose(fitted.input_scale_[cols].reshape(T, d), np.tile(np.nanstd(flat, 0), (T, 1)))
-    Z, present, observed = fitted._prepare(X)
+    Z, present, observed = astuple(fitted.inputs_.transform(X))
     assert observed.shape == (len(X), 6 + 5)
     np.testing.assert_array_equal(observed[:, :T], ~np.isnan(steps).all(axis=2))
     np.testing.assert_array_equal(present, modality_presence(X, spec))
@@ -134,15 +137,15 @@ def test_padding_is_masked_not_imputed_and_features_are_standardised_over_steps(
     one_step = X[:1].copy()
     one_step[0, cols[d:]] = np.nan
     one_step[0, cols[:d]] = 1.0
-    assert fitted._prepare(one_step)[1][0, 0]
+    assert fitted.inputs_.transform(one_step).present[0, 0]
 
 
 def test_inputs_prepared_in_several_blocks_equal_those_of_one(sequences, fitted):
     """Rows are prepared in blocks of about 2 MB; every block reads the same columns as the first."""
     X, _, _ = sequences
     n_copies = 2 * 2**18 // X.shape[1] // len(X) + 1  # more rows than two blocks
-    Z, present, steps = fitted._prepare(X)
-    Z_big, present_big, steps_big = fitted._prepare(np.tile(X, (n_copies, 1)))
+    Z, present, steps = astuple(fitted.inputs_.transform(X))
+    Z_big, present_big, steps_big = astuple(fitted.inputs_.transform(np.tile(X, (n_copies, 1))))
     np.testing.assert_array_equal(Z_big, np.tile(Z, (n_copies, 1)))
     np.testing.assert_array_equal(present_big, np.tile(present, (n_copies, 1)))
     np.testing.assert_array_equal(steps_big, np.tile(steps, (n_copies, 1)))

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from sklearn_redcore import MMINClassifier, RedCoreClassifier
-from sklearn_redcore._training import MultimodalNet, RedCoreNet
+from sklearn_redcore._redcore_training import RedCoreNet
+from sklearn_redcore._training import MultimodalNet
 
 from .conftest import FAST
 
@@ -15,15 +16,14 @@ SHORT = FAST | {"max_epochs": 4}
 
 def _interrupt_after(monkeypatch, n_epochs):
     """Make the training loop receive Ctrl-C in epoch ``n_epochs + 1``."""
-    for net_class in (MultimodalNet, RedCoreNet):
-        original = net_class.training_loss
+    original = MultimodalNet.get_loss
 
-        def training_loss(self, out, y, original=original):
-            if len(self.history) == n_epochs + 1:  # the history has a row per epoch begun
-                raise KeyboardInterrupt
-            return original(self, out, y)
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        if training and len(self.history) == n_epochs + 1:  # the history has a row per epoch begun
+            raise KeyboardInterrupt
+        return original(self, y_pred, y_true, X=X, training=training)
 
-        monkeypatch.setattr(net_class, "training_loss", training_loss)
+    monkeypatch.setattr(MultimodalNet, "get_loss", get_loss)
 
 
 def test_warm_start_continues_the_same_network_and_algorithm_1(mfeat_small):
@@ -91,14 +91,12 @@ def test_early_stopping_is_not_reported_as_an_interruption(mfeat_small):
 
 def test_non_finite_loss_names_the_epoch_and_what_to_try(mfeat_small, monkeypatch):
     X, y, spec = mfeat_small
-    import sklearn_redcore._training as training
+    original = RedCoreNet.training_objective
 
-    original = training.RedCoreNet.training_loss
-
-    def poisoned(self, out, y_batch):
-        loss = original(self, out, y_batch)
+    def poisoned(self, parts):
+        loss = original(self, parts)
         return loss * float("nan") if len(self.history) == 2 else loss
 
-    monkeypatch.setattr(training.RedCoreNet, "training_loss", poisoned)
+    monkeypatch.setattr(RedCoreNet, "training_objective", poisoned)
     with pytest.raises(FloatingPointError, match=r"at epoch 2\. Try a lower lr"):
         RedCoreClassifier(spec, random_state=0, **SHORT).fit(X, y)

@@ -1,6 +1,6 @@
 """Networks of the methods RedCore is compared with (the paper's Comparison Studies).
 
-All three read the same input as :class:`~sklearn_redcore._network.RedCoreModule`
+All three read the same input as :class:`~sklearn_redcore._redcore_network.RedCoreModule`
 (``x``: modalities as contiguous, standardised column blocks; ``present``:
 which modalities each sample has) and share its conventions: a missing
 modality is masked, never encoded from a zero input; predictions read the
@@ -25,7 +25,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._network import _mlp
+from .._layers import mlp
 
 
 def sample_visible(present: torch.Tensor) -> torch.Tensor:
@@ -52,7 +52,7 @@ class ModalityEncoders(nn.Module):
         super().__init__()
         self.modality_sizes = list(modality_sizes)
         self.encoders = nn.ModuleList(
-            nn.Sequential(_mlp([size, *hidden], dropout), nn.Linear(hidden[-1] if hidden else size, n_latent))
+            nn.Sequential(mlp([size, *hidden], dropout), nn.Linear(hidden[-1] if hidden else size, n_latent))
             for size in modality_sizes
         )
 
@@ -70,7 +70,7 @@ class ResidualAutoencoder(nn.Module):
 
     def __init__(self, n_in: int, widths: tuple[int, ...], dropout: float) -> None:
         super().__init__()
-        self.encoder = _mlp([n_in, *widths], dropout)
+        self.encoder = mlp([n_in, *widths], dropout)
         back = [*reversed(widths[:-1]), n_in]
         layers: list[nn.Module] = []
         width_in = widths[-1]
@@ -178,7 +178,7 @@ class ImaginationModule(nn.Module):
         self.backward_cascade = (CascadedResidualAutoencoder(width, tuple(cra_widths), cra_blocks, dropout)
                                  if self.cycle_weight > 0 else None)
         self.classifier = nn.Sequential(
-            _mlp([cra_blocks * cra_widths[-1], classifier_hidden], dropout),
+            mlp([cra_blocks * cra_widths[-1], classifier_hidden], dropout),
             nn.Linear(classifier_hidden, n_classes),
         )
 
@@ -258,7 +258,7 @@ class MaskedModalityModule(nn.Module):
         self.transformer = nn.TransformerEncoder(layer, n_layers, enable_nested_tensor=False)
         self.norm = nn.LayerNorm(n_latent)
         self.decoder = nn.Linear(n_latent, n_latent)
-        self.classifier = nn.Sequential(_mlp([n_latent, classifier_hidden], dropout),
+        self.classifier = nn.Sequential(mlp([n_latent, classifier_hidden], dropout),
                                         nn.Linear(classifier_hidden, n_classes))
 
     def forward(self, x: torch.Tensor, present: torch.Tensor) -> BaselineOutput:

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._study import MODEL_NAMES
+from ._models import MODEL_NAMES
 
 DEFAULT_MODELS = ["RedCore", "Core", "Red", "HGB", "Impute+LR", "Impute+MLP"]
 
@@ -72,7 +72,7 @@ def _read_spec(path: Path) -> dict:
 
 def _sequence_entry(name: str, entry: dict):
     """A modality file's ``{"columns": [...], "n_steps": T}`` entry as a SequenceModality."""
-    from ._sequences import SequenceModality
+    from .._inputs import SequenceModality
 
     unknown = set(entry) - {"columns", "n_steps", "n_features"}
     if unknown or "columns" not in entry or "n_steps" not in entry:
@@ -90,9 +90,8 @@ def _columns(entry) -> list:
 
 def _load_data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, dict[str, list[int]], str]:
     """X, y, the modality spec as int positions, and a description of the data."""
-    from ._modalities import contiguous_modalities, resolve_modalities
-    from ._sequences import SequenceModality
-    from .datasets import load_mfeat
+    from .._inputs import SequenceModality, contiguous_modalities, resolve_modalities
+    from ..datasets import load_mfeat
 
     if args.data is None:
         if args.label or args.modality or args.modalities or args.sequence:
@@ -197,7 +196,7 @@ def _write_outputs(results: pd.DataFrame, tables: dict, out: Path, description: 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .plotting import plot_combination_heatmap, plot_missing_rate_curves, plot_regulation_history
+    from ..plotting import plot_combination_heatmap, plot_missing_rate_curves, plot_regulation_curves
 
     shared = results[results["setting"].str.startswith("shared")].copy()
     if shared["setting"].nunique() > 1:
@@ -212,14 +211,9 @@ def _write_outputs(results: pd.DataFrame, tables: dict, out: Path, description: 
     redcore = results[results["model"] == "RedCore"]
     if len(redcore):
         row = redcore.iloc[0]
-        from types import SimpleNamespace
-
-        fitted = SimpleNamespace(eta_history_=row["eta_history"],
-                                 relative_advantage_history_=row["relative_advantage_history"],
-                                 imputation_loss_history_=row["imputation_loss_history"],
-                                 modalities_=dict.fromkeys(modality_names))
-        fig = plot_regulation_history(fitted)
-        fig.suptitle(f"RedCore, {row['setting']}, seed {row['seed']}")
+        fig = plot_regulation_curves(row["eta_history"], row["relative_advantage_history"],
+                                     row["imputation_loss_history"], modality_names=modality_names,
+                                     title=f"RedCore, {row['setting']}, seed {row['seed']}")
         fig.savefig(out / "regulation_history.png", dpi=120, bbox_inches="tight")
         plt.close(fig)
 

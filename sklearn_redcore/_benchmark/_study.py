@@ -10,66 +10,19 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["MODEL_NAMES", "make_model", "run_study", "summarize_study"]
+from ._models import make_model
 
-MODEL_NAMES = ("RedCore", "Core", "Red", "MMIN", "CRA", "AMAE", "MMIN-IDT", "CRA-IDT", "AMAE-IDT",
-               "HGB", "Impute+LR", "Impute+MLP")
+__all__ = ["run_study", "summarize_study"]
+
 _HISTORY_COLUMNS = ("eta_history", "relative_advantage_history", "imputation_loss_history")
 _META_COLUMNS = {"setting", "seed", "model", "fit_time", "missing_rates", "realised_rates", "error",
                  *_HISTORY_COLUMNS}
-
-
-def make_model(name: str, modalities: dict, seed: int, redcore_params: dict | None = None) -> Any:
-    """A fresh, unfitted model of the study by name (see ``MODEL_NAMES``).
-
-    "MMIN", "CRA" and "AMAE" use perfect data training (the regime of their
-    papers and of the RedCore paper's comparison); the "-IDT" variants train
-    on every sample, as RedCore does. ``redcore_params`` go to every neural
-    model of the package, each taking those of its parameters it has.
-    """
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.impute import SimpleImputer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.neural_network import MLPClassifier
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    from ._baselines import AMAEClassifier, CRAClassifier, MMINClassifier
-    from ._classifier import RedCoreClassifier
-
-    params = dict(redcore_params or {})
-
-    def neural(cls: type, **fixed: Any) -> Any:
-        accepted = cls().get_params()
-        return cls(modalities, random_state=seed, **{k: v for k, v in params.items() if k in accepted}, **fixed)
-
-    def imputer():
-        return SimpleImputer(add_indicator=True, keep_empty_features=True)
-
-    factories: dict[str, Callable[[], Any]] = {
-        "RedCore": lambda: RedCoreClassifier(modalities, random_state=seed, **params),
-        "Core": lambda: RedCoreClassifier(modalities, random_state=seed, **(params | {"regulate": False})),
-        "Red": lambda: RedCoreClassifier(modalities, random_state=seed, **(params | {"unimodal_heads": False})),
-        "MMIN": lambda: neural(MMINClassifier, training="complete"),
-        "CRA": lambda: neural(CRAClassifier, training="complete"),
-        "AMAE": lambda: neural(AMAEClassifier, training="complete"),
-        "MMIN-IDT": lambda: neural(MMINClassifier, training="all"),
-        "CRA-IDT": lambda: neural(CRAClassifier, training="all"),
-        "AMAE-IDT": lambda: neural(AMAEClassifier, training="all"),
-        "HGB": lambda: HistGradientBoostingClassifier(random_state=seed),
-        "Impute+LR": lambda: make_pipeline(StandardScaler(), imputer(), LogisticRegression(max_iter=2000)),
-        "Impute+MLP": lambda: make_pipeline(StandardScaler(), imputer(),
-                                            MLPClassifier(max_iter=500, random_state=seed)),
-    }
-    if name not in factories:
-        raise ValueError(f"unknown model {name!r}; choose among {', '.join(MODEL_NAMES)}")
-    return factories[name]()
 
 
 def _run_one(X: np.ndarray, y: np.ndarray, modalities: dict, setting: str, rates: Sequence[float],
@@ -79,8 +32,8 @@ def _run_one(X: np.ndarray, y: np.ndarray, modalities: dict, setting: str, rates
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.model_selection import train_test_split
 
-    from ._evaluation import evaluate_modality_combinations
-    from ._masking import mask_modalities, modality_presence
+    from .._evaluation import evaluate_modality_combinations
+    from .._masking import mask_modalities, modality_presence
 
     counts = np.unique(y, return_counts=True)[1]
     stratify = y if counts.min() >= 2 else None
@@ -130,7 +83,7 @@ def run_study(X: Any, y: Any, modalities: dict, settings: dict[str, Sequence[flo
         Resolved-style modality specification (int positions).
     settings : dict of str to sequence of float
         Name of each setting -> one missing rate per modality.
-    models : sequence of str, default=all of ``MODEL_NAMES``
+    models : sequence of str, default=("RedCore", "Core", "Red", "HGB", "Impute+LR", "Impute+MLP")
         Models to run.
     seeds : sequence of int, default=(0,)
         One split, mask and model seed per entry.

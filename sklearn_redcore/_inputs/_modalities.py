@@ -18,6 +18,7 @@ from typing import Any, Union
 import numpy as np
 
 from ._sequences import SequenceModality
+from ._statistics import row_blocks
 
 ModalitySpec = Union[None, Mapping[str, Any], Sequence[Any]]  # noqa: UP007 (runtime alias, py3.10)
 
@@ -171,11 +172,10 @@ def modality_presence(X: np.ndarray, modalities: dict[str, np.ndarray]) -> np.nd
     ndarray of bool of shape (n_samples, n_modalities)
     """
     present = np.empty((len(X), len(modalities)), dtype=bool)
-    chunk = max(1, 2**18 // max(X.shape[1], 1))  # rows per pass: bounded memory for long sequences
-    for start in range(0, len(X), chunk):
-        isnan = np.isnan(X[start:start + chunk])
+    for rows in row_blocks(len(X), X.shape[1]):  # bounded memory for long sequences
+        isnan = np.isnan(X[rows])
         for m, cols in enumerate(modalities.values()):
-            present[start:start + chunk, m] = ~isnan[:, cols].all(axis=1)
+            present[rows, m] = ~isnan[:, cols].all(axis=1)
     return present
 
 

@@ -8,7 +8,7 @@ from importlib import resources
 import numpy as np
 from sklearn.utils import Bunch
 
-from .._modalities import contiguous_modalities
+from .._inputs import contiguous_modalities
 
 __all__ = ["load_mfeat", "MFEAT_VIEWS"]
 

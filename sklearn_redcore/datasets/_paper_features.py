@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from sklearn.utils import Bunch
 
-from .._sequences import flatten_sequences
+from .._inputs import flatten_sequences
 
 __all__ = ["load_iemocap_features", "load_mosei_features"]
 

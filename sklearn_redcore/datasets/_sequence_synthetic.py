@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
-from .._sequences import SequenceModality
+from .._inputs import SequenceModality
 from ._synthetic import _per_modality
 
 __all__ = ["make_sequence_classification"]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
-from .._modalities import contiguous_modalities
+from .._inputs import contiguous_modalities
 
 __all__ = ["make_multimodal_classification"]
 

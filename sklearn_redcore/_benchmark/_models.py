@@ -1,0 +1,87 @@
+"""The models a study compares, by name: the package's estimators, their variants, scikit-learn's baselines.
+
+The package's estimators come from the registry
+(:func:`~sklearn_redcore._registry.all_estimators`), each under its class
+name without ``Classifier`` ("RedCore", "MMIN", "CRA", "AMAE"). The study
+adds variants of them, and the scikit-learn pipelines a user would try
+first:
+
+* "Core" and "Red": RedCore's ablations (eta fixed; no unimodal heads);
+* "<name>-IDT": a comparison method trained on every sample
+  (``training="all"``, imperfect data training, as RedCore); under its plain
+  name it keeps its own default, ``training="complete"``;
+* "HGB", "Impute+LR", "Impute+MLP": scikit-learn's gradient boosting, and
+  imputation (with missing indicators) before a logistic regression or an MLP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .._registry import all_estimators
+
+__all__ = ["MODEL_NAMES", "make_model"]
+
+#: Variants of the package's estimators: name -> (estimator's short name, parameters set).
+_VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
+    "Core": ("RedCore", {"regulate": False}),
+    "Red": ("RedCore", {"unimodal_heads": False}),
+}
+
+
+def _estimators() -> dict[str, type]:
+    """The package's multimodal estimators by short name ("RedCore", "MMIN", ...)."""
+    return {name.removesuffix("Classifier"): cls for name, cls in all_estimators("multimodal")}
+
+
+def _sklearn_models(seed: int) -> dict[str, Callable[[], Any]]:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    def imputer():
+        return SimpleImputer(add_indicator=True, keep_empty_features=True)
+
+    return {
+        "HGB": lambda: HistGradientBoostingClassifier(random_state=seed),
+        "Impute+LR": lambda: make_pipeline(StandardScaler(), imputer(), LogisticRegression(max_iter=2000)),
+        "Impute+MLP": lambda: make_pipeline(StandardScaler(), imputer(),
+                                            MLPClassifier(max_iter=500, random_state=seed)),
+    }
+
+
+def _model_names() -> tuple[str, ...]:
+    estimators = _estimators()
+    idt = [f"{name}-IDT" for name, cls in estimators.items() if "training" in cls().get_params()]
+    return (*estimators, *_VARIANTS, *idt, *_sklearn_models(0))
+
+
+#: Every name :func:`make_model` knows.
+MODEL_NAMES = _model_names()
+
+
+def make_model(name: str, modalities: dict, seed: int, redcore_params: dict | None = None) -> Any:
+    """A fresh, unfitted model of the study by name (see ``MODEL_NAMES``).
+
+    ``redcore_params`` go to every neural model of the package, each taking
+    those of its parameters it has (RedCore takes them all).
+    """
+    estimators = _estimators()
+    base, fixed = _VARIANTS.get(name, (name, {}))
+    if name.endswith("-IDT"):
+        base, fixed = name.removesuffix("-IDT"), {"training": "all"}
+    if base in estimators:
+        cls = estimators[base]
+        params = dict(redcore_params or {})
+        if cls is not estimators["RedCore"]:
+            accepted = cls().get_params()
+            params = {key: value for key, value in params.items() if key in accepted}
+        return cls(modalities, random_state=seed, **(params | fixed))
+    sklearn_models = _sklearn_models(seed)
+    if name not in sklearn_models:
+        raise ValueError(f"unknown model {name!r}; choose among {', '.join(MODEL_NAMES)}")
+    return sklearn_models[name]()

@@ -1,0 +1,137 @@
+"""Shared docstring texts, written once and substituted into the estimators' docstrings.
+
+A docstring names a shared text as ``%(name)s``; :class:`Substitution` fills
+it in when the class is defined::
+
+    @Substitution(training_parameters=TRAINING_PARAMETERS)
+    class SomeClassifier(BaseMultimodalClassifier):
+        '''...
+        Parameters
+        ----------
+    %(training_parameters)s
+        '''
+
+``tests/test_docstrings.py`` checks that every public estimator's docstring
+then documents exactly the parameters of its ``__init__``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["COMMON_ATTRIBUTES", "TRAINING_PARAMETERS", "Substitution", "fill_doc"]
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+class Substitution:
+    """Decorator filling ``%(name)s`` placeholders of a docstring with the given texts.
+
+    Parameters
+    ----------
+    **texts : str
+        The text of each placeholder name.
+
+    Raises
+    ------
+    KeyError
+        When the decorated object's docstring names a placeholder without a text
+        (so that a typo cannot leave ``%(...)s`` in the documentation).
+    """
+
+    def __init__(self, **texts: str) -> None:
+        self.texts = texts
+
+    def __call__(self, obj: Any) -> Any:
+        doc = obj.__doc__ or ""
+        unknown = sorted(set(_PLACEHOLDER.findall(doc)) - set(self.texts))
+        if unknown:
+            raise KeyError(f"{getattr(obj, '__name__', obj)!r}: no text for the placeholder(s) {unknown}")
+        obj.__doc__ = _PLACEHOLDER.sub(lambda match: self.texts[match.group(1)], doc)
+        return obj
+
+
+#: The parameters of the training loop, shared by every estimator of the package.
+TRAINING_PARAMETERS = """\
+    max_epochs : int, default=100
+        Number of passes over the training data.
+    batch_size : int, default=128
+        Mini-batch size.
+    lr : float, default=1e-3
+        Learning rate of Adam.
+    weight_decay : float, default=0.0
+        Weight decay of Adam.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data (stratified)
+        and stop when the joint head's validation cross-entropy has not
+        improved for ``n_iter_no_change`` epochs, keeping the best weights.
+    validation_fraction : float, default=0.1
+        Share of the training data held out when ``early_stopping``.
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in epochs.
+    standardize : bool, default=True
+        Scale every column by the standard deviation of its observed training
+        values. Columns are always centred on their training mean, which is
+        also the value given to a NaN inside a present modality. For a
+        sequence modality, the mean and scale are those of each feature over
+        all observed steps (the same for every step), and padding steps are
+        not filled in but masked.
+    warm_start : bool, default=False
+        When fitting an already fitted estimator again on data with the same
+        features and classes, continue training the same network (and, for
+        RedCore, the same state of Algorithm 1) for ``max_epochs`` more
+        epochs instead of starting afresh. The standardisation of the first
+        fit is kept.
+    device : str, default="cpu"
+        Torch device: "cpu", "cuda", "cuda:1", ... or "auto" (a GPU if one is
+        available).
+    n_threads : int or None, default=1
+        Number of torch CPU threads during ``fit`` and ``predict`` (torch's
+        setting is restored afterwards). One thread is the fastest for
+        networks of this size and avoids oversubscribing the cores when
+        scikit-learn runs several fits at once (``n_jobs``); None keeps
+        torch's current setting.
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialisation, shuffling, dropout and sampling. Global random
+        states (numpy and torch) are left untouched.
+    verbose : int, default=0
+        1 prints skorch's table of the epochs."""
+
+#: The fitted attributes shared by every estimator of the package.
+COMMON_ATTRIBUTES = """\
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    n_features_in_ : int
+        Number of columns of X.
+    feature_names_in_ : ndarray of shape (n_features,)
+        Column names, when X was a DataFrame with string column names.
+    modalities_ : dict of str to ndarray of int
+        Column positions of each modality, in the order used by the network.
+    modality_shapes_ : dict of str to tuple or None
+        ``(n_steps, n_features)`` of each sequence modality, None for a
+        vector modality.
+    missing_rate_ : ndarray of shape (n_modalities,)
+        Share of the training samples (with at least one modality) that miss
+        each modality.
+    n_training_samples_ : int
+        Number of samples the network was trained on in the last fit.
+    n_iter_ : int
+        Number of epochs run (in total, over warm starts).
+    class_prior_ : ndarray of shape (n_classes,)
+        Class frequencies of the training data; the prediction for a sample
+        with no modality at all.
+    inputs_ : ModalityInputs
+        The fitted map from the columns of X to the network's inputs: the
+        modalities' layout and the standardisation of the columns.
+    input_mean_, input_scale_ : ndarray of shape (n_features,)
+        Standardisation of the columns (read from ``inputs_``).
+    interrupted_ : bool
+        True when the last fit was stopped by KeyboardInterrupt (the model
+        keeps the weights described by the warning it gave).
+    net_ : skorch.NeuralNet
+        The trained skorch net; ``net_.module_`` is the torch module and
+        ``net_.history`` the record of the epochs."""
+
+#: The substitution of the shared texts into an estimator of the package.
+fill_doc = Substitution(training_parameters=TRAINING_PARAMETERS, common_attributes=COMMON_ATTRIBUTES)
