@@ -34,12 +34,34 @@ $(BIN)/.docs-installed: $(BIN)/.installed pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[docs]"
 	touch $@
 
+# MathJax (Apache-2.0), served by the site itself so that its equations render
+# offline: from the npm package, only the TeX-to-HTML component with every TeX
+# extension, its web fonts and the licence (1.7 MB of the 24 MB package). The
+# tarball must match the checksum below; a new version means a new checksum.
+MATHJAX_VERSION := 3.2.2
+MATHJAX_SHA256 := 1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09
+MATHJAX := docs/_static/mathjax
+MATHJAX_DOWNLOAD := docs/_build/mathjax-download
+
+$(MATHJAX)/.version-$(MATHJAX_VERSION):
+	@command -v npm >/dev/null || { echo "make docs fetches MathJax with npm: install Node.js and npm (Debian: apt-get install npm)"; exit 1; }
+	rm -rf $(MATHJAX) $(MATHJAX_DOWNLOAD)
+	mkdir -p $(MATHJAX_DOWNLOAD) $(dir $(MATHJAX))
+	cd $(MATHJAX_DOWNLOAD) && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null
+	echo "$(MATHJAX_SHA256)  $(MATHJAX_DOWNLOAD)/mathjax-$(MATHJAX_VERSION).tgz" | sha256sum --check --quiet
+	tar -xzf $(MATHJAX_DOWNLOAD)/mathjax-$(MATHJAX_VERSION).tgz -C $(MATHJAX_DOWNLOAD) \
+		package/LICENSE package/es5/tex-chtml-full.js package/es5/output/chtml/fonts/woff-v2
+	mv $(MATHJAX_DOWNLOAD)/package/es5 $(MATHJAX)
+	mv $(MATHJAX_DOWNLOAD)/package/LICENSE $(MATHJAX)/LICENSE
+	rm -rf $(MATHJAX_DOWNLOAD)
+	touch $@
+
 # The documentation site in docs/_build/html, the gallery's examples executed (an
 # unchanged example is not run again); every warning is an error. OpenMP gets one
 # thread: the examples' models are small, and on a busy machine idle OpenMP threads
 # can slow scikit-learn's gradient boosting down many times.
-docs: $(BIN)/.docs-installed
+docs: $(BIN)/.docs-installed $(MATHJAX)/.version-$(MATHJAX_VERSION)
 	OMP_NUM_THREADS=1 $(BIN)/python -m sphinx -E -b html -W --keep-going docs docs/_build/html
 
 clean:
-	rm -rf $(VENV) bench-results .pytest_cache docs/_build docs/generated docs/auto_examples docs/sg_execution_times.rst
+	rm -rf $(VENV) bench-results .pytest_cache docs/_build docs/generated docs/auto_examples docs/sg_execution_times.rst $(MATHJAX)

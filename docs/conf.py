@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from sphinx.util import logging
+
 DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS / "sphinxext"))  # gallery_order
 
@@ -33,11 +35,19 @@ extensions = [
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "_templates", "sphinxext"]
+exclude_patterns = ["_build", "_templates", "_static", "sphinxext"]
 default_role = "literal"
 smartquotes_action = "qe"  # keep "--n-jobs" as typed (no en dashes) in the Markdown pages
 # No intersphinx: the build must work offline, so references to other projects'
 # documentation (numpy, scikit-learn, torch) stay plain text.
+
+# -- Equations -----------------------------------------------------------------
+# MathJax is served by the site itself, not by a CDN, so that the equations
+# render offline. `make docs` fetches it into docs/_static/mathjax (not in git;
+# version and checksum in the Makefile); Sphinx copies it into the site's
+# _static folder. MathJax is Apache-2.0; its LICENSE travels with it.
+html_static_path = ["_static"]
+mathjax_path = "mathjax/tex-chtml-full.js"  # relative to _static; every TeX extension, nothing loaded later
 
 # -- API pages -----------------------------------------------------------------
 autosummary_generate = True
@@ -115,7 +125,17 @@ def _plain_text_for_scikit_learn_refs(app, env, node, contnode):
     return None
 
 
+def _check_mathjax(app):
+    """Warn (an error under ``-W``, as in ``make docs``) when the local MathJax is missing."""
+    if not (DOCS / "_static" / mathjax_path).is_file():
+        logging.getLogger(__name__).warning(
+            "MathJax is missing from %s, so the equations would show as TeX source: build the "
+            "documentation with `make docs`, which fetches it first.", DOCS / "_static" / "mathjax"
+        )
+
+
 def setup(app):
+    app.connect("builder-inited", _check_mathjax)
     app.connect("missing-reference", _plain_text_for_scikit_learn_refs)
     app.connect("source-read", _list_markdown_pages)
     app.connect("env-get-outdated", _always_reread_performance)
