@@ -33,7 +33,7 @@ def test_learns_and_records_algorithm_1(fitted, mfeat_small):
         assert getattr(fitted, name).shape == (FAST["max_epochs"], M)
     np.testing.assert_allclose(np.linalg.norm(fitted.eta_), fitted.xi2)
     assert np.all(fitted.eta_ >= fitted.xi1 - 1e-12)
-    assert not np.allclose(fitted.eta_, initial_eta(M, fitted.xi2, 2))  # eta was regulated
+    assert not np.allclose(fitted.eta_, initial_eta(M, fitted.xi2, 2))  # Algorithm 1 moves eta from its start
     np.testing.assert_allclose(fitted.relative_advantage_history_.sum(axis=1), 0, atol=1e-9)
     np.testing.assert_allclose(fitted.missing_rate_, 1 - modality_presence(X, spec).mean(0))
     assert list(fitted.modalities_) == ["zer", "mor", "fou"]
@@ -175,7 +175,8 @@ def test_pipeline_gridsearch_cross_validate_clone_pickle(mfeat_small):
 
 
 def test_labels_of_mixed_types_raise_a_clear_error():
-    """An object y mixing str and int used to fail inside numpy's sort ("'<' not supported ...")."""
+    """An object y mixing str and int raises a TypeError that names the types, not numpy's sort error
+    ("'<' not supported ...")."""
     X = np.random.RandomState(0).normal(size=(6, 2))
     for y in (np.array(["0", 1, "0", 1, "1", 0], dtype=object), [1, "a", None, 1, "a", None]):
         with pytest.raises(TypeError, match=r"y mixes labels of types \[.*'int'.*'str'.*\]"):
@@ -183,8 +184,8 @@ def test_labels_of_mixed_types_raise_a_clear_error():
 
 
 def test_huge_values_fit_or_raise_clear_errors():
-    """Values about 1e300 used to give a NaN training loss (overflowing squares in the
-    column statistics, then float32 infinities) or, at prediction, NaN probabilities."""
+    """Values about 1e300 get their true mean and scale (no overflowing squares), so fit and
+    predict_proba stay finite; a value too large for the network raises a ValueError, never NaN."""
     rng = np.random.RandomState(0)
     X = rng.normal(size=(40, 8))
     y = np.arange(40) % 2
@@ -224,8 +225,8 @@ def test_huge_values_fit_or_raise_clear_errors():
 
 
 def test_diverging_training_stops_before_algorithm_1_sees_infinities():
-    """An infinite imputation loss used to reach the regulator first (numpy's 'invalid value
-    encountered in subtract' in the relative advantage), before the loss check stopped training."""
+    """An infinite imputation loss stops training with a FloatingPointError before it reaches
+    Algorithm 1's state, where it would give numpy's 'invalid value' warning in the relative advantage."""
     X = np.array([[0.676], [3e38]])  # not standardized: the network overflows float32
     params = FAST | dict(max_epochs=1, batch_size=2, modality_dropout=0.0, standardize=False, random_state=0)
     with warnings.catch_warnings():

@@ -43,7 +43,7 @@ def test_resolve_modalities_forms(spec, expected):
         ({"a": ["zz"]}, r"unknown column name\(s\) \['zz'\]"),
         ({}, "empty"),
         ({"a": [0, 0]}, "twice"),
-        ({1: [0], "1": [2]}, "Two modalities are named '1'"),  # one used to replace the other silently
+        ({1: [0], "1": [2]}, "Two modalities are named '1'"),  # an error: one does not silently replace the other
     ],
 )
 def test_resolve_modalities_errors(spec, match):

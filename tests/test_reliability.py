@@ -20,8 +20,8 @@ def test_fit_and_predict_do_not_copy_a_large_X():
 
     tracemalloc counts numpy's allocations (not torch's own, which are per mini-batch
     here). The float32 network input is 0.5 x X.nbytes; the rest is blocks of a few
-    MB. One more full float64 copy of X would add 1.0 x (the previous code peaked at
-    3.0 x: centring, nan_to_num and the column reordering each made one).
+    MB. One more full float64 copy of X (centring, nan_to_num or reordering the columns
+    on a copy each make one) would add 1.0 x.
     """
     rng = np.random.default_rng(0)
     X = rng.normal(size=(40_000, 100))  # 32 MB, C-contiguous float64
@@ -78,8 +78,8 @@ def test_predictions_from_several_threads_equal_serial_ones_and_keep_torch_threa
     """Concurrent predict_proba calls give the serial answers and leave torch's setting as it was.
 
     torch keeps a thread count per OS thread plus a process-wide value that a thread
-    adopts at its first torch call. Before the fix, a worker thread whose first torch
-    call fell inside another thread's prediction kept that prediction's n_threads.
+    adopts at its first torch call: a worker thread whose first torch call falls inside
+    another thread's prediction does not keep that prediction's n_threads.
     """
     rng = np.random.default_rng(0)
     X = rng.normal(size=(100, 8))

@@ -64,7 +64,7 @@ def test_resolve_gives_columns_and_shapes_and_clear_errors():
     spec = {"a": SequenceModality(slice(0, 6), n_steps=3), "b": [6, 7]}
     resolved, shapes = resolve_modalities(spec, 8, return_shapes=True)
     assert resolved["a"].tolist() == list(range(6)) and shapes == {"a": (3, 2), "b": None}
-    assert resolve_modalities(spec, 8)["b"].tolist() == [6, 7]  # default return unchanged
+    assert resolve_modalities(spec, 8)["b"].tolist() == [6, 7]  # without return_shapes: the columns alone
     assert resolve_modalities(None, 3, return_shapes=True)[1] == {"all": None}
     with pytest.raises(ValueError, match=r"n_steps=4 steps.*6 columns, not a multiple of 4"):
         resolve_modalities({"a": SequenceModality(slice(0, 6), n_steps=4)}, 8)
