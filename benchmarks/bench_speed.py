@@ -1,17 +1,16 @@
 """Speed of RedCoreClassifier against a plain PyTorch training loop of the same network.
 
-The floor ("plain loop") trains the same ``RedCoreModule`` on the same loss
-(``redcore_loss``), steps the same ``SupervisionRegulator`` (Algorithm 1) once
-per mini-batch exactly as the estimator does, and updates with the same Adam
-(foreach) after clipping the gradient norm at 1.0, for the same number of
-epochs and batch size. Its mini-batches are rows of a shuffled permutation
-gathered directly from tensors with ``index_select`` (no skorch, no
-DataLoader; ``index_select`` is two to four times faster than ``x[rows]``
-on CPU, and the estimator uses it too). It starts from
-tensors that are already standardized; ``RedCoreClassifier.fit`` starts from
-the raw array, so its time also includes input validation and
-standardization. Both use one torch thread and the same seed: the first
-repeat of every case checks that both give the same probabilities (column
+The floor ("plain loop", :func:`train_plain`) trains the network that the
+estimator builds (:func:`plain_network`, from the estimator's own code), with
+the same loss, the same ``SupervisionRegulator`` stepped once per mini-batch
+(Algorithm 1), the same Adam (foreach) after clipping the gradient norm at
+1.0, the same epochs, batch size and seeds. Its mini-batches are rows of a
+shuffled permutation gathered from tensors with ``index_select`` (as the
+estimator does; no skorch, no DataLoader), and it starts from inputs already
+prepared by the estimator's input object (``ModalityInputs``), whereas
+``RedCoreClassifier.fit`` starts from the raw array, so its time also
+includes validating and standardising X. Both use one torch thread; the
+first check of every case is that both give the same probabilities (column
 "max abs diff"; 0 means the two computations are identical).
 
 Measured, per case (synthetic data from ``make_multimodal_classification``,
@@ -20,10 +19,9 @@ every modality missing in 30% of the samples, 10 classes):
 * fit time per epoch, repeats interleaved in the order ours, plain, plain,
   ours, ... so that the machine's load, and whatever one fit leaves behind
   for the next (allocator, caches), affect both alike, with a garbage
-  collection before each; median and minimum. Ours is
-  the whole ``fit`` divided by the epochs; "loop" is its epochs alone
-  (skorch's epoch timer), and "set-up" the rest of the fit (validating,
-  standardising and copying X, building the net), paid once per fit;
+  collection before each; median and minimum. Ours is the whole ``fit``
+  divided by the epochs; "loop" is its epochs alone (skorch's epoch timer),
+  and "set-up" the rest of the fit, paid once per fit;
 * predict throughput on 1,000 rows and latency of one row (median of many
   calls), ours (``predict_proba`` on the raw array) against the plain
   module's forward pass and softmax on prepared arrays;
@@ -42,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import copy
 import gc
 import json
 import math
@@ -60,8 +59,8 @@ import numpy as np
 import torch
 
 from sklearn_redcore import RedCoreClassifier, mask_modalities
-from sklearn_redcore._modalities import resolve_modalities
-from sklearn_redcore._network import RedCoreModule, redcore_loss
+from sklearn_redcore._inputs import ModalityInputs, NetworkInputs
+from sklearn_redcore._redcore_network import RedCoreModule, redcore_objective
 from sklearn_redcore._regulation import SupervisionRegulator
 from sklearn_redcore._runtime import seed_from
 from sklearn_redcore.datasets import make_multimodal_classification
@@ -84,37 +83,12 @@ class Case(NamedTuple):
         return f"n={self.n_samples} M={self.n_modalities} width={self.width}"
 
 
-# ----------------------------------------------------------------------------- data
 def make_data(case: Case, seed: int = 0):
     """Raw X (NaN for missing modalities), y and the modality spec of a case."""
     data = make_multimodal_classification(case.n_samples, modality_dims=[case.width] * case.n_modalities,
                                           n_classes=N_CLASSES, random_state=seed)
     X = mask_modalities(data.data, data.modalities, MISSING_RATE, random_state=seed)
     return X, data.target, data.modalities
-
-
-def prepare(X: np.ndarray, modalities: dict):
-    """What ``fit`` does to X before training, by the estimator's own code (outside the plain loop's timing).
-
-    Centre and scale each column by the training statistics, order the columns by
-    modality, set NaN to 0 (the mean), float32; and the presence matrix.
-    """
-    clf = RedCoreClassifier(modalities)
-    clf.modalities_, clf.modality_shapes_ = resolve_modalities(modalities, X.shape[1], None, return_shapes=True)
-    clf._fit_standardization(X)
-    clf._column_order = np.concatenate(list(clf.modalities_.values()))
-    Z, present, _ = clf._prepare(X)
-    return Z, present
-
-
-def make_module(sizes: list[int], params: dict) -> RedCoreModule:
-    """The network the estimator builds for these parameters."""
-    return RedCoreModule(
-        sizes, N_CLASSES, n_latent=params["n_latent"], encoder_hidden=tuple(params["encoder_hidden"]),
-        xenc_hidden=params["xenc_hidden"], xenc_widths=tuple(params["xenc_widths"]),
-        xenc_blocks=params["xenc_blocks"], classifier_hidden=params["classifier_hidden"],
-        dropout=params["dropout"], unimodal_heads=params["unimodal_heads"],
-        modality_dropout=params["modality_dropout"])
 
 
 # ------------------------------------------------------------------------- variants
@@ -125,64 +99,92 @@ def estimator_params(overrides: dict) -> dict:
     return params
 
 
-def torch_seed(random_state: int) -> int:
-    """The torch seed the estimator derives from an int random_state."""
-    return seed_from(random_state)
-
-
-def fit_ours(X, y, modalities, epochs: int, params: dict, seed: int) -> RedCoreClassifier:
+def make_estimator(modalities, params: dict, epochs: int, seed: int) -> RedCoreClassifier:
+    """The unfitted estimator of a run: "ours" fits it, and its parameters configure the plain loop."""
     kwargs = {k: v for k, v in params.items() if k != "modalities"}
     kwargs.update(max_epochs=epochs, random_state=seed, n_threads=1, verbose=0, early_stopping=False)
-    return RedCoreClassifier(modalities, **kwargs).fit(X, y)
+    return RedCoreClassifier(modalities, **kwargs)
 
 
-def fit_plain(Z: np.ndarray, present: np.ndarray, y: np.ndarray, sizes: list[int], epochs: int,
-              params: dict, seed: int) -> RedCoreModule:
-    """The floor: a plain PyTorch loop of the same network, loss, regulation and optimiser."""
-    x_all, present_all, y_all = torch.as_tensor(Z), torch.as_tensor(present), torch.as_tensor(y, dtype=torch.long)
-    torch_seed_value = torch_seed(seed)
+def prepare(clf: RedCoreClassifier, X: np.ndarray) -> tuple[ModalityInputs, NetworkInputs]:
+    """X as ``clf.fit`` hands it to the network (done outside the plain loop's timing).
+
+    The estimator's input object fitted on X (every row of X has a modality, so
+    fit trains on all of them), and X transformed by it: standardised float32
+    columns modality after modality, NaN set to 0, and the presence matrix.
+    """
+    inputs = ModalityInputs.from_spec(clf.modalities, X.shape[1], standardize=clf.standardize).fit(X)
+    return inputs, inputs.transform(X)
+
+
+def plain_network(clf: RedCoreClassifier, inputs: ModalityInputs) -> tuple[RedCoreModule, SupervisionRegulator]:
+    """The module and the regulator of Algorithm 1 that ``clf.fit`` builds for these inputs.
+
+    Built from the estimator's own (private) ``_module_params`` and ``_net_params``:
+    the one way to be sure that the plain loop trains the same network with the
+    same loss settings and regulation as the estimator (``kl_weight``,
+    ``stop_target_gradient``, ``regulate``, ...). Both read the fitted
+    ``inputs_``, set here on a shallow copy of ``clf``.
+    """
+    clf = copy.copy(clf)
+    clf.inputs_ = inputs
+    regulator = clf._net_params(len(inputs.sizes))["regulator"]  # NumPy only: draws from no RNG
+    return RedCoreModule(**clf._module_params(inputs.sizes, N_CLASSES)), regulator
+
+
+def train_plain(clf: RedCoreClassifier, inputs: ModalityInputs, data: NetworkInputs, y: np.ndarray, *,
+                compiled: bool = False) -> tuple[RedCoreModule, list[float]]:
+    """The floor: ``clf``'s network trained by a plain PyTorch loop on prepared inputs.
+
+    Each mini-batch is one step of ``RedCoreNet``: forward, the module's loss
+    parts, eta from Algorithm 1 stepped on the batch's imputation losses,
+    ``redcore_objective``, backward, the gradient norm clipped at 1.0, Adam.
+    The seeds are the estimator's: torch's RNG and the permutations' generator
+    both seeded with ``seed_from(random_state)``. ``compiled`` runs the forward
+    pass through ``torch.compile(module)``. Returns the module in evaluation
+    mode and the seconds of each epoch (the first includes building the module).
+    """
+    tensors, y_all = data.to_tensors("cpu"), torch.as_tensor(y, dtype=torch.long)
+    seed, times = seed_from(clf.random_state), []
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(torch_seed_value)
-        module = make_module(sizes, params)
+        torch.manual_seed(seed)
+        start = time.perf_counter()
+        module, regulator = plain_network(clf, inputs)
+        forward = torch.compile(module) if compiled else module
         parameters = list(module.parameters())
-        optimizer = torch.optim.Adam(parameters, lr=params["lr"], weight_decay=params["weight_decay"], foreach=True)
-        regulator = SupervisionRegulator(len(sizes), xi1=params["xi1"], xi2=params["xi2"], p=params["p"],
-                                         beta=params["beta"], alpha1=params["alpha1"], K=params["K"],
-                                         regulate=params["regulate"])
-        generator = torch.Generator().manual_seed(torch_seed_value)
-        batch_size, kl_weight, detach = params["batch_size"], params["kl_weight"], params["stop_target_gradient"]
+        optimizer = torch.optim.Adam(parameters, lr=clf.lr, weight_decay=clf.weight_decay, foreach=True)
+        generator = torch.Generator().manual_seed(seed)
         module.train()
-        n = len(y_all)
-        for _ in range(epochs):
-            order = torch.randperm(n, generator=generator)
-            for start in range(0, n, batch_size):
-                rows = order[start:start + batch_size]
-                x, present_batch, y_batch = (t.index_select(0, rows) for t in (x_all, present_all, y_all))
+        for _ in range(clf.max_epochs):
+            order = torch.randperm(len(y_all), generator=generator)
+            for first in range(0, len(y_all), clf.batch_size):
+                rows = order[first:first + clf.batch_size]
                 optimizer.zero_grad()
-                out = module(x, present_batch)
-                parts = redcore_loss(out, y_batch, None, kl_weight, detach)
+                out = forward(**{key: value.index_select(0, rows) for key, value in tensors.items()})
+                parts = module.loss(out, y_all.index_select(0, rows))
                 eta = regulator.step(parts.imputation.detach().numpy(), parts.observed.numpy())
-                loss = parts.vib + (torch.as_tensor(eta, dtype=parts.vib.dtype) * parts.imputation).sum()
-                loss.backward()
+                redcore_objective(parts, eta).backward()
                 torch.nn.utils.clip_grad_norm_(parameters, 1.0)
                 optimizer.step()
+            now = time.perf_counter()
+            times.append(now - start)
+            start = now
     module.eval()
-    return module
+    return module, times
 
 
-def predict_plain(module: RedCoreModule, Z: np.ndarray, present: np.ndarray) -> np.ndarray:
+def predict_plain(module: RedCoreModule, data: NetworkInputs) -> np.ndarray:
     with torch.no_grad():
-        logits = module(torch.as_tensor(Z), torch.as_tensor(present)).logits
-        return torch.softmax(logits.double(), dim=1).numpy()
+        return torch.softmax(module(**data.to_tensors("cpu")).logits.double(), dim=1).numpy()
 
 
 def warm_up(params: dict) -> None:
     """One tiny fit and prediction of each variant: torch's lazy initialisation is not measured."""
-    case = Case(64, 2, 4, 1)
-    X, y, modalities = make_data(case)
-    Z, present = prepare(X, modalities)
-    fit_ours(X, y, modalities, 1, params, 0).predict_proba(X)
-    predict_plain(fit_plain(Z, present, y, [4, 4], 1, params, 0), Z, present)
+    X, y, modalities = make_data(Case(64, 2, 4, 1))
+    make_estimator(modalities, params, 1, 0).fit(X, y).predict_proba(X)
+    clf = make_estimator(modalities, params, 1, 0)
+    inputs, data = prepare(clf, X)
+    predict_plain(train_plain(clf, inputs, data, y)[0], data)
 
 
 # ---------------------------------------------------------------------- measuring
@@ -200,65 +202,58 @@ class LoadLog:
         return {"min": min(s), "median": statistics.median(s), "max": max(s)}
 
 
-def timed(fn, *args, **kwargs):
-    wall, cpu = time.perf_counter(), time.process_time()
-    result = fn(*args, **kwargs)
-    return time.perf_counter() - wall, time.process_time() - cpu, result
-
-
 def measure_fit(case: Case, repeats: int, params: dict, load: LoadLog, seed: int = 0) -> tuple[dict, tuple]:
     X, y, modalities = make_data(case, seed)
-    Z, present = prepare(X, modalities)
-    sizes = [len(cols) for cols in modalities.values()]
+    clf = make_estimator(modalities, params, case.epochs, seed)
+    inputs, data = prepare(clf, X)
+    fits = {"ours": lambda: make_estimator(modalities, params, case.epochs, seed).fit(X, y),
+            "plain": lambda: train_plain(clf, inputs, data, y)[0]}
     times: dict[str, list[float]] = {"ours": [], "plain": []}
     cpu: dict[str, list[float]] = {"ours": [], "plain": []}
-    models = {}
     loop: list[float] = []  # ours: the epochs alone (skorch's epoch timer), without preparing X and the net
-    fits = {"ours": lambda: fit_ours(X, y, modalities, case.epochs, params, seed),
-            "plain": lambda: fit_plain(Z, present, y, sizes, case.epochs, params, seed)}
+    models = {}
     for repeat in range(repeats):
         load.sample()
         # ours, plain, plain, ours, ...: neither variant always runs after the other
         for variant in ("ours", "plain") if repeat % 2 == 0 else ("plain", "ours"):
             models.pop(variant, None)
             gc.collect()  # the previous fits' garbage is not collected during this one
-            t, c, models[variant] = timed(fits[variant])
-            times[variant].append(t)
-            cpu[variant].append(c)
+            wall, process = time.perf_counter(), time.process_time()
+            models[variant] = fits[variant]()
+            times[variant].append(time.perf_counter() - wall)
+            cpu[variant].append(time.process_time() - process)
             if variant == "ours":
                 loop.append(float(sum(models["ours"].net_.history[:, "dur"])))
     load.sample()
     # Every repeat is seeded alike, so the last pair of models stands for all.
-    diff = float(np.abs(models["ours"].predict_proba(X) - predict_plain(models["plain"], Z, present)).max())
+    diff = float(np.abs(models["ours"].predict_proba(X) - predict_plain(models["plain"], data)).max())
     row = {"case": case._asdict(), "repeats": repeats, "max_abs_diff": diff}
     for variant in ("ours", "plain"):
-        row[variant] = {"seconds": times[variant], "cpu_seconds": cpu[variant],
-                        "epoch_median": statistics.median(times[variant]) / case.epochs,
-                        "epoch_min": min(times[variant]) / case.epochs}
-        row[variant]["samples_per_s"] = case.n_samples / row[variant]["epoch_median"]
-    row["overhead_median"] = row["ours"]["epoch_median"] / row["plain"]["epoch_median"] - 1
-    row["overhead_min"] = row["ours"]["epoch_min"] / row["plain"]["epoch_min"] - 1
+        epoch_median, epoch_min = statistics.median(times[variant]) / case.epochs, min(times[variant]) / case.epochs
+        row[variant] = {"seconds": times[variant], "cpu_seconds": cpu[variant], "epoch_median": epoch_median,
+                        "epoch_min": epoch_min, "samples_per_s": case.n_samples / epoch_median}
+    ours, plain = row["ours"], row["plain"]
+    row["overhead_median"] = ours["epoch_median"] / plain["epoch_median"] - 1
+    row["overhead_min"] = ours["epoch_min"] / plain["epoch_min"] - 1
     row["overhead_cpu"] = statistics.median(cpu["ours"]) / statistics.median(cpu["plain"]) - 1
-    row["ours"]["loop_seconds"] = loop
-    row["ours"]["loop_epoch_median"] = statistics.median(loop) / case.epochs
-    row["ours"]["setup_median"] = statistics.median(t - e for t, e in zip(times["ours"], loop))
-    row["loop_overhead_median"] = row["ours"]["loop_epoch_median"] / row["plain"]["epoch_median"] - 1
-    return row, (models, X, Z, present)
+    ours["loop_seconds"] = loop
+    ours["loop_epoch_median"] = statistics.median(loop) / case.epochs
+    ours["setup_median"] = statistics.median(t - e for t, e in zip(times["ours"], loop))
+    row["loop_overhead_median"] = ours["loop_epoch_median"] / plain["epoch_median"] - 1
+    return row, (models, X, data)
 
 
 def measure_predict(case: Case, fitted: tuple, repeats: int, latency_calls: int, load: LoadLog) -> dict:
-    models, X, Z, present = fitted
+    models, X, data = fitted
     clf, module = models["ours"], models["plain"]
     rows = min(PREDICT_ROWS, len(X))
-    calls = {
-        "ours": (lambda: clf.predict_proba(X[:rows]), lambda: clf.predict_proba(X[:1])),
-        "plain": (lambda: predict_plain(module, Z[:rows], present[:rows]),
-                  lambda: predict_plain(module, Z[:1], present[:1])),
-    }
+    data_rows, data_row = data.take(slice(0, rows)), data.take(slice(0, 1))
+    calls = {"ours": (lambda: clf.predict_proba(X[:rows]), lambda: clf.predict_proba(X[:1])),
+             "plain": (lambda: predict_plain(module, data_rows), lambda: predict_plain(module, data_row))}
     torch.set_num_threads(1)
-    for variant in calls:  # warm-up
-        calls[variant][0]()
-        calls[variant][1]()
+    for many, one in calls.values():  # warm-up
+        many()
+        one()
     batch: dict[str, list[float]] = {"ours": [], "plain": []}
     single: dict[str, list[float]] = {"ours": [], "plain": []}
     block = max(1, latency_calls // repeats)
@@ -285,6 +280,7 @@ def measure_predict(case: Case, fitted: tuple, repeats: int, latency_calls: int,
     return row
 
 
+# ------------------------------------------------- fresh processes: memory, torch.compile
 def _rss_kib(field: str) -> int:
     with open("/proc/self/status") as status:
         for line in status:
@@ -294,14 +290,13 @@ def _rss_kib(field: str) -> int:
 
 
 def memory_worker(spec: dict) -> dict:
-    """Run in a fresh process: one fit (one epoch) and one prediction; peak RSS during them."""
-    torch.set_num_threads(1)
+    """In a fresh process: one fit (one epoch) and one prediction; peak RSS during them."""
     case, params = Case(**spec["case"]), spec["params"]
     warm_up(params)  # torch's one-off allocations are not the fit's
     X, y, modalities = make_data(case, 0)
+    clf = make_estimator(modalities, params, 1, 0)
     if spec["variant"] == "plain":
-        Z, present = prepare(X, modalities)
-        sizes = [len(cols) for cols in modalities.values()]
+        inputs, data = prepare(clf, X)
     gc.collect()
     try:
         with open("/proc/self/clear_refs", "w") as refs:
@@ -311,23 +306,34 @@ def memory_worker(spec: dict) -> dict:
         method = "VmHWM of the whole process (reset not permitted)"
     before = _rss_kib("VmRSS")
     if spec["variant"] == "ours":
-        clf = fit_ours(X, y, modalities, 1, params, 0)
-        clf.predict_proba(X[:PREDICT_ROWS])
+        clf.fit(X, y).predict_proba(X[:PREDICT_ROWS])
     else:
-        module = fit_plain(Z, present, y, sizes, 1, params, 0)
-        predict_plain(module, Z[:PREDICT_ROWS], present[:PREDICT_ROWS])
+        predict_plain(train_plain(clf, inputs, data, y)[0], data.take(slice(0, PREDICT_ROWS)))
     peak = _rss_kib("VmHWM")
     return {"before_mib": before / 1024, "peak_mib": peak / 1024, "increase_mib": (peak - before) / 1024,
             "method": method}
 
 
-def _run_worker(flag: str, spec: dict, env: dict | None = None) -> dict:
-    """Run this script with ``flag`` in a fresh Python process; its last output line is JSON."""
+def compile_worker(spec: dict) -> dict:
+    """In a fresh process: the plain loop epoch by epoch, eager module then compiled module."""
+    case, params = Case(**spec["case"]), spec["params"]
+    X, y, modalities = make_data(case)
+    clf = make_estimator(modalities, params, case.epochs, 0)
+    inputs, data = prepare(clf, X)
+    return {variant: train_plain(clf, inputs, data, y, compiled=variant == "compiled")[1]
+            for variant in ("eager", "compiled")}
+
+
+WORKERS = {"memory": memory_worker, "compile": compile_worker}
+
+
+def _run_worker(spec: dict, env: dict | None = None) -> dict:
+    """Run ``WORKERS[spec["worker"]]`` in a fresh Python process (this script); its last output line is JSON."""
     env = dict(os.environ if env is None else env, OMP_NUM_THREADS="1")
-    done = subprocess.run([sys.executable, __file__, flag, json.dumps(spec)], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, __file__, "--worker", json.dumps(spec)], capture_output=True, text=True,
                           env=env, check=False)
     if done.returncode != 0:
-        raise RuntimeError(f"{flag} failed for {spec['case']}:\n{done.stderr[-2000:]}")
+        raise RuntimeError(f"{spec['worker']} worker failed for {spec['case']}:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -335,19 +341,8 @@ def measure_memory(case: Case, params: dict, load: LoadLog) -> dict:
     row = {"case": case._asdict()}
     for variant in ("ours", "plain"):
         load.sample()
-        row[variant] = _run_worker("--memory-worker", {"case": case._asdict(), "params": params, "variant": variant})
+        row[variant] = _run_worker({"worker": "memory", "case": case._asdict(), "params": params, "variant": variant})
     return row
-
-
-def compile_worker(spec: dict) -> dict:
-    """Run in a fresh process: the plain loop epoch by epoch, eager module then compiled module."""
-    torch.set_num_threads(1)
-    case, params = Case(**spec["case"]), spec["params"]
-    X, y, modalities = make_data(case)
-    Z, present = prepare(X, modalities)
-    sizes = [len(cols) for cols in modalities.values()]
-    return {variant: _plain_epoch_times(Z, present, y, sizes, case.epochs, params, compiled=variant == "compiled")
-            for variant in ("eager", "compiled")}
 
 
 def measure_compile(n_samples: int, epochs: int, params: dict, load: LoadLog) -> dict:
@@ -364,7 +359,7 @@ def measure_compile(n_samples: int, epochs: int, params: dict, load: LoadLog) ->
         env = dict(os.environ, TORCHINDUCTOR_CACHE_DIR=cache)
         for run in ("cold", "warm"):
             load.sample()
-            row[run] = _run_worker("--compile-worker", {"case": case._asdict(), "params": params}, env)
+            row[run] = _run_worker({"worker": "compile", "case": case._asdict(), "params": params}, env)
     load.sample()
 
     def steady(variant: str) -> float:
@@ -381,40 +376,6 @@ def measure_compile(n_samples: int, epochs: int, params: dict, load: LoadLog) ->
     return row
 
 
-def _plain_epoch_times(Z, present, y, sizes, epochs, params, compiled: bool) -> list[float]:
-    """The plain loop, timed epoch by epoch, optionally with the module compiled."""
-    x_all, present_all, y_all = torch.as_tensor(Z), torch.as_tensor(present), torch.as_tensor(y, dtype=torch.long)
-    torch.manual_seed(torch_seed(0))
-    start = time.perf_counter()
-    module = make_module(sizes, params)
-    parameters = list(module.parameters())
-    forward = torch.compile(module) if compiled else module
-    optimizer = torch.optim.Adam(parameters, lr=params["lr"], weight_decay=params["weight_decay"], foreach=True)
-    regulator = SupervisionRegulator(len(sizes), xi1=params["xi1"], xi2=params["xi2"], p=params["p"],
-                                     beta=params["beta"], alpha1=params["alpha1"], K=params["K"])
-    generator = torch.Generator().manual_seed(0)
-    batch_size, n = params["batch_size"], len(y_all)
-    module.train()
-    times = []
-    for _ in range(epochs):
-        order = torch.randperm(n, generator=generator)
-        for first in range(0, n, batch_size):
-            rows = order[first:first + batch_size]
-            x, present_batch, y_batch = (t.index_select(0, rows) for t in (x_all, present_all, y_all))
-            optimizer.zero_grad()
-            out = forward(x, present_batch)
-            parts = redcore_loss(out, y_batch, None, params["kl_weight"], params["stop_target_gradient"])
-            eta = regulator.step(parts.imputation.detach().numpy(), parts.observed.numpy())
-            loss = parts.vib + (torch.as_tensor(eta, dtype=parts.vib.dtype) * parts.imputation).sum()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(parameters, 1.0)
-            optimizer.step()
-        now = time.perf_counter()
-        times.append(now - start)
-        start = now
-    return times
-
-
 # ------------------------------------------------------------------------- tables
 def overall_overhead(rows: list[dict]) -> dict:
     """Geometric means over the cases of ours / plain - 1 (whole fit, CPU time, training loop)."""
@@ -429,65 +390,60 @@ def _fmt_s(value: float) -> str:
     return f"{value:.3f}" if value < 10 else f"{value:.1f}"
 
 
+def markdown(title: str, header: list[str], rows: list[list], *, first: str = "---:", note: str = "") -> list[str]:
+    """A titled Markdown table, right-aligned but for the first column (``first``), and a blank line."""
+    lines = [f"### {title}", "", *([note, ""] if note else []), f"| {' | '.join(header)} |",
+             "|" + "|".join([first] + ["---:"] * (len(header) - 1)) + "|"]
+    return lines + [f"| {' | '.join(map(str, cells))} |" for cells in rows] + [""]
+
+
 def fit_table(rows: list[dict], key: str, title: str) -> list[str]:
     others = [k for k in ("n_samples", "n_modalities", "width") if k != key]
-    lines = [f"### {title}", "",
-             f"| {key} | {' | '.join(others)} | epochs | ours s/epoch median (min) | plain s/epoch median (min) "
-             "| overhead median (min) | overhead, CPU time | ours loop s/epoch | loop overhead | ours set-up s "
-             "| ours samples/s | plain samples/s | max abs diff |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for row in rows:
-        case = row["case"]
-        ours, plain = row["ours"], row["plain"]
-        lines.append(
-            f"| {case[key]} | {' | '.join(str(case[k]) for k in others)} | {case['epochs']} "
-            f"| {_fmt_s(ours['epoch_median'])} ({_fmt_s(ours['epoch_min'])}) "
-            f"| {_fmt_s(plain['epoch_median'])} ({_fmt_s(plain['epoch_min'])}) "
-            f"| {row['overhead_median']:+.1%} ({row['overhead_min']:+.1%}) | {row['overhead_cpu']:+.1%} "
-            f"| {_fmt_s(ours['loop_epoch_median'])} | {row['loop_overhead_median']:+.1%} "
-            f"| {_fmt_s(ours['setup_median'])} "
-            f"| {ours['samples_per_s']:,.0f} | {plain['samples_per_s']:,.0f} | {row['max_abs_diff']:.1e} |")
-    return lines + [""]
+    header = [key, *others, "epochs", "ours s/epoch median (min)", "plain s/epoch median (min)",
+              "overhead median (min)", "overhead, CPU time", "ours loop s/epoch", "loop overhead", "ours set-up s",
+              "ours samples/s", "plain samples/s", "max abs diff"]
+
+    def cells(row: dict) -> list:
+        case, ours, plain = row["case"], row["ours"], row["plain"]
+        return [case[key], *(case[k] for k in others), case["epochs"],
+                f"{_fmt_s(ours['epoch_median'])} ({_fmt_s(ours['epoch_min'])})",
+                f"{_fmt_s(plain['epoch_median'])} ({_fmt_s(plain['epoch_min'])})",
+                f"{row['overhead_median']:+.1%} ({row['overhead_min']:+.1%})", f"{row['overhead_cpu']:+.1%}",
+                _fmt_s(ours["loop_epoch_median"]), f"{row['loop_overhead_median']:+.1%}", _fmt_s(ours["setup_median"]),
+                f"{ours['samples_per_s']:,.0f}", f"{plain['samples_per_s']:,.0f}", f"{row['max_abs_diff']:.1e}"]
+
+    return markdown(title, header, [cells(row) for row in rows])
 
 
 def predict_table(rows: list[dict]) -> list[str]:
-    lines = ["### Prediction", "",
-             "| case | ours rows/s (1,000 rows) | plain rows/s | ours latency ms, 1 row, median (min) "
-             "| plain latency ms median (min) |",
-             "|---|---:|---:|---:|---:|"]
-    for row in rows:
-        ours, plain = row["ours"], row["plain"]
-        lines.append(f"| {Case(**row['case']).label} | {ours['rows_per_s']:,.0f} | {plain['rows_per_s']:,.0f} "
-                     f"| {ours['latency_ms_median']:.3f} ({ours['latency_ms_min']:.3f}) "
-                     f"| {plain['latency_ms_median']:.3f} ({plain['latency_ms_min']:.3f}) |")
-    return lines + [""]
+    header = ["case", "ours rows/s (1,000 rows)", "plain rows/s", "ours latency ms, 1 row, median (min)",
+              "plain latency ms median (min)"]
+    cells = [[Case(**row["case"]).label, f"{row['ours']['rows_per_s']:,.0f}", f"{row['plain']['rows_per_s']:,.0f}",
+              *(f"{row[v]['latency_ms_median']:.3f} ({row[v]['latency_ms_min']:.3f})" for v in ("ours", "plain"))]
+             for row in rows]
+    return markdown("Prediction", header, cells, first="---")
 
 
 def memory_table(rows: list[dict]) -> list[str]:
-    method = rows[0]["ours"]["method"] if rows else ""
-    lines = ["### Peak memory (one epoch and a 1,000-row prediction, fresh process each)", "",
-             f"Resident set size in MiB ({method}); 'increase' is the peak minus the size just before the fit.", "",
-             "| case | ours peak | plain peak | ours increase | plain increase |",
-             "|---|---:|---:|---:|---:|"]
-    for row in rows:
-        ours, plain = row["ours"], row["plain"]
-        lines.append(f"| {Case(**row['case']).label} | {ours['peak_mib']:.0f} | {plain['peak_mib']:.0f} "
-                     f"| {ours['increase_mib']:.0f} | {plain['increase_mib']:.0f} |")
-    return lines + [""]
+    note = (f"Resident set size in MiB ({rows[0]['ours']['method']}); 'increase' is the peak minus the size just "
+            "before the fit.")
+    cells = [[Case(**row["case"]).label, *(f"{row[v][key]:.0f}" for key in ("peak_mib", "increase_mib")
+                                           for v in ("ours", "plain"))] for row in rows]
+    return markdown("Peak memory (one epoch and a 1,000-row prediction, fresh process each)",
+                    ["case", "ours peak", "plain peak", "ours increase", "plain increase"], cells, first="---",
+                    note=note)
 
 
 def compile_table(rows: list[dict]) -> list[str]:
-    lines = ["### torch.compile of the module (plain loop)", "",
-             "| n_samples | epochs | eager s/epoch | compiled s/epoch | speed-up | compiled first epoch s, "
-             "empty cache (cached) | epochs to break even | eager total s | compiled total s (empty cache) |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for row in rows:
-        even = "never" if math.isinf(row["break_even_epochs"]) else f"{row['break_even_epochs']:.0f}"
-        lines.append(f"| {row['case']['n_samples']} | {row['case']['epochs']} | {row['eager_epoch']:.3f} "
-                     f"| {row['compiled_epoch']:.3f} | {row['speedup']:.2f} | {row['first_epoch_cold']:.1f} "
-                     f"({row['first_epoch_warm']:.1f}) | {even} | {row['total_eager']:.1f} "
-                     f"| {row['total_compiled_cold']:.1f} |")
-    return lines + [""]
+    header = ["n_samples", "epochs", "eager s/epoch", "compiled s/epoch", "speed-up",
+              "compiled first epoch s, empty cache (cached)", "epochs to break even", "eager total s",
+              "compiled total s (empty cache)"]
+    cells = [[row["case"]["n_samples"], row["case"]["epochs"], f"{row['eager_epoch']:.3f}",
+              f"{row['compiled_epoch']:.3f}", f"{row['speedup']:.2f}",
+              f"{row['first_epoch_cold']:.1f} ({row['first_epoch_warm']:.1f})",
+              "never" if math.isinf(row["break_even_epochs"]) else f"{row['break_even_epochs']:.0f}",
+              f"{row['total_eager']:.1f}", f"{row['total_compiled_cold']:.1f}"] for row in rows]
+    return markdown("torch.compile of the module (plain loop)", header, cells)
 
 
 # --------------------------------------------------------------------------- main
@@ -504,7 +460,7 @@ def _cases(args) -> dict[str, list[Case]]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes and few repeats: a smoke test")
     parser.add_argument("--samples", type=int, nargs="+", default=None, help="default: 1000 10000 100000")
@@ -529,17 +485,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="override a RedCoreClassifier parameter for both variants, e.g. batch_size=256")
     parser.add_argument("--out", type=Path, default=None, help="write all measurements to this JSON file")
-    parser.add_argument("--memory-worker", default=None, help=argparse.SUPPRESS)
-    parser.add_argument("--compile-worker", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)  # JSON spec of a fresh-process run
     args = parser.parse_args(argv)
-
-    if args.memory_worker is not None:
-        print(json.dumps(memory_worker(json.loads(args.memory_worker))))
-        return 0
-    if args.compile_worker is not None:
-        print(json.dumps(compile_worker(json.loads(args.compile_worker))))
-        return 0
-
     quick = args.quick
     args.samples = args.samples or ([200, 400] if quick else [1000, 10_000, 100_000])
     args.modalities = args.modalities or ([2, 3] if quick else [2, 3, 5, 10])
@@ -550,43 +497,47 @@ def main(argv: list[str] | None = None) -> int:
     args.epoch_samples = args.epoch_samples or (200 if quick else 20_000)
     args.repeats = args.repeats or (2 if quick else 6)
     args.latency_calls = args.latency_calls or (20 if quick else 300)
-    overrides = {}
+    args.overrides = {}
     for item in args.param:
         key, _, value = item.partition("=")
         try:
-            overrides[key] = ast.literal_eval(value)
+            args.overrides[key] = ast.literal_eval(value)
         except (ValueError, SyntaxError):
-            overrides[key] = value
+            args.overrides[key] = value
     if quick:  # a small network, as in the test suite
-        overrides = {"n_latent": 8, "encoder_hidden": (16,), "xenc_hidden": 16, "xenc_widths": (8,),
-                     "classifier_hidden": 16, "batch_size": 64, **overrides}
-    params = estimator_params(overrides)
-    json_params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items() if k != "modalities"}
+        args.overrides = {"n_latent": 8, "encoder_hidden": (16,), "xenc_hidden": 16, "xenc_widths": (8,),
+                          "classifier_hidden": 16, "batch_size": 64, **args.overrides}
+    return args
 
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     torch.set_num_threads(1)
+    if args.worker is not None:
+        spec = json.loads(args.worker)
+        print(json.dumps(WORKERS[spec["worker"]](spec)))
+        return 0
+    params = estimator_params(args.overrides)
+    json_params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items() if k != "modalities"}
     load = LoadLog()
     start = time.perf_counter()
     meta = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "command": " ".join(sys.argv),
             "python": platform.python_version(), "torch": torch.__version__, "machine": platform.machine(),
             "cpu_count": os.cpu_count(), "cuda": torch.cuda.is_available(), "torch_threads": 1,
-            "params_changed": {k: json_params[k] for k in overrides}}
+            "params_changed": {k: json_params[k] for k in args.overrides}}
     results: dict = {"meta": meta, "fit": [], "predict": [], "memory": [], "compile": []}
     warm_up(params)
     groups = _cases(args) if not args.compile_only else {}
     measured: dict[Case, dict] = {}
-    for cases in groups.values():
-        for case in cases:
-            if case in measured:
-                continue
-            print(f"fit {case.label} epochs={case.epochs} ...", file=sys.stderr, flush=True)
-            row, fitted = measure_fit(case, args.repeats, params, load)
-            measured[case] = row
-            results["fit"].append(row)
-            results["predict"].append(measure_predict(case, fitted, args.repeats, args.latency_calls, load))
-            del fitted
-            if not args.no_memory and (not quick or not results["memory"]):  # quick: the first case only
-                print(f"memory {case.label} ...", file=sys.stderr, flush=True)
-                results["memory"].append(measure_memory(case, json_params, load))
+    for case in dict.fromkeys(case for cases in groups.values() for case in cases):  # each case once
+        print(f"fit {case.label} epochs={case.epochs} ...", file=sys.stderr, flush=True)
+        measured[case], fitted = measure_fit(case, args.repeats, params, load)
+        results["fit"].append(measured[case])
+        results["predict"].append(measure_predict(case, fitted, args.repeats, args.latency_calls, load))
+        del fitted
+        if not args.no_memory and (not args.quick or not results["memory"]):  # quick: the first case only
+            print(f"memory {case.label} ...", file=sys.stderr, flush=True)
+            results["memory"].append(measure_memory(case, json_params, load))
     if args.compile or args.compile_only:
         for n in args.compile_samples:
             epochs = max(2, min(args.max_epochs, round(args.epoch_samples / n)))
@@ -597,7 +548,6 @@ def main(argv: list[str] | None = None) -> int:
 
     titles = {"n_samples": "Fit, by number of samples", "n_modalities": "Fit, by number of modalities",
               "width": "Fit, by columns per modality"}
-    keys = {"n_samples": "n_samples", "n_modalities": "n_modalities", "width": "width"}
     lines = [f"RedCoreClassifier against a plain PyTorch loop of the same network (one torch thread; "
              f"{meta['cpu_count']} CPUs, CUDA {'available' if meta['cuda'] else 'not available'}; "
              f"torch {meta['torch']}). Overhead = ours / plain - 1.", ""]
@@ -607,17 +557,12 @@ def main(argv: list[str] | None = None) -> int:
                   f"whole fit {overall['fit']:+.1%}, CPU time {overall['cpu']:+.1%}, training loop alone "
                   f"{overall['loop']:+.1%}.", ""]
     for group, cases in groups.items():
-        lines += fit_table([measured[c] for c in cases], keys[group], titles[group])
-    if results["predict"]:
-        lines += predict_table(results["predict"])
-    if results["memory"]:
-        lines += memory_table(results["memory"])
-    if results["compile"]:
-        lines += compile_table(results["compile"])
-    summary = meta["load_1min"]
-    lines.append(f"Load average (1 min) seen during the run: min {summary['min']:.2f}, "
-                 f"median {summary['median']:.2f}, "
-                 f"max {summary['max']:.2f}. Wall time {meta['wall_seconds']:.0f} s.")
+        lines += fit_table([measured[c] for c in cases], group, titles[group])
+    for key, table in (("predict", predict_table), ("memory", memory_table), ("compile", compile_table)):
+        lines += table(results[key]) if results[key] else []
+    load_1min = meta["load_1min"]
+    lines.append(f"Load average (1 min) seen during the run: min {load_1min['min']:.2f}, median "
+                 f"{load_1min['median']:.2f}, max {load_1min['max']:.2f}. Wall time {meta['wall_seconds']:.0f} s.")
     print("\n".join(lines))
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)

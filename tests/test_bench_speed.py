@@ -4,6 +4,7 @@ import json
 import math
 
 import pytest
+from sklearn.base import clone
 
 from .conftest import load_benchmark
 
@@ -45,16 +46,21 @@ def test_quick_run_writes_tables_and_json(bench, tmp_path, capsys):
     assert results["meta"]["load_1min"]["max"] >= results["meta"]["load_1min"]["min"]
 
 
-def test_plain_loop_follows_the_estimator_parameters(bench):
+@pytest.mark.parametrize("changed", [{"K": 1, "p": 1.0, "unimodal_heads": False},
+                                     {"regulate": False, "kl_weight": 0.01, "stop_target_gradient": False}])
+def test_plain_loop_follows_the_estimator_parameters(bench, changed):
     """A changed parameter reaches both variants alike (else the probabilities would differ)."""
     case = bench.Case(120, 2, 5, 2)
     X, y, modalities = bench.make_data(case)
-    Z, present = bench.prepare(X, modalities)
     params = bench.estimator_params({"n_latent": 4, "encoder_hidden": (8,), "xenc_hidden": 8, "xenc_widths": (4,),
-                                     "classifier_hidden": 8, "batch_size": 32, "K": 1, "p": 1.0,
-                                     "unimodal_heads": False})
-    ours = bench.fit_ours(X, y, modalities, case.epochs, params, seed=3)
-    plain = bench.fit_plain(Z, present, y, [5, 5], case.epochs, params, seed=3)
-    assert (ours.predict_proba(X) == bench.predict_plain(plain, Z, present)).all()
-    other = bench.fit_plain(Z, present, y, [5, 5], case.epochs, params, seed=4)
-    assert not (ours.predict_proba(X) == bench.predict_plain(other, Z, present)).all()
+                                     "classifier_hidden": 8, "batch_size": 32, **changed})
+    clf = bench.make_estimator(modalities, params, case.epochs, seed=3)
+    inputs, data = bench.prepare(clf, X)
+    ours = clone(clf).fit(X, y).predict_proba(X)
+    plain, epoch_seconds = bench.train_plain(clf, inputs, data, y)
+    assert (ours == bench.predict_plain(plain, data)).all()
+    assert len(epoch_seconds) == case.epochs
+    # ... and the plain loop does follow them: another seed, or eta regulated or not, gives other probabilities.
+    for change in ({"random_state": 4}, {"regulate": not clf.regulate}):
+        other, _ = bench.train_plain(clone(clf).set_params(**change), inputs, data, y)
+        assert not (ours == bench.predict_plain(other, data)).all(), change
