@@ -205,6 +205,10 @@ def project_eta(v: np.ndarray, xi1: float, xi2: float, p: float = 2.0) -> np.nda
             # mass above xi1 goes on the largest entry of v (ties: lowest index).
             return vertex(int(np.argmax(v)))
         # Otherwise, inside or outside the ball, eta = max(xi1, s v) for one s > 0.
+        if np.max(v) < 1e-100:
+            # s would overflow. A positive rescaling of v only rescales s, and entries
+            # <= 0 end at xi1 for every s >= 0: look along v / max(v) instead.
+            v = np.maximum(v, 0.0) / np.max(v)
         g = lambda s: _pnorm(np.maximum(xi1, s * v), 2) - xi2  # noqa: E731 - increasing
         hi = 1.0
         while g(hi) < 0:

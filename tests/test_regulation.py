@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sklearn_redcore._regulation import (
@@ -39,6 +39,8 @@ orders = st.sampled_from([1.0, 1.5, 2.0, 3.0, 4.5])
 
 @settings(max_examples=150, deadline=None)
 @given(v=vectors, p=orders, xi1=st.floats(0.001, 0.05))
+@example(v=[2.2250738585e-313, -1.0], p=2.0, xi1=0.03125)  # a largest entry so small that s would overflow
+@example(v=[0.0, 2.2250738585e-313], p=2.0, xi1=0.03125)
 def test_projection_is_feasible(v, p, xi1):
     xi2 = 0.15
     if xi1 * len(v) ** (1 / p) > xi2:
