@@ -24,8 +24,11 @@ bench: install
 bench-full: install
 	$(BIN)/python benchmarks/bench_missing_rates.py --n-jobs 2 --out bench-results/full-$(shell date +%Y%m%d-%H%M%S)
 
+# ruff's lint rules and its formatting (the pre-commit hooks run the same two).
+LINTED := sklearn_redcore tests benchmarks tools examples docs
 lint: install
-	$(BIN)/ruff check sklearn_redcore tests benchmarks tools examples docs
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 test: lint
 	$(BIN)/python -m pytest -n 2

@@ -48,14 +48,25 @@ SETTINGS = {
 # Named studies: (settings, models).
 PRESETS = {
     # RedCore against its ablation Core and the scikit-learn baselines (the README's table).
-    "baselines": (["shared 0.0", "shared 0.5", "shared 0.8", "imbalanced (0.8, 0.5, 0.2)",
-                   "imbalanced (0.2, 0.5, 0.8)"],
-                  ["RedCore", "Core", "HGB", "Impute+LR", "Impute+MLP"]),
+    "baselines": (
+        ["shared 0.0", "shared 0.5", "shared 0.8", "imbalanced (0.8, 0.5, 0.2)", "imbalanced (0.2, 0.5, 0.8)"],
+        ["RedCore", "Core", "HGB", "Impute+LR", "Impute+MLP"],
+    ),
     # The paper's comparison methods, in their own regime (perfect data training) and in RedCore's.
-    "competitors": (["shared 0.0", "shared 0.3", "shared 0.5", "shared 0.7", "shared 0.9",
-                     "imbalanced (0.8, 0.5, 0.5)", "imbalanced (0.8, 0.5, 0.2)",
-                     "imbalanced (0.5, 0.5, 0.8)", "imbalanced (0.2, 0.5, 0.8)"],
-                    ["RedCore", "MMIN", "CRA", "AMAE", "MMIN-IDT", "CRA-IDT", "AMAE-IDT"]),
+    "competitors": (
+        [
+            "shared 0.0",
+            "shared 0.3",
+            "shared 0.5",
+            "shared 0.7",
+            "shared 0.9",
+            "imbalanced (0.8, 0.5, 0.5)",
+            "imbalanced (0.8, 0.5, 0.2)",
+            "imbalanced (0.5, 0.5, 0.8)",
+            "imbalanced (0.2, 0.5, 0.8)",
+        ],
+        ["RedCore", "MMIN", "CRA", "AMAE", "MMIN-IDT", "CRA-IDT", "AMAE-IDT"],
+    ),
 }
 VIEWS = ("fou", "zer", "mor")
 
@@ -78,7 +89,8 @@ def specialist_reference(seed: int, test_size: float) -> dict:
 
     data = load_mfeat(views=list(VIEWS))
     X_train, X_test, y_train, y_test = train_test_split(
-        data.data, data.target, test_size=test_size, stratify=data.target, random_state=seed)
+        data.data, data.target, test_size=test_size, stratify=data.target, random_state=seed
+    )
     row = {}
     for combo in modality_combinations(list(data.modalities)):
         cols = np.concatenate([data.modalities[name] for name in combo])
@@ -101,19 +113,37 @@ def _cell(stat: pd.Series, n_seeds: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--preset", choices=list(PRESETS), default="baselines",
-                        help="which study: its settings and models (default: baselines)")
-    parser.add_argument("--settings", nargs="+", default=None, choices=list(SETTINGS),
-                        metavar="SETTING", help="missing-rate settings (default: the preset's)")
+    parser.add_argument(
+        "--preset",
+        choices=list(PRESETS),
+        default="baselines",
+        help="which study: its settings and models (default: baselines)",
+    )
+    parser.add_argument(
+        "--settings",
+        nargs="+",
+        default=None,
+        choices=list(SETTINGS),
+        metavar="SETTING",
+        help="missing-rate settings (default: the preset's)",
+    )
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--models", nargs="+", default=None, help="models (default: the preset's)")
     parser.add_argument("--test-size", type=float, default=0.3)
     parser.add_argument("--n-jobs", type=int, default=1, help="parallel (setting, seed) runs, one torch thread each")
-    parser.add_argument("--redcore-param", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a parameter of the package's models, e.g. max_epochs=50")
+    parser.add_argument(
+        "--redcore-param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter of the package's models, e.g. max_epochs=50",
+    )
     parser.add_argument("--out", type=Path, default=None, help="folder for results.csv and summary.md")
-    parser.add_argument("--reference", action="store_true",
-                        help="also fit a specialist MLP per combination on complete data (the reference)")
+    parser.add_argument(
+        "--reference",
+        action="store_true",
+        help="also fit a specialist MLP per combination on complete data (the reference)",
+    )
     args = parser.parse_args(argv)
     args.settings = args.settings or PRESETS[args.preset][0]
     args.models = args.models or PRESETS[args.preset][1]
@@ -131,16 +161,27 @@ def main(argv: list[str] | None = None) -> int:
 
     data = load_mfeat(views=list(VIEWS))
     start = time.perf_counter()
-    frame = run_study(data.data, data.target, data.modalities, {s: SETTINGS[s] for s in args.settings},
-                      models=args.models, seeds=args.seeds, test_size=args.test_size, n_jobs=args.n_jobs,
-                      redcore_params=redcore_params)
+    frame = run_study(
+        data.data,
+        data.target,
+        data.modalities,
+        {s: SETTINGS[s] for s in args.settings},
+        models=args.models,
+        seeds=args.seeds,
+        test_size=args.test_size,
+        n_jobs=args.n_jobs,
+        redcore_params=redcore_params,
+    )
     wall = time.perf_counter() - start
     stats = frame.groupby(["setting", "model"])["Ave."].agg(["mean", "std", "count", "size"])
     fit_time = frame.groupby("model")["fit_time"].median().reindex(args.models).fillna(np.nan)
     rates = frame.groupby("setting")["realised_rates"].first().reindex(args.settings)
 
-    lines = ["Weighted F1 on the held-out 30%, averaged over the 7 modality combinations and "
-             f"seeds {args.seeds} (mfeat views {'+'.join(VIEWS)}; ± is the standard deviation over seeds).", ""]
+    lines = [
+        "Weighted F1 on the held-out 30%, averaged over the 7 modality combinations and "
+        f"seeds {args.seeds} (mfeat views {'+'.join(VIEWS)}; ± is the standard deviation over seeds).",
+        "",
+    ]
     lines.append("| setting (realised training missing rates) | " + " | ".join(args.models) + " |")
     lines.append("|---" * (len(args.models) + 1) + "|")
     for setting in args.settings:
@@ -150,8 +191,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.reference:
         reference = pd.DataFrame([specialist_reference(seed, args.test_size) for seed in args.seeds])
         spread = f" ± {reference['Ave.'].std():.3f}" if len(args.seeds) > 1 else ""
-        lines.append(f"| reference: specialist per combination, complete data | {reference['Ave.'].mean():.3f}"
-                     f"{spread} |" + " |" * (len(args.models) - 1))
+        lines.append(
+            f"| reference: specialist per combination, complete data | {reference['Ave.'].mean():.3f}"
+            f"{spread} |" + " |" * (len(args.models) - 1)
+        )
     lines.append("")
     if redcore_params:
         lines.append(f"Parameters changed from the defaults: {json.dumps(redcore_params)}")

@@ -27,8 +27,16 @@ import time
 
 import numpy as np
 
-SMALL = dict(n_latent=16, encoder_hidden=(32,), xenc_hidden=16, xenc_widths=(8,), xenc_blocks=1, lr=3e-3,
-             classifier_hidden=32, batch_size=64)
+SMALL = dict(
+    n_latent=16,
+    encoder_hidden=(32,),
+    xenc_hidden=16,
+    xenc_widths=(8,),
+    xenc_blocks=1,
+    lr=3e-3,
+    classifier_hidden=32,
+    batch_size=64,
+)
 GRID = {"xi1": [0.01, 0.04], "xi2": [0.15, 0.3], "beta": [0.5, 0.9]}
 
 
@@ -47,7 +55,7 @@ def make_search(spec, args):
 
     from sklearn_redcore import RedCoreClassifier
 
-    candidates = list(ParameterGrid(GRID))[:args.n_candidates]
+    candidates = list(ParameterGrid(GRID))[: args.n_candidates]
     grid = [{key: [value] for key, value in candidate.items()} for candidate in candidates]
     estimator = RedCoreClassifier(spec, n_threads=1, random_state=0, max_epochs=args.max_epochs, **SMALL)
     return GridSearchCV(estimator, grid, cv=StratifiedKFold(args.cv), n_jobs=args.n_jobs, error_score="raise")
@@ -92,25 +100,38 @@ def main(argv=None) -> None:
     X, y, spec = make_data(args.n_samples)
     RedCoreClassifier(spec, max_epochs=1, **SMALL).fit(X[:100], y[:100])  # this process's one-time costs
     n_fits = min(args.n_candidates, 8) * args.cv
-    print(f"{min(args.n_candidates, 8)} candidates x {args.cv} folds = {n_fits} fits (+1 refit), "
-          f"{args.n_samples} samples, {args.max_epochs} epochs, {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    print(
+        f"{min(args.n_candidates, 8)} candidates x {args.cv} folds = {n_fits} fits (+1 refit), "
+        f"{args.n_samples} samples, {args.max_epochs} epochs, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
     rows, scores = [], {}
 
     def record(mode, run, seconds, cpu, mean_scores):
-        rows.append({"mode": mode, "run": run, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
-                     "load": round(os.getloadavg()[0], 1)})
+        rows.append(
+            {
+                "mode": mode,
+                "run": run,
+                "seconds": round(seconds, 2),
+                "cpu_seconds": round(cpu, 2),
+                "load": round(os.getloadavg()[0], 1),
+            }
+        )
         scores[(mode, run)] = mean_scores
-        print(f"{mode:<8} {run:<8} wall {seconds:7.1f} s   CPU {cpu:7.1f} s   (load average {rows[-1]['load']})",
-              flush=True)
+        print(
+            f"{mode:<8} {run:<8} wall {seconds:7.1f} s   CPU {cpu:7.1f} s   (load average {rows[-1]['load']})",
+            flush=True,
+        )
 
     with contextlib.ExitStack() as stack:
         if "dask" in args.modes:
             from dask.distributed import Client, LocalCluster
 
             start = time.perf_counter()
-            cluster = stack.enter_context(LocalCluster(n_workers=args.n_jobs, threads_per_worker=1, processes=True,
-                                                       dashboard_address=None))
+            cluster = stack.enter_context(
+                LocalCluster(n_workers=args.n_jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+            )
             stack.enter_context(Client(cluster))
             started = time.perf_counter() - start
             print(f"Dask LocalCluster started in {started:.1f} s", flush=True)
@@ -128,8 +149,9 @@ def main(argv=None) -> None:
     print("\nmedians of the warm runs\nmode       wall (s)   CPU (s)")
     for mode in args.modes:
         warm = [row for row in rows if row["mode"] == mode and row["run"] != "cold"]
-        summary[mode] = {key: float(np.median([row[key] for row in warm])) if warm else None
-                         for key in ("seconds", "cpu_seconds")}
+        summary[mode] = {
+            key: float(np.median([row[key] for row in warm])) if warm else None for key in ("seconds", "cpu_seconds")
+        }
         if warm:
             print(f"{mode:<8} {summary[mode]['seconds']:9.1f} {summary[mode]['cpu_seconds']:9.1f}")
     reference = next(iter(scores.values()))
@@ -137,8 +159,9 @@ def main(argv=None) -> None:
     print(f"identical cv_results_ mean_test_score in every mode: {same}")
     if args.json:
         with open(args.json, "w") as handle:
-            json.dump({"args": vars(args), "rows": rows, "summary": summary, "identical_scores": bool(same)}, handle,
-                      indent=2)
+            json.dump(
+                {"args": vars(args), "rows": rows, "summary": summary, "identical_scores": bool(same)}, handle, indent=2
+            )
 
 
 if __name__ == "__main__":

@@ -53,23 +53,43 @@ def run_accuracy(args: argparse.Namespace) -> int:
     rows = []
     shapes = [(args.steps, args.features)] * 3
     for seed in args.seeds:
-        data = make_sequence_classification(args.n_samples, modality_shapes=shapes, n_classes=args.classes,
-                                            signal=args.signal, reliability=args.reliability, random_state=seed)
-        X_train, X_test, y_train, y_test = train_test_split(data.data, data.target, test_size=0.3,
-                                                            stratify=data.target, random_state=seed)
+        data = make_sequence_classification(
+            args.n_samples,
+            modality_shapes=shapes,
+            n_classes=args.classes,
+            signal=args.signal,
+            reliability=args.reliability,
+            random_state=seed,
+        )
+        X_train, X_test, y_train, y_test = train_test_split(
+            data.data, data.target, test_size=0.3, stratify=data.target, random_state=seed
+        )
         X_train = mask_modalities(X_train, data.modalities, args.rates, random_state=seed)
         for encoder in args.encoders:
-            model = RedCoreClassifier(data.modalities, sequence_encoder=encoder, transformer_width=args.width,
-                                      transformer_layers=args.layers, transformer_heads=args.heads,
-                                      max_epochs=args.epochs, random_state=seed)
+            model = RedCoreClassifier(
+                data.modalities,
+                sequence_encoder=encoder,
+                transformer_width=args.width,
+                transformer_layers=args.layers,
+                transformer_heads=args.heads,
+                max_epochs=args.epochs,
+                random_state=seed,
+            )
             start = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # samples that lost every modality
                 model.fit(X_train, y_train)
             fit_time = time.perf_counter() - start
             scores = evaluate_modality_combinations(model, X_test, y_test, data.modalities).iloc[0]
-            rows.append({"seed": seed, "encoder": encoder, **scores.to_dict(), "fit_time": fit_time,
-                         "epoch_time": float(np.median(model.net_.history[:, "dur"]))})
+            rows.append(
+                {
+                    "seed": seed,
+                    "encoder": encoder,
+                    **scores.to_dict(),
+                    "fit_time": fit_time,
+                    "epoch_time": float(np.median(model.net_.history[:, "dur"])),
+                }
+            )
             print(f"seed {seed} {encoder:11s} Ave. F1 {scores['Ave.']:.3f}  fit {fit_time:.0f} s", flush=True)
     results = pd.DataFrame(rows)
     score_columns = [c for c in results.columns if c not in ("seed", "encoder", "fit_time", "epoch_time")]
@@ -80,10 +100,12 @@ def run_accuracy(args: argparse.Namespace) -> int:
         table = table + " ± " + std.round(3).astype(str)
     table["fit time (s)"] = results.groupby("encoder", sort=False)["fit_time"].median().round(0)
     table["epoch (s)"] = results.groupby("encoder", sort=False)["epoch_time"].median().round(2)
-    title = (f"Weighted F1 on the complete test part (30%), by available modalities; {len(args.seeds)} seed(s) "
-             f"{args.seeds}; {args.n_samples} samples, 3 modalities of {args.steps} steps x {args.features} "
-             f"features, {args.classes} classes, training missing rates {tuple(args.rates)}; transformer "
-             f"width {args.width}, {args.layers} layers, {args.heads} heads; {args.epochs} epochs.")
+    title = (
+        f"Weighted F1 on the complete test part (30%), by available modalities; {len(args.seeds)} seed(s) "
+        f"{args.seeds}; {args.n_samples} samples, 3 modalities of {args.steps} steps x {args.features} "
+        f"features, {args.classes} classes, training missing rates {tuple(args.rates)}; transformer "
+        f"width {args.width}, {args.layers} layers, {args.heads} heads; {args.epochs} epochs."
+    )
     summary = f"{title}\n\n{table.to_markdown()}\n"
     print("\n" + summary)
     if args.out is not None:
@@ -108,16 +130,22 @@ def run_paper_size(args: argparse.Namespace) -> int:
         lengths = rng.integers(min(10, T), T + 1, size=args.n_samples)
         for first in range(0, args.n_samples, 500):  # in chunks: no float64 copy of the whole block
             block = rng.standard_normal((min(500, args.n_samples - first), T, d), dtype=np.float32)
-            block[np.arange(T) >= lengths[first:first + 500, None]] = np.nan
-            X[first:first + 500, start:start + T * d] = block.reshape(len(block), T * d)
+            block[np.arange(T) >= lengths[first : first + 500, None]] = np.nan
+            X[first : first + 500, start : start + T * d] = block.reshape(len(block), T * d)
         modalities[name] = SequenceModality(range(start, start + T * d), n_steps=T)
         start += T * d
     y = rng.integers(0, 4, size=args.n_samples)
     X = mask_modalities(X, modalities, args.rates, random_state=0)
     X = np.asarray(X, dtype=np.float32)
     rss_data = _peak_rss_gib()
-    model = RedCoreClassifier(modalities, max_epochs=args.epochs, batch_size=args.batch_size, n_threads=args.threads,
-                              random_state=0, verbose=1)
+    model = RedCoreClassifier(
+        modalities,
+        max_epochs=args.epochs,
+        batch_size=args.batch_size,
+        n_threads=args.threads,
+        random_state=0,
+        verbose=1,
+    )
     start_time = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)

@@ -85,8 +85,9 @@ class Case(NamedTuple):
 
 def make_data(case: Case, seed: int = 0):
     """Raw X (NaN for missing modalities), y and the modality spec of a case."""
-    data = make_multimodal_classification(case.n_samples, modality_dims=[case.width] * case.n_modalities,
-                                          n_classes=N_CLASSES, random_state=seed)
+    data = make_multimodal_classification(
+        case.n_samples, modality_dims=[case.width] * case.n_modalities, n_classes=N_CLASSES, random_state=seed
+    )
     X = mask_modalities(data.data, data.modalities, MISSING_RATE, random_state=seed)
     return X, data.target, data.modalities
 
@@ -132,8 +133,9 @@ def plain_network(clf: RedCoreClassifier, inputs: ModalityInputs) -> tuple[RedCo
     return RedCoreModule(**clf._module_params(inputs.sizes, N_CLASSES)), regulator
 
 
-def train_plain(clf: RedCoreClassifier, inputs: ModalityInputs, data: NetworkInputs, y: np.ndarray, *,
-                compiled: bool = False) -> tuple[RedCoreModule, list[float]]:
+def train_plain(
+    clf: RedCoreClassifier, inputs: ModalityInputs, data: NetworkInputs, y: np.ndarray, *, compiled: bool = False
+) -> tuple[RedCoreModule, list[float]]:
     """The floor: ``clf``'s network trained by a plain PyTorch loop on prepared inputs.
 
     Each mini-batch is one step of ``RedCoreNet``: forward, the module's loss
@@ -158,7 +160,7 @@ def train_plain(clf: RedCoreClassifier, inputs: ModalityInputs, data: NetworkInp
         for _ in range(clf.max_epochs):
             order = torch.randperm(len(y_all), generator=generator)
             for first in range(0, len(y_all), clf.batch_size):
-                rows = order[first:first + clf.batch_size]
+                rows = order[first : first + clf.batch_size]
                 optimizer.zero_grad()
                 out = forward(**{key: value.index_select(0, rows) for key, value in tensors.items()})
                 parts = module.loss(out, y_all.index_select(0, rows))
@@ -206,8 +208,10 @@ def measure_fit(case: Case, repeats: int, params: dict, load: LoadLog, seed: int
     X, y, modalities = make_data(case, seed)
     clf = make_estimator(modalities, params, case.epochs, seed)
     inputs, data = prepare(clf, X)
-    fits = {"ours": lambda: make_estimator(modalities, params, case.epochs, seed).fit(X, y),
-            "plain": lambda: train_plain(clf, inputs, data, y)[0]}
+    fits = {
+        "ours": lambda: make_estimator(modalities, params, case.epochs, seed).fit(X, y),
+        "plain": lambda: train_plain(clf, inputs, data, y)[0],
+    }
     times: dict[str, list[float]] = {"ours": [], "plain": []}
     cpu: dict[str, list[float]] = {"ours": [], "plain": []}
     loop: list[float] = []  # ours: the epochs alone (skorch's epoch timer), without preparing X and the net
@@ -230,8 +234,13 @@ def measure_fit(case: Case, repeats: int, params: dict, load: LoadLog, seed: int
     row = {"case": case._asdict(), "repeats": repeats, "max_abs_diff": diff}
     for variant in ("ours", "plain"):
         epoch_median, epoch_min = statistics.median(times[variant]) / case.epochs, min(times[variant]) / case.epochs
-        row[variant] = {"seconds": times[variant], "cpu_seconds": cpu[variant], "epoch_median": epoch_median,
-                        "epoch_min": epoch_min, "samples_per_s": case.n_samples / epoch_median}
+        row[variant] = {
+            "seconds": times[variant],
+            "cpu_seconds": cpu[variant],
+            "epoch_median": epoch_median,
+            "epoch_min": epoch_min,
+            "samples_per_s": case.n_samples / epoch_median,
+        }
     ours, plain = row["ours"], row["plain"]
     row["overhead_median"] = ours["epoch_median"] / plain["epoch_median"] - 1
     row["overhead_min"] = ours["epoch_min"] / plain["epoch_min"] - 1
@@ -248,8 +257,10 @@ def measure_predict(case: Case, fitted: tuple, repeats: int, latency_calls: int,
     clf, module = models["ours"], models["plain"]
     rows = min(PREDICT_ROWS, len(X))
     data_rows, data_row = data.take(slice(0, rows)), data.take(slice(0, 1))
-    calls = {"ours": (lambda: clf.predict_proba(X[:rows]), lambda: clf.predict_proba(X[:1])),
-             "plain": (lambda: predict_plain(module, data_rows), lambda: predict_plain(module, data_row))}
+    calls = {
+        "ours": (lambda: clf.predict_proba(X[:rows]), lambda: clf.predict_proba(X[:1])),
+        "plain": (lambda: predict_plain(module, data_rows), lambda: predict_plain(module, data_row)),
+    }
     torch.set_num_threads(1)
     for many, one in calls.values():  # warm-up
         many()
@@ -270,11 +281,13 @@ def measure_predict(case: Case, fitted: tuple, repeats: int, latency_calls: int,
     load.sample()
     row = {"case": case._asdict(), "rows": rows}
     for variant in calls:
-        row[variant] = {"rows_per_s": rows / statistics.median(batch[variant]),
-                        "rows_per_s_best": rows / min(batch[variant]),
-                        "latency_ms_median": 1e3 * statistics.median(single[variant]),
-                        "latency_ms_min": 1e3 * min(single[variant]),
-                        "latency_calls": len(single[variant])}
+        row[variant] = {
+            "rows_per_s": rows / statistics.median(batch[variant]),
+            "rows_per_s_best": rows / min(batch[variant]),
+            "latency_ms_median": 1e3 * statistics.median(single[variant]),
+            "latency_ms_min": 1e3 * min(single[variant]),
+            "latency_calls": len(single[variant]),
+        }
     row["throughput_overhead"] = row["plain"]["rows_per_s"] / row["ours"]["rows_per_s"] - 1
     row["latency_overhead"] = row["ours"]["latency_ms_median"] / row["plain"]["latency_ms_median"] - 1
     return row
@@ -310,8 +323,12 @@ def memory_worker(spec: dict) -> dict:
     else:
         predict_plain(train_plain(clf, inputs, data, y)[0], data.take(slice(0, PREDICT_ROWS)))
     peak = _rss_kib("VmHWM")
-    return {"before_mib": before / 1024, "peak_mib": peak / 1024, "increase_mib": (peak - before) / 1024,
-            "method": method}
+    return {
+        "before_mib": before / 1024,
+        "peak_mib": peak / 1024,
+        "increase_mib": (peak - before) / 1024,
+        "method": method,
+    }
 
 
 def compile_worker(spec: dict) -> dict:
@@ -320,8 +337,10 @@ def compile_worker(spec: dict) -> dict:
     X, y, modalities = make_data(case)
     clf = make_estimator(modalities, params, case.epochs, 0)
     inputs, data = prepare(clf, X)
-    return {variant: train_plain(clf, inputs, data, y, compiled=variant == "compiled")[1]
-            for variant in ("eager", "compiled")}
+    return {
+        variant: train_plain(clf, inputs, data, y, compiled=variant == "compiled")[1]
+        for variant in ("eager", "compiled")
+    }
 
 
 WORKERS = {"memory": memory_worker, "compile": compile_worker}
@@ -330,8 +349,9 @@ WORKERS = {"memory": memory_worker, "compile": compile_worker}
 def _run_worker(spec: dict, env: dict | None = None) -> dict:
     """Run ``WORKERS[spec["worker"]]`` in a fresh Python process (this script); its last output line is JSON."""
     env = dict(os.environ if env is None else env, OMP_NUM_THREADS="1")
-    done = subprocess.run([sys.executable, __file__, "--worker", json.dumps(spec)], capture_output=True, text=True,
-                          env=env, check=False)
+    done = subprocess.run(
+        [sys.executable, __file__, "--worker", json.dumps(spec)], capture_output=True, text=True, env=env, check=False
+    )
     if done.returncode != 0:
         raise RuntimeError(f"{spec['worker']} worker failed for {spec['case']}:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -363,14 +383,21 @@ def measure_compile(n_samples: int, epochs: int, params: dict, load: LoadLog) ->
     load.sample()
 
     def steady(variant: str) -> float:
-        times = [t for run in ("cold", "warm") for t in row[run][variant][1:]] or \
-            [row[run][variant][0] for run in ("cold", "warm")]
+        times = [t for run in ("cold", "warm") for t in row[run][variant][1:]] or [
+            row[run][variant][0] for run in ("cold", "warm")
+        ]
         return statistics.median(times)
 
     eager, compiled = steady("eager"), steady("compiled")
-    row.update(eager_epoch=eager, compiled_epoch=compiled, speedup=eager / compiled,
-               first_epoch_cold=row["cold"]["compiled"][0], first_epoch_warm=row["warm"]["compiled"][0],
-               total_eager=sum(row["cold"]["eager"]), total_compiled_cold=sum(row["cold"]["compiled"]))
+    row.update(
+        eager_epoch=eager,
+        compiled_epoch=compiled,
+        speedup=eager / compiled,
+        first_epoch_cold=row["cold"]["compiled"][0],
+        first_epoch_warm=row["warm"]["compiled"][0],
+        total_eager=sum(row["cold"]["eager"]),
+        total_compiled_cold=sum(row["cold"]["compiled"]),
+    )
     extra = row["first_epoch_cold"] - compiled
     row["break_even_epochs"] = extra / (eager - compiled) if eager > compiled else float("inf")
     return row
@@ -379,11 +406,16 @@ def measure_compile(n_samples: int, epochs: int, params: dict, load: LoadLog) ->
 # ------------------------------------------------------------------------- tables
 def overall_overhead(rows: list[dict]) -> dict:
     """Geometric means over the cases of ours / plain - 1 (whole fit, CPU time, training loop)."""
+
     def mean(key: str) -> float:
         return math.exp(statistics.fmean(math.log1p(row[key]) for row in rows)) - 1
 
-    return {"cases": len(rows), "fit": mean("overhead_median"), "cpu": mean("overhead_cpu"),
-            "loop": mean("loop_overhead_median")}
+    return {
+        "cases": len(rows),
+        "fit": mean("overhead_median"),
+        "cpu": mean("overhead_cpu"),
+        "loop": mean("loop_overhead_median"),
+    }
 
 
 def _fmt_s(value: float) -> str:
@@ -392,57 +424,122 @@ def _fmt_s(value: float) -> str:
 
 def markdown(title: str, header: list[str], rows: list[list], *, first: str = "---:", note: str = "") -> list[str]:
     """A titled Markdown table, right-aligned but for the first column (``first``), and a blank line."""
-    lines = [f"### {title}", "", *([note, ""] if note else []), f"| {' | '.join(header)} |",
-             "|" + "|".join([first] + ["---:"] * (len(header) - 1)) + "|"]
+    lines = [
+        f"### {title}",
+        "",
+        *([note, ""] if note else []),
+        f"| {' | '.join(header)} |",
+        "|" + "|".join([first] + ["---:"] * (len(header) - 1)) + "|",
+    ]
     return lines + [f"| {' | '.join(map(str, cells))} |" for cells in rows] + [""]
 
 
 def fit_table(rows: list[dict], key: str, title: str) -> list[str]:
     others = [k for k in ("n_samples", "n_modalities", "width") if k != key]
-    header = [key, *others, "epochs", "ours s/epoch median (min)", "plain s/epoch median (min)",
-              "overhead median (min)", "overhead, CPU time", "ours loop s/epoch", "loop overhead", "ours set-up s",
-              "ours samples/s", "plain samples/s", "max abs diff"]
+    header = [
+        key,
+        *others,
+        "epochs",
+        "ours s/epoch median (min)",
+        "plain s/epoch median (min)",
+        "overhead median (min)",
+        "overhead, CPU time",
+        "ours loop s/epoch",
+        "loop overhead",
+        "ours set-up s",
+        "ours samples/s",
+        "plain samples/s",
+        "max abs diff",
+    ]
 
     def cells(row: dict) -> list:
         case, ours, plain = row["case"], row["ours"], row["plain"]
-        return [case[key], *(case[k] for k in others), case["epochs"],
-                f"{_fmt_s(ours['epoch_median'])} ({_fmt_s(ours['epoch_min'])})",
-                f"{_fmt_s(plain['epoch_median'])} ({_fmt_s(plain['epoch_min'])})",
-                f"{row['overhead_median']:+.1%} ({row['overhead_min']:+.1%})", f"{row['overhead_cpu']:+.1%}",
-                _fmt_s(ours["loop_epoch_median"]), f"{row['loop_overhead_median']:+.1%}", _fmt_s(ours["setup_median"]),
-                f"{ours['samples_per_s']:,.0f}", f"{plain['samples_per_s']:,.0f}", f"{row['max_abs_diff']:.1e}"]
+        return [
+            case[key],
+            *(case[k] for k in others),
+            case["epochs"],
+            f"{_fmt_s(ours['epoch_median'])} ({_fmt_s(ours['epoch_min'])})",
+            f"{_fmt_s(plain['epoch_median'])} ({_fmt_s(plain['epoch_min'])})",
+            f"{row['overhead_median']:+.1%} ({row['overhead_min']:+.1%})",
+            f"{row['overhead_cpu']:+.1%}",
+            _fmt_s(ours["loop_epoch_median"]),
+            f"{row['loop_overhead_median']:+.1%}",
+            _fmt_s(ours["setup_median"]),
+            f"{ours['samples_per_s']:,.0f}",
+            f"{plain['samples_per_s']:,.0f}",
+            f"{row['max_abs_diff']:.1e}",
+        ]
 
     return markdown(title, header, [cells(row) for row in rows])
 
 
 def predict_table(rows: list[dict]) -> list[str]:
-    header = ["case", "ours rows/s (1,000 rows)", "plain rows/s", "ours latency ms, 1 row, median (min)",
-              "plain latency ms median (min)"]
-    cells = [[Case(**row["case"]).label, f"{row['ours']['rows_per_s']:,.0f}", f"{row['plain']['rows_per_s']:,.0f}",
-              *(f"{row[v]['latency_ms_median']:.3f} ({row[v]['latency_ms_min']:.3f})" for v in ("ours", "plain"))]
-             for row in rows]
+    header = [
+        "case",
+        "ours rows/s (1,000 rows)",
+        "plain rows/s",
+        "ours latency ms, 1 row, median (min)",
+        "plain latency ms median (min)",
+    ]
+    cells = [
+        [
+            Case(**row["case"]).label,
+            f"{row['ours']['rows_per_s']:,.0f}",
+            f"{row['plain']['rows_per_s']:,.0f}",
+            *(f"{row[v]['latency_ms_median']:.3f} ({row[v]['latency_ms_min']:.3f})" for v in ("ours", "plain")),
+        ]
+        for row in rows
+    ]
     return markdown("Prediction", header, cells, first="---")
 
 
 def memory_table(rows: list[dict]) -> list[str]:
-    note = (f"Resident set size in MiB ({rows[0]['ours']['method']}); 'increase' is the peak minus the size just "
-            "before the fit.")
-    cells = [[Case(**row["case"]).label, *(f"{row[v][key]:.0f}" for key in ("peak_mib", "increase_mib")
-                                           for v in ("ours", "plain"))] for row in rows]
-    return markdown("Peak memory (one epoch and a 1,000-row prediction, fresh process each)",
-                    ["case", "ours peak", "plain peak", "ours increase", "plain increase"], cells, first="---",
-                    note=note)
+    note = (
+        f"Resident set size in MiB ({rows[0]['ours']['method']}); 'increase' is the peak minus the size just "
+        "before the fit."
+    )
+    cells = [
+        [
+            Case(**row["case"]).label,
+            *(f"{row[v][key]:.0f}" for key in ("peak_mib", "increase_mib") for v in ("ours", "plain")),
+        ]
+        for row in rows
+    ]
+    return markdown(
+        "Peak memory (one epoch and a 1,000-row prediction, fresh process each)",
+        ["case", "ours peak", "plain peak", "ours increase", "plain increase"],
+        cells,
+        first="---",
+        note=note,
+    )
 
 
 def compile_table(rows: list[dict]) -> list[str]:
-    header = ["n_samples", "epochs", "eager s/epoch", "compiled s/epoch", "speed-up",
-              "compiled first epoch s, empty cache (cached)", "epochs to break even", "eager total s",
-              "compiled total s (empty cache)"]
-    cells = [[row["case"]["n_samples"], row["case"]["epochs"], f"{row['eager_epoch']:.3f}",
-              f"{row['compiled_epoch']:.3f}", f"{row['speedup']:.2f}",
-              f"{row['first_epoch_cold']:.1f} ({row['first_epoch_warm']:.1f})",
-              "never" if math.isinf(row["break_even_epochs"]) else f"{row['break_even_epochs']:.0f}",
-              f"{row['total_eager']:.1f}", f"{row['total_compiled_cold']:.1f}"] for row in rows]
+    header = [
+        "n_samples",
+        "epochs",
+        "eager s/epoch",
+        "compiled s/epoch",
+        "speed-up",
+        "compiled first epoch s, empty cache (cached)",
+        "epochs to break even",
+        "eager total s",
+        "compiled total s (empty cache)",
+    ]
+    cells = [
+        [
+            row["case"]["n_samples"],
+            row["case"]["epochs"],
+            f"{row['eager_epoch']:.3f}",
+            f"{row['compiled_epoch']:.3f}",
+            f"{row['speedup']:.2f}",
+            f"{row['first_epoch_cold']:.1f} ({row['first_epoch_warm']:.1f})",
+            "never" if math.isinf(row["break_even_epochs"]) else f"{row['break_even_epochs']:.0f}",
+            f"{row['total_eager']:.1f}",
+            f"{row['total_compiled_cold']:.1f}",
+        ]
+        for row in rows
+    ]
     return markdown("torch.compile of the module (plain loop)", header, cells)
 
 
@@ -465,25 +562,36 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="tiny sizes and few repeats: a smoke test")
     parser.add_argument("--samples", type=int, nargs="+", default=None, help="default: 1000 10000 100000")
     parser.add_argument("--modalities", type=int, nargs="+", default=None, help="default: 2 3 5 10")
-    parser.add_argument("--widths", type=int, nargs="+", default=None,
-                        help="columns per modality; default: 16 64 128 1024")
-    parser.add_argument("--base-samples", type=int, default=None,
-                        help="n_samples of the modality and width scans (default 10000)")
+    parser.add_argument(
+        "--widths", type=int, nargs="+", default=None, help="columns per modality; default: 16 64 128 1024"
+    )
+    parser.add_argument(
+        "--base-samples", type=int, default=None, help="n_samples of the modality and width scans (default 10000)"
+    )
     parser.add_argument("--base-modalities", type=int, default=3)
     parser.add_argument("--base-width", type=int, default=64)
-    parser.add_argument("--epoch-samples", type=int, default=None,
-                        help="train each case for about this many samples in all (default 20000), so that "
-                             "large sizes run few epochs")
+    parser.add_argument(
+        "--epoch-samples",
+        type=int,
+        default=None,
+        help="train each case for about this many samples in all (default 20000), so that large sizes run few epochs",
+    )
     parser.add_argument("--max-epochs", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=None, help="interleaved fit repeats per variant (default 6)")
     parser.add_argument("--latency-calls", type=int, default=None, help="one-row predictions per variant (default 300)")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory subprocesses")
-    parser.add_argument("--compile", action="store_true",
-                        help="also measure torch.compile of the module (slow: compiles on the CPU)")
+    parser.add_argument(
+        "--compile", action="store_true", help="also measure torch.compile of the module (slow: compiles on the CPU)"
+    )
     parser.add_argument("--compile-only", action="store_true", help="measure torch.compile only")
     parser.add_argument("--compile-samples", type=int, nargs="+", default=[2000, 20000])
-    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a RedCoreClassifier parameter for both variants, e.g. batch_size=256")
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a RedCoreClassifier parameter for both variants, e.g. batch_size=256",
+    )
     parser.add_argument("--out", type=Path, default=None, help="write all measurements to this JSON file")
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)  # JSON spec of a fresh-process run
     args = parser.parse_args(argv)
@@ -505,8 +613,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         except (ValueError, SyntaxError):
             args.overrides[key] = value
     if quick:  # a small network, as in the test suite
-        args.overrides = {"n_latent": 8, "encoder_hidden": (16,), "xenc_hidden": 16, "xenc_widths": (8,),
-                          "classifier_hidden": 16, "batch_size": 64, **args.overrides}
+        args.overrides = {
+            "n_latent": 8,
+            "encoder_hidden": (16,),
+            "xenc_hidden": 16,
+            "xenc_widths": (8,),
+            "classifier_hidden": 16,
+            "batch_size": 64,
+            **args.overrides,
+        }
     return args
 
 
@@ -521,10 +636,17 @@ def main(argv: list[str] | None = None) -> int:
     json_params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items() if k != "modalities"}
     load = LoadLog()
     start = time.perf_counter()
-    meta = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "command": " ".join(sys.argv),
-            "python": platform.python_version(), "torch": torch.__version__, "machine": platform.machine(),
-            "cpu_count": os.cpu_count(), "cuda": torch.cuda.is_available(), "torch_threads": 1,
-            "params_changed": {k: json_params[k] for k in args.overrides}}
+    meta = {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": " ".join(sys.argv),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "machine": platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "cuda": torch.cuda.is_available(),
+        "torch_threads": 1,
+        "params_changed": {k: json_params[k] for k in args.overrides},
+    }
     results: dict = {"meta": meta, "fit": [], "predict": [], "memory": [], "compile": []}
     warm_up(params)
     groups = _cases(args) if not args.compile_only else {}
@@ -546,23 +668,34 @@ def main(argv: list[str] | None = None) -> int:
     meta["wall_seconds"] = time.perf_counter() - start
     meta["load_1min"] = load.summary()
 
-    titles = {"n_samples": "Fit, by number of samples", "n_modalities": "Fit, by number of modalities",
-              "width": "Fit, by columns per modality"}
-    lines = [f"RedCoreClassifier against a plain PyTorch loop of the same network (one torch thread; "
-             f"{meta['cpu_count']} CPUs, CUDA {'available' if meta['cuda'] else 'not available'}; "
-             f"torch {meta['torch']}). Overhead = ours / plain - 1.", ""]
+    titles = {
+        "n_samples": "Fit, by number of samples",
+        "n_modalities": "Fit, by number of modalities",
+        "width": "Fit, by columns per modality",
+    }
+    lines = [
+        f"RedCoreClassifier against a plain PyTorch loop of the same network (one torch thread; "
+        f"{meta['cpu_count']} CPUs, CUDA {'available' if meta['cuda'] else 'not available'}; "
+        f"torch {meta['torch']}). Overhead = ours / plain - 1.",
+        "",
+    ]
     if results["fit"]:
         results["overall"] = overall = overall_overhead(results["fit"])
-        lines += [f"Over the {overall['cases']} cases (geometric mean of ours / plain, medians of the repeats): "
-                  f"whole fit {overall['fit']:+.1%}, CPU time {overall['cpu']:+.1%}, training loop alone "
-                  f"{overall['loop']:+.1%}.", ""]
+        lines += [
+            f"Over the {overall['cases']} cases (geometric mean of ours / plain, medians of the repeats): "
+            f"whole fit {overall['fit']:+.1%}, CPU time {overall['cpu']:+.1%}, training loop alone "
+            f"{overall['loop']:+.1%}.",
+            "",
+        ]
     for group, cases in groups.items():
         lines += fit_table([measured[c] for c in cases], group, titles[group])
     for key, table in (("predict", predict_table), ("memory", memory_table), ("compile", compile_table)):
         lines += table(results[key]) if results[key] else []
     load_1min = meta["load_1min"]
-    lines.append(f"Load average (1 min) seen during the run: min {load_1min['min']:.2f}, median "
-                 f"{load_1min['median']:.2f}, max {load_1min['max']:.2f}. Wall time {meta['wall_seconds']:.0f} s.")
+    lines.append(
+        f"Load average (1 min) seen during the run: min {load_1min['min']:.2f}, median "
+        f"{load_1min['median']:.2f}, max {load_1min['max']:.2f}. Wall time {meta['wall_seconds']:.0f} s."
+    )
     print("\n".join(lines))
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -54,8 +54,13 @@ def cases():
 
     def regulation():
         model = RedCoreClassifier(spec, max_epochs=4, random_state=0).fit(X, y)
-        return np.concatenate([model.eta_history_.ravel(), model.relative_advantage_history_.ravel(),
-                               model.imputation_loss_history_.ravel()])
+        return np.concatenate(
+            [
+                model.eta_history_.ravel(),
+                model.relative_advantage_history_.ravel(),
+                model.imputation_loss_history_.ravel(),
+            ]
+        )
 
     seq = make_sequence_classification(300, modality_shapes=((8, 3), (6, 4)), n_classes=3, random_state=0)
     X_seq = mask_modalities(seq.data, seq.modalities, [0.5, 0.2], random_state=0)
@@ -68,10 +73,16 @@ def cases():
         ("redcore", proba(RedCoreClassifier(spec, max_epochs=4, random_state=0))),
         ("core", proba(RedCoreClassifier(spec, max_epochs=4, regulate=False, random_state=0))),
         ("red", proba(RedCoreClassifier(spec, max_epochs=4, unimodal_heads=False, random_state=0))),
-        ("paper_recipe", proba(RedCoreClassifier(spec, max_epochs=4, modality_dropout=0,
-                                                 stop_target_gradient=False, random_state=1))),
-        ("early_stopping", proba(RedCoreClassifier(spec, max_epochs=6, early_stopping=True, n_iter_no_change=2,
-                                                   random_state=2))),
+        (
+            "paper_recipe",
+            proba(
+                RedCoreClassifier(spec, max_epochs=4, modality_dropout=0, stop_target_gradient=False, random_state=1)
+            ),
+        ),
+        (
+            "early_stopping",
+            proba(RedCoreClassifier(spec, max_epochs=6, early_stopping=True, n_iter_no_change=2, random_state=2)),
+        ),
         ("regulation_history", regulation),
         ("warm_start", warm),
         ("mmin", proba(MMINClassifier(spec, max_epochs=4, random_state=0))),
@@ -80,14 +91,40 @@ def cases():
         ("cra_idt", proba(CRAClassifier(spec, training="all", max_epochs=4, random_state=0))),
         ("amae", proba(AMAEClassifier(spec, max_epochs=4, random_state=0, **small_amae))),
         ("amae_idt", proba(AMAEClassifier(spec, training="all", max_epochs=4, random_state=0, **small_amae))),
-        ("sequence_transformer", proba(RedCoreClassifier(seq_spec, max_epochs=3, transformer_width=16,
-                                                         transformer_layers=1, transformer_heads=2,
-                                                         random_state=0),
-                                       X=X_seq, y=seq.target, X_test=X_seq[:100])),
-        ("sequence_mlp", proba(RedCoreClassifier(seq_spec, max_epochs=3, sequence_encoder="mlp", random_state=0),
-                               X=X_seq, y=seq.target, X_test=X_seq[:100])),
-        ("sequence_as_vectors", proba(MMINClassifier(vector_seq, training="all", max_epochs=3, random_state=0),
-                                      X=X_seq, y=seq.target, X_test=X_seq[:100])),
+        (
+            "sequence_transformer",
+            proba(
+                RedCoreClassifier(
+                    seq_spec,
+                    max_epochs=3,
+                    transformer_width=16,
+                    transformer_layers=1,
+                    transformer_heads=2,
+                    random_state=0,
+                ),
+                X=X_seq,
+                y=seq.target,
+                X_test=X_seq[:100],
+            ),
+        ),
+        (
+            "sequence_mlp",
+            proba(
+                RedCoreClassifier(seq_spec, max_epochs=3, sequence_encoder="mlp", random_state=0),
+                X=X_seq,
+                y=seq.target,
+                X_test=X_seq[:100],
+            ),
+        ),
+        (
+            "sequence_as_vectors",
+            proba(
+                MMINClassifier(vector_seq, training="all", max_epochs=3, random_state=0),
+                X=X_seq,
+                y=seq.target,
+                X_test=X_seq[:100],
+            ),
+        ),
         ("masker", lambda: ModalityMasker(spec, [0.5, 0.3, 0.1], random_state=0).fit_transform(X_test)),
     ]
 

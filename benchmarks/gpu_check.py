@@ -60,13 +60,15 @@ def main() -> int:
 
     data = load_mfeat(views=["fou", "zer", "mor"])
     X_train, X_test, y_train, y_test = train_test_split(
-        data.data, data.target, test_size=0.3, stratify=data.target, random_state=0)
+        data.data, data.target, test_size=0.3, stratify=data.target, random_state=0
+    )
     X_train = mask_modalities(X_train, data.modalities, [0.8, 0.5, 0.2], random_state=0)
     gpu = RedCoreClassifier(data.modalities, device="cuda", random_state=0)
     cpu = RedCoreClassifier(data.modalities, device="cpu", random_state=0)
     report["mfeat_fit_s"] = {"cuda": timed_fit(gpu, X_train, y_train), "cpu": timed_fit(cpu, X_train, y_train)}
-    report["mfeat_f1"] = {name: f1_score(y_test, m.predict(X_test), average="weighted")
-                          for name, m in (("cuda", gpu), ("cpu", cpu))}
+    report["mfeat_f1"] = {
+        name: f1_score(y_test, m.predict(X_test), average="weighted") for name, m in (("cuda", gpu), ("cpu", cpu))
+    }
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = [os.path.join(tmp, name) for name in ("model.pkl", "X.npy", "proba.npy")]
@@ -74,8 +76,7 @@ def main() -> int:
             pickle.dump(gpu, handle)
         np.save(paths[1], X_test)
         env = dict(os.environ, CUDA_VISIBLE_DEVICES="")
-        result = subprocess.run([sys.executable, "-c", CPU_PREDICT, *paths], env=env,
-                                capture_output=True, text=True)
+        result = subprocess.run([sys.executable, "-c", CPU_PREDICT, *paths], env=env, capture_output=True, text=True)
         report["cpu_unpickle_stdout"] = result.stdout.strip()
         report["cpu_unpickle_returncode"] = result.returncode
         if result.returncode == 0:
@@ -91,12 +92,11 @@ def main() -> int:
     signal = rng.normal(size=(n, 8))
     y = (signal[:, 0] + signal[:, 1] > 0).astype(int) + 2 * (signal[:, 2] > 0)
     X = np.hstack([signal @ rng.normal(size=(8, w)) + rng.normal(size=(n, w)) for w in widths])
-    spec = {f"m{i}": list(range(sum(widths[:i]), sum(widths[:i + 1]))) for i in range(3)}
+    spec = {f"m{i}": list(range(sum(widths[:i]), sum(widths[: i + 1]))) for i in range(3)}
     X = mask_modalities(X, spec, [0.6, 0.4, 0.2], random_state=0)
     large = {}
     for device, threads in (("cuda", 1), ("cpu", None)):
-        model = RedCoreClassifier(spec, device=device, max_epochs=10, batch_size=512, n_threads=threads,
-                                  random_state=0)
+        model = RedCoreClassifier(spec, device=device, max_epochs=10, batch_size=512, n_threads=threads, random_state=0)
         large[device] = timed_fit(model, X, y)
     report["synthetic_20k_10_epochs_fit_s"] = large
     report["synthetic_speedup"] = large["cpu"] / large["cuda"]

@@ -130,7 +130,8 @@ def _check_mathjax(app):
     if not (DOCS / "_static" / mathjax_path).is_file():
         logging.getLogger(__name__).warning(
             "MathJax is missing from %s, so the equations would show as TeX source: build the "
-            "documentation with `make docs`, which fetches it first.", DOCS / "_static" / "mathjax"
+            "documentation with `make docs`, which fetches it first.",
+            DOCS / "_static" / "mathjax",
         )
 
 

@@ -23,15 +23,10 @@ from sklearn_redcore import RedCoreClassifier, mask_modalities, modality_presenc
 from sklearn_redcore.datasets import load_mfeat
 
 X, y = load_mfeat(views=["fou", "kar", "mor"], as_frame=True, return_X_y=True)
-modalities = {
-    view: [c for c in X.columns if c.startswith(view + "_")]
-    for view in ["fou", "kar", "mor"]
-}
+modalities = {view: [c for c in X.columns if c.startswith(view + "_")] for view in ["fou", "kar", "mor"]}
 print({view: len(columns) for view, columns in modalities.items()})
 
-X_train, X_test, y_train, y_test = train_test_split(
-    X, y, test_size=0.3, stratify=y, random_state=0
-)
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=0)
 X_train = mask_modalities(X_train, modalities, {"fou": 0.6, "kar": 0.6}, random_state=0)
 X_test = mask_modalities(X_test, modalities, {"fou": 0.3, "kar": 0.3}, random_state=1)
 X_train.iloc[:4, [0, 1, 76, 77, -1]]
@@ -47,9 +42,7 @@ X_train.iloc[:4, [0, 1, 76, 77, -1]]
 # normal distribution, ignoring the NaN (they stay NaN). ``set_output`` makes
 # it return a DataFrame, so that the classifier finds the columns by name.
 pipe = make_pipeline(
-    QuantileTransformer(n_quantiles=200, output_distribution="normal").set_output(
-        transform="pandas"
-    ),
+    QuantileTransformer(n_quantiles=200, output_distribution="normal").set_output(transform="pandas"),
     RedCoreClassifier(modalities, max_epochs=30, random_state=0),
 )
 scores = cross_val_score(pipe, X_train, y_train, cv=3)
@@ -60,9 +53,7 @@ print("cross-validated accuracy:", scores.round(3))
 # whose rows miss ``fou`` or ``kar`` at random.
 pipe.fit(X_train, y_train)
 present = modality_presence(X_test, modalities)
-print(
-    "test rows with all three views:", int(present.all(axis=1).sum()), "of", len(X_test)
-)
+print("test rows with all three views:", int(present.all(axis=1).sum()), "of", len(X_test))
 print("test accuracy:", round(pipe.score(X_test, y_test), 3))
 
 fig, ax = plt.subplots(figsize=(5.5, 5))

@@ -86,9 +86,7 @@ print("best parameters:", search.best_params_, "score:", round(search.best_score
 # The results
 # -----------
 results = pd.DataFrame(search.cv_results_)
-table = results.pivot_table(
-    index=["param_xi1", "param_xi2"], columns="param_beta", values="mean_test_score"
-)
+table = results.pivot_table(index=["param_xi1", "param_xi2"], columns="param_beta", values="mean_test_score")
 print(table.round(3).to_string())
 
 fig, ax = plt.subplots(figsize=(6, 3.5))

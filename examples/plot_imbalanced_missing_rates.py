@@ -57,9 +57,7 @@ print({name: round(float(rate), 3) for name, rate in zip(data.modalities, missin
 # -----------
 models = {
     "RedCore": RedCoreClassifier(data.modalities, max_epochs=40, random_state=0),
-    "Core": RedCoreClassifier(
-        data.modalities, regulate=False, max_epochs=40, random_state=0
-    ),
+    "Core": RedCoreClassifier(data.modalities, regulate=False, max_epochs=40, random_state=0),
     "HGB": HistGradientBoostingClassifier(max_iter=50, random_state=0),
     "Impute+LR": make_pipeline(
         StandardScaler(),

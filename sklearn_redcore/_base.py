@@ -152,26 +152,38 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
         warm = self._continues()
         # float32 is kept as it is (no copy of long sequences); the statistics are computed in float64.
         with np.errstate(over="ignore", invalid="ignore"):  # scikit-learn's finiteness check sums X in its dtype
-            X, y = validate_data(self, X, y, ensure_all_finite="allow-nan", dtype=[np.float64, np.float32],
-                                 ensure_min_samples=2, reset=not warm)
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                ensure_all_finite="allow-nan",
+                dtype=[np.float64, np.float32],
+                ensure_min_samples=2,
+                reset=not warm,
+            )
         check_label_types(y)
         check_classification_targets(y)
         if warm:
             unknown = np.setdiff1d(np.unique(y), self.classes_)
             if len(unknown):
-                raise ValueError(f"warm_start=True: y has classes {unknown.tolist()} that the first fit did "
-                                 f"not see ({self.classes_.tolist()}); fit afresh with warm_start=False.")
+                raise ValueError(
+                    f"warm_start=True: y has classes {unknown.tolist()} that the first fit did "
+                    f"not see ({self.classes_.tolist()}); fit afresh with warm_start=False."
+                )
             y_enc = np.searchsorted(self.classes_, y)
             inputs = self.inputs_
         else:
             encoder = LabelEncoder().fit(y)
             if len(encoder.classes_) < 2:
-                raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes; "
-                                 f"got only the class {encoder.classes_[0]}.")
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least 2 classes; "
+                    f"got only the class {encoder.classes_[0]}."
+                )
             self.classes_ = encoder.classes_
             y_enc = encoder.transform(y)
-            inputs = ModalityInputs.from_spec(self.modalities, X.shape[1], getattr(self, "feature_names_in_", None),
-                                              standardize=self.standardize)
+            inputs = ModalityInputs.from_spec(
+                self.modalities, X.shape[1], getattr(self, "feature_names_in_", None), standardize=self.standardize
+            )
         n_modalities = len(inputs.modalities)
         self._check_model_params(inputs)
         device = resolve_device(self.device)
@@ -181,13 +193,16 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
         if empty.all():
             raise ValueError("Every training sample misses every modality: there is nothing to learn from.")
         if empty.any():
-            warnings.warn(f"{int(empty.sum())} training sample(s) miss every modality and are ignored.",
-                          UserWarning, stacklevel=2)
+            warnings.warn(
+                f"{int(empty.sum())} training sample(s) miss every modality and are ignored.", UserWarning, stacklevel=2
+            )
         missing_rate = 1.0 - present[~empty].mean(axis=0)
         never = [m for m, rate in zip(inputs.modalities, missing_rate) if rate == 1.0]
         if never:
-            raise ValueError(f"Modality {never[0]!r} is missing in every training sample (missing rate 1); "
-                             "drop it from `modalities` or provide samples that have it.")
+            raise ValueError(
+                f"Modality {never[0]!r} is missing in every training sample (missing rate 1); "
+                "drop it from `modalities` or provide samples that have it."
+            )
         rows = self._training_rows(present) & ~empty
         if not rows.all():  # (no copy of X when every row is used)
             X, y_enc, present = X[rows], y_enc[rows], present[rows]
@@ -213,15 +228,16 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
             with_steps = getattr(self._module_class, "reads_observed_steps", False)
             if self.early_stopping:
                 train_idx, valid_idx = self._validation_split(y, seed)
-                valid = Dataset(data.take(valid_idx).to_tensors(self.net_.device, with_steps=with_steps),
-                                torch.as_tensor(y[valid_idx], device=self.net_.device))
+                valid = Dataset(
+                    data.take(valid_idx).to_tensors(self.net_.device, with_steps=with_steps),
+                    torch.as_tensor(y[valid_idx], device=self.net_.device),
+                )
                 self.net_.set_params(train_split=predefined_split(valid))
                 data, y = data.take(train_idx), y[train_idx]
             n_before = len(self.net_.history) if warm else 0
             self.net_.interrupted = False
-            train = (self.net_.partial_fit if warm else self.net_.fit)
-            train(data.to_tensors(self.net_.device, with_steps=with_steps),
-                  torch.as_tensor(y, device=self.net_.device))
+            train = self.net_.partial_fit if warm else self.net_.fit
+            train(data.to_tensors(self.net_.device, with_steps=with_steps), torch.as_tensor(y, device=self.net_.device))
         self._finish_history(n_before)
 
     def _finish_history(self, n_before: int) -> None:
@@ -238,9 +254,12 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
                 held = f"the weights of epoch {best[-1] + 1}, the best on the validation data"
             else:
                 held = "its weights at the moment of the interruption"
-            warnings.warn(f"Training was interrupted after {done} complete epoch(s) of {self.max_epochs}; the "
-                          f"model is usable and keeps {held}. Fit again with warm_start=True to continue.",
-                          UserWarning, stacklevel=3)
+            warnings.warn(
+                f"Training was interrupted after {done} complete epoch(s) of {self.max_epochs}; the "
+                f"model is usable and keeps {held}. Fit again with warm_start=True to continue.",
+                UserWarning,
+                stacklevel=3,
+            )
         self.n_iter_ = len(history)
 
     def _validation_split(self, y: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -248,18 +267,30 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
         counts = np.bincount(y)
         stratify = y if counts[counts > 0].min() >= 2 else None
         try:
-            return train_test_split(idx, test_size=self.validation_fraction, random_state=seed % (2**31),
-                                    stratify=stratify)
+            return train_test_split(
+                idx, test_size=self.validation_fraction, random_state=seed % (2**31), stratify=stratify
+            )
         except ValueError as exc:
-            raise ValueError(f"early_stopping could not hold out validation_fraction="
-                             f"{self.validation_fraction} of {len(y)} samples: {exc}") from None
+            raise ValueError(
+                f"early_stopping could not hold out validation_fraction="
+                f"{self.validation_fraction} of {len(y)} samples: {exc}"
+            ) from None
 
     def _build_net(self, n_modalities: int, device: str, seed: int) -> MultimodalNet:
         generator = torch.Generator().manual_seed(seed)
         callbacks = []
         if self.early_stopping:
-            callbacks.append(("early_stopping", EarlyStopping(monitor="valid_loss", patience=self.n_iter_no_change,
-                                                               load_best=True, sink=print if self.verbose else quiet)))
+            callbacks.append(
+                (
+                    "early_stopping",
+                    EarlyStopping(
+                        monitor="valid_loss",
+                        patience=self.n_iter_no_change,
+                        load_best=True,
+                        sink=print if self.verbose else quiet,
+                    ),
+                )
+            )
         module_params = self._module_params(self.inputs_.sizes, len(self.classes_))
         return self._net_class(
             self._module_class,
@@ -287,8 +318,15 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
     def _history_keys(self) -> tuple[str, ...]:
         return tuple(self._net_class.extra_history_keys) + tuple(getattr(self._module_class, "loss_parts", ()))
 
-    def _restore(self, fitted: dict[str, Any], module_state: dict, optimizer_state: dict, net_state: dict,
-                 history: Any, device: str) -> None:
+    def _restore(
+        self,
+        fitted: dict[str, Any],
+        module_state: dict,
+        optimizer_state: dict,
+        net_state: dict,
+        history: Any,
+        device: str,
+    ) -> None:
         """Rebuild a fitted estimator from saved parts (see ``sklearn_redcore.load_model``)."""
         for name, value in fitted.items():
             public = name.endswith("_") and not name.startswith("_")
@@ -338,7 +376,7 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
             if any(part.training for part in module.modules()):  # reading the flags costs less than eval()
                 module.eval()
             for start in range(0, len(X), PREDICT_BATCH_ROWS):
-                data = self.inputs_.transform(X[start:start + PREDICT_BATCH_ROWS])
+                data = self.inputs_.transform(X[start : start + PREDICT_BATCH_ROWS])
                 logits = module(**data.to_tensors(device, with_steps=with_steps)).logits
                 chunks.append(torch.softmax(logits.double(), dim=1).cpu().numpy())
                 presence.append(data.present)
@@ -347,9 +385,11 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
             proba[~np.concatenate(presence).any(axis=1)] = self.class_prior_
         not_finite = ~np.isfinite(proba).all(axis=1)
         if not_finite.any():
-            raise ValueError(f"{int(not_finite.sum())} sample(s) of X (the first: row {np.argmax(not_finite)}) hold "
-                             "values so far from the training data that the network's output is not finite; "
-                             "check X for extreme values.")
+            raise ValueError(
+                f"{int(not_finite.sum())} sample(s) of X (the first: row {np.argmax(not_finite)}) hold "
+                "values so far from the training data that the network's output is not finite; "
+                "check X for extreme values."
+            )
         return proba
 
     def predict(self, X: Any) -> np.ndarray:

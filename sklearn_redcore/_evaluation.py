@@ -20,8 +20,9 @@ def modality_combinations(names: list[str]) -> list[tuple[str, ...]]:
     return [combo for size in range(1, len(names) + 1) for combo in itertools.combinations(names, size)]
 
 
-def evaluate_modality_combinations(estimator: Any, X: Any, y: Any, modalities: ModalitySpec,
-                                   scoring: Any = "f1_weighted") -> pd.DataFrame:
+def evaluate_modality_combinations(
+    estimator: Any, X: Any, y: Any, modalities: ModalitySpec, scoring: Any = "f1_weighted"
+) -> pd.DataFrame:
     """Score a fitted estimator on every non-empty combination of modalities.
 
     For each combination, the columns of the other modalities are set to NaN

@@ -35,9 +35,7 @@ def _rates(missing_rates: MissingRates, names: list[str]) -> np.ndarray:
     else:
         rates = np.asarray(missing_rates, dtype=float).ravel()
         if rates.size != len(names):
-            raise ValueError(
-                f"missing_rates has {rates.size} entries but there are {len(names)} modalities {names}."
-            )
+            raise ValueError(f"missing_rates has {rates.size} entries but there are {len(names)} modalities {names}.")
     if not np.all((rates >= 0) & (rates < 1)):
         raise ValueError(f"Every missing rate must lie in [0, 1), got {rates.tolist()}.")
     return rates
@@ -73,8 +71,12 @@ def modality_presence(X: Any, modalities: ModalitySpec = None) -> np.ndarray:
     return _presence(values, resolve_modalities(modalities, values.shape[1], names, warn_unused=False))
 
 
-def mask_modalities(X: Any, modalities: ModalitySpec, missing_rates: MissingRates,
-                    random_state: int | np.random.RandomState | None = None) -> Any:
+def mask_modalities(
+    X: Any,
+    modalities: ModalitySpec,
+    missing_rates: MissingRates,
+    random_state: int | np.random.RandomState | None = None,
+) -> Any:
     """Hide whole modalities of random samples, as the paper simulates missingness.
 
     Each modality m independently loses ``round(rate_m * n_samples)`` samples
@@ -174,8 +176,12 @@ class ModalityMasker(TransformerMixin, BaseEstimator):
     (4, 3)
     """
 
-    def __init__(self, modalities: ModalitySpec = None, missing_rates: MissingRates = 0.5,
-                 random_state: int | np.random.RandomState | None = None) -> None:
+    def __init__(
+        self,
+        modalities: ModalitySpec = None,
+        missing_rates: MissingRates = 0.5,
+        random_state: int | np.random.RandomState | None = None,
+    ) -> None:
         self.modalities = modalities
         self.missing_rates = missing_rates
         self.random_state = random_state
@@ -195,8 +201,9 @@ class ModalityMasker(TransformerMixin, BaseEstimator):
         self : ModalityMasker
         """
         values = validate_data(self, X, ensure_all_finite="allow-nan", dtype=float)
-        resolved = resolve_modalities(self.modalities, values.shape[1],
-                                      getattr(self, "feature_names_in_", None), warn_unused=False)
+        resolved = resolve_modalities(
+            self.modalities, values.shape[1], getattr(self, "feature_names_in_", None), warn_unused=False
+        )
         _rates(self.missing_rates, list(resolved))
         return self
 

@@ -72,8 +72,10 @@ def _encode(value: Any, where: str) -> Any:
         return {"__sequence__": [_encode(value.columns, where), value.n_steps, value.n_features]}
     if isinstance(value, ModalityInputs):
         return {"__modality_inputs__": _encode(value.get_state(), where)}
-    raise TypeError(f"{where}: a value of type {type(value).__name__} cannot be saved in the safe format; "
-                    "use pickle for it, or give a parameter of a plain type")
+    raise TypeError(
+        f"{where}: a value of type {type(value).__name__} cannot be saved in the safe format; "
+        "use pickle for it, or give a parameter of a plain type"
+    )
 
 
 def _decode(value: Any) -> Any:
@@ -155,13 +157,17 @@ def save_model(estimator: BaseMultimodalClassifier, path: str | os.PathLike) -> 
     """
     classes = _trusted_classes()
     if type(estimator).__name__ not in classes or type(estimator) is not classes[type(estimator).__name__]:
-        raise TypeError(f"save_model saves the package's classifiers ({', '.join(classes)}), "
-                        f"not {type(estimator).__name__}.")
+        raise TypeError(
+            f"save_model saves the package's classifiers ({', '.join(classes)}), not {type(estimator).__name__}."
+        )
     if not hasattr(estimator, "net_"):
         raise ValueError(f"This {type(estimator).__name__} is not fitted yet: there is nothing to save.")
     net = estimator.net_
-    fitted = {name: _encode(value, name) for name, value in vars(estimator).items()
-              if name.endswith("_") and not name.startswith("_") and name != "net_"}
+    fitted = {
+        name: _encode(value, name)
+        for name, value in vars(estimator).items()
+        if name.endswith("_") and not name.startswith("_") and name != "net_"
+    }
     payload = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -234,20 +240,34 @@ def load_model(path: str | os.PathLike, *, device: str | None = None) -> BaseMul
             payload = torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:
         raise
-    except (pickle.UnpicklingError, RuntimeError, EOFError, zipfile.BadZipFile, ValueError, TypeError,
-            AttributeError, io.UnsupportedOperation) as exc:
+    except (
+        pickle.UnpicklingError,
+        RuntimeError,
+        EOFError,
+        zipfile.BadZipFile,
+        ValueError,
+        TypeError,
+        AttributeError,
+        io.UnsupportedOperation,
+    ) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ValueError(f"{path} is not a safe sklearn-redcore model file, or it has been altered; nothing "
-                         f"in it was executed. (The safe reader said: {first_line})") from None
+        raise ValueError(
+            f"{path} is not a safe sklearn-redcore model file, or it has been altered; nothing "
+            f"in it was executed. (The safe reader said: {first_line})"
+        ) from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise ValueError(f"{path} is not a sklearn-redcore model file.")
     if payload.get("format_version", 0) > FORMAT_VERSION:
-        raise ValueError(f"{path} was written by a newer version of sklearn-redcore "
-                         f"(format {payload['format_version']}); upgrade the package to read it.")
+        raise ValueError(
+            f"{path} was written by a newer version of sklearn-redcore "
+            f"(format {payload['format_version']}); upgrade the package to read it."
+        )
     classes = _trusted_classes()
     if payload.get("class") not in classes:
-        raise ValueError(f"{path} names the class {payload.get('class')!r}, which is not one of the package's "
-                         f"classifiers ({', '.join(classes)}).")
+        raise ValueError(
+            f"{path} names the class {payload.get('class')!r}, which is not one of the package's "
+            f"classifiers ({', '.join(classes)})."
+        )
     try:
         estimator = classes[payload["class"]](**_decode(payload["params"]))
         fitted = {name: _decode(value) for name, value in payload["fitted"].items()}
@@ -261,20 +281,33 @@ def load_model(path: str | os.PathLike, *, device: str | None = None) -> BaseMul
     except ValueError:
         if device is not None:
             raise
-        warnings.warn(f"The model was fitted on {estimator.device!r}, which is not available here; "
-                      "it is loaded on the CPU.", UserWarning, stacklevel=2)
+        warnings.warn(
+            f"The model was fitted on {estimator.device!r}, which is not available here; it is loaded on the CPU.",
+            UserWarning,
+            stacklevel=2,
+        )
         target = "cpu"
     estimator.set_params(device=target)
-    estimator._restore(fitted, payload["module"], payload["optimizer"], _decode(payload["net_state"]),
-                       History(payload["history"]), target)
+    estimator._restore(
+        fitted,
+        payload["module"],
+        payload["optimizer"],
+        _decode(payload["net_state"]),
+        History(payload["history"]),
+        target,
+    )
     return estimator
 
 
 def _upgrade_fitted_v1(fitted: dict[str, Any], estimator: BaseMultimodalClassifier) -> dict[str, Any]:
     """Version 1 kept the input layout and statistics as four attributes; version 2 keeps one ``inputs_``."""
-    state = {"modalities": fitted.pop("modalities_"), "shapes": fitted.pop("modality_shapes_"),
-             "standardize": estimator.standardize, "mean": fitted.pop("input_mean_"),
-             "scale": fitted.pop("input_scale_")}
+    state = {
+        "modalities": fitted.pop("modalities_"),
+        "shapes": fitted.pop("modality_shapes_"),
+        "standardize": estimator.standardize,
+        "mean": fitted.pop("input_mean_"),
+        "scale": fitted.pop("input_scale_"),
+    }
     fitted.pop("_column_order", None)
     fitted["inputs_"] = ModalityInputs.from_state(state)
     return fitted

@@ -129,7 +129,7 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         Hidden width of each classifier head.
     dropout : float, default=0.1
         Dropout in the encoders and classifier heads.
-%(training_parameters)s
+    %(training_parameters)s
 
     Attributes
     ----------
@@ -142,7 +142,7 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         losses at the end of each epoch.
     imputation_loss_history_ : ndarray of shape (n_epochs, n_modalities)
         Mean over the epoch's mini-batches of the imputation loss L_MSE^m.
-%(common_attributes)s
+    %(common_attributes)s
 
     Notes
     -----
@@ -215,20 +215,46 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         "dropout": [Interval(Real, 0, 1, closed="left")],
     }
 
-    def __init__(self, modalities: ModalitySpec = None, *, xi1: float = 0.015, xi2: float = 0.15,
-                 beta: float = 0.7, p: float = 2, regulate: bool = True, unimodal_heads: bool = True,
-                 K: int = 3, alpha1: float = 0.1, kl_weight: float = 1e-3,
-                 modality_dropout: float = 0.3, stop_target_gradient: bool = True, n_latent: int = 64,
-                 encoder_hidden: tuple[int, ...] = (128,), sequence_encoder: str | Mapping[str, str] = "transformer",
-                 transformer_width: int = 128, transformer_layers: int = 3, transformer_heads: int = 8,
-                 xenc_hidden: int = 128,
-                 xenc_widths: tuple[int, ...] = (64, 32), xenc_blocks: int = 2,
-                 classifier_hidden: int = 128, dropout: float = 0.1, max_epochs: int = 100,
-                 batch_size: int = 128, lr: float = 1e-3, weight_decay: float = 0.0,
-                 early_stopping: bool = False, validation_fraction: float = 0.1,
-                 n_iter_no_change: int = 10, standardize: bool = True, warm_start: bool = False,
-                 device: str = "cpu", n_threads: int | None = 1,
-                 random_state: int | np.random.RandomState | None = None, verbose: int = 0) -> None:
+    def __init__(
+        self,
+        modalities: ModalitySpec = None,
+        *,
+        xi1: float = 0.015,
+        xi2: float = 0.15,
+        beta: float = 0.7,
+        p: float = 2,
+        regulate: bool = True,
+        unimodal_heads: bool = True,
+        K: int = 3,
+        alpha1: float = 0.1,
+        kl_weight: float = 1e-3,
+        modality_dropout: float = 0.3,
+        stop_target_gradient: bool = True,
+        n_latent: int = 64,
+        encoder_hidden: tuple[int, ...] = (128,),
+        sequence_encoder: str | Mapping[str, str] = "transformer",
+        transformer_width: int = 128,
+        transformer_layers: int = 3,
+        transformer_heads: int = 8,
+        xenc_hidden: int = 128,
+        xenc_widths: tuple[int, ...] = (64, 32),
+        xenc_blocks: int = 2,
+        classifier_hidden: int = 128,
+        dropout: float = 0.1,
+        max_epochs: int = 100,
+        batch_size: int = 128,
+        lr: float = 1e-3,
+        weight_decay: float = 0.0,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+        standardize: bool = True,
+        warm_start: bool = False,
+        device: str = "cpu",
+        n_threads: int | None = 1,
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+    ) -> None:
         self.modalities = modalities
         self.xi1 = xi1
         self.xi2 = xi2
@@ -268,13 +294,17 @@ class RedCoreClassifier(BaseMultimodalClassifier):
 
     def _check_params(self) -> None:
         if self.transformer_width % self.transformer_heads:
-            raise ValueError(f"transformer_width ({self.transformer_width}) must be a multiple of transformer_heads "
-                             f"({self.transformer_heads}): each head attends over width / heads features.")
+            raise ValueError(
+                f"transformer_width ({self.transformer_width}) must be a multiple of transformer_heads "
+                f"({self.transformer_heads}): each head attends over width / heads features."
+            )
         if isinstance(self.sequence_encoder, Mapping):
             bad = [kind for kind in self.sequence_encoder.values() if kind not in _SEQUENCE_ENCODERS]
             if bad:
-                raise ValueError(f"sequence_encoder must be 'transformer' or 'mlp', or a dict of modality names to "
-                                 f"these; got {bad[0]!r}.")
+                raise ValueError(
+                    f"sequence_encoder must be 'transformer' or 'mlp', or a dict of modality names to "
+                    f"these; got {bad[0]!r}."
+                )
         check_widths(self, "encoder_hidden")
         check_widths(self, "xenc_widths", allow_empty=False)
 
@@ -283,11 +313,14 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         if isinstance(self.sequence_encoder, Mapping):
             for name in self.sequence_encoder:
                 if str(name) not in inputs.modalities:
-                    raise ValueError(f"sequence_encoder names the modality {name!r}, which is not one of "
-                                     f"{list(inputs.modalities)}.")
+                    raise ValueError(
+                        f"sequence_encoder names the modality {name!r}, which is not one of {list(inputs.modalities)}."
+                    )
                 if inputs.shapes[str(name)] is None:
-                    raise ValueError(f"sequence_encoder names the modality {name!r}, which is a vector, not a "
-                                     "sequence: declare it with SequenceModality(columns, n_steps).")
+                    raise ValueError(
+                        f"sequence_encoder names the modality {name!r}, which is a vector, not a "
+                        "sequence: declare it with SequenceModality(columns, n_steps)."
+                    )
 
     def _sequence_encoders(self) -> list[str]:
         choice = self.sequence_encoder
@@ -319,8 +352,16 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         )
 
     def _net_params(self, n_modalities: int) -> dict[str, Any]:
-        regulator = SupervisionRegulator(n_modalities, xi1=self.xi1, xi2=self.xi2, p=self.p, beta=self.beta,
-                                         alpha1=self.alpha1, K=self.K, regulate=self.regulate)
+        regulator = SupervisionRegulator(
+            n_modalities,
+            xi1=self.xi1,
+            xi2=self.xi2,
+            p=self.p,
+            beta=self.beta,
+            alpha1=self.alpha1,
+            K=self.K,
+            regulate=self.regulate,
+        )
         return dict(regulator=regulator)
 
     def _store_fit_results(self) -> None:

@@ -51,9 +51,7 @@ class ResidualAutoencoderBlocks(nn.Module):
     def __init__(self, n_stacks: int, n_hidden: int, widths: tuple[int, ...], n_blocks: int) -> None:
         super().__init__()
         sizes = [n_hidden, *widths, *reversed(widths[:-1]), n_hidden]
-        self.autoencoders = nn.ModuleList(
-            stacked_mlp(n_stacks, sizes, last_activation=False) for _ in range(n_blocks)
-        )
+        self.autoencoders = nn.ModuleList(stacked_mlp(n_stacks, sizes, last_activation=False) for _ in range(n_blocks))
 
     def forward(self, h: torch.Tensor) -> torch.Tensor:
         for autoencoder in self.autoencoders:
@@ -71,8 +69,7 @@ class CrossModalEncoders(nn.Module):
     give z_hat^m. The M encoders have separate weights, evaluated together.
     """
 
-    def __init__(self, n_modalities: int, n_latent: int, n_hidden: int,
-                 widths: tuple[int, ...], n_blocks: int) -> None:
+    def __init__(self, n_modalities: int, n_latent: int, n_hidden: int, widths: tuple[int, ...], n_blocks: int) -> None:
         super().__init__()
         n_partners = max(n_modalities - 1, 1)
         self.project_in = StackedLinear(n_modalities, n_partners * (n_latent + 1), n_hidden)
@@ -85,8 +82,8 @@ class CrossModalEncoders(nn.Module):
         """z_bar (B, M, d), visible (B, M) bool -> z_hat (B, M, d)."""
         if z_bar.shape[1] == 1:  # a single modality has no partner: z_hat is learnt constant
             visible = torch.zeros_like(visible)
-        weights = visible.to(z_bar.dtype)[:, self.partner_index]            # (B, M, M-1)
-        partners = z_bar[:, self.partner_index] * weights.unsqueeze(-1)     # (B, M, M-1, d)
+        weights = visible.to(z_bar.dtype)[:, self.partner_index]  # (B, M, M-1)
+        partners = z_bar[:, self.partner_index] * weights.unsqueeze(-1)  # (B, M, M-1, d)
         inputs = torch.cat([partners.flatten(2), weights], dim=2).transpose(0, 1)  # (M, B, in)
         h = torch.relu(self.blocks(self.project_in(inputs)))
         return self.project_out(h).transpose(0, 1)
@@ -96,14 +93,14 @@ class CrossModalEncoders(nn.Module):
 class RedCoreOutput:
     """What one forward pass returns (tensors of the batch)."""
 
-    logits: torch.Tensor            # joint head, (B, n_classes)
+    logits: torch.Tensor  # joint head, (B, n_classes)
     unimodal_logits: torch.Tensor | None  # (M, B, n_classes); None without unimodal heads
-    mean: torch.Tensor              # (B, M, d) means of z_bar
-    log_var: torch.Tensor           # (B, M, d)
-    z_bar: torch.Tensor             # (B, M, d) own representations (sampled in training)
-    z_hat: torch.Tensor             # (B, M, d) cross-modal representations
-    present: torch.Tensor           # (B, M) bool: modality observed in the data
-    visible: torch.Tensor           # (B, M) bool: modality used as input (see modality_dropout)
+    mean: torch.Tensor  # (B, M, d) means of z_bar
+    log_var: torch.Tensor  # (B, M, d)
+    z_bar: torch.Tensor  # (B, M, d) own representations (sampled in training)
+    z_hat: torch.Tensor  # (B, M, d) cross-modal representations
+    present: torch.Tensor  # (B, M) bool: modality observed in the data
+    visible: torch.Tensor  # (B, M) bool: modality used as input (see modality_dropout)
 
 
 class RedCoreModule(nn.Module):
@@ -152,15 +149,28 @@ class RedCoreModule(nn.Module):
     #: The forward pass reads ``observed_steps`` (which steps of the sequences hold data).
     reads_observed_steps = True
 
-    def __init__(self, modality_sizes: list[int], n_classes: int, *, n_latent: int = 64,
-                 encoder_hidden: tuple[int, ...] = (128,), xenc_hidden: int = 128,
-                 xenc_widths: tuple[int, ...] = (64, 32), xenc_blocks: int = 2,
-                 classifier_hidden: int = 128, dropout: float = 0.1,
-                 unimodal_heads: bool = True, modality_dropout: float = 0.0,
-                 sequence_shapes: list[tuple[int, int] | None] | None = None,
-                 sequence_encoders: list[str] | None = None, transformer_width: int = 128,
-                 transformer_layers: int = 3, transformer_heads: int = 8, kl_weight: float = 1e-3,
-                 detach_target: bool = False) -> None:
+    def __init__(
+        self,
+        modality_sizes: list[int],
+        n_classes: int,
+        *,
+        n_latent: int = 64,
+        encoder_hidden: tuple[int, ...] = (128,),
+        xenc_hidden: int = 128,
+        xenc_widths: tuple[int, ...] = (64, 32),
+        xenc_blocks: int = 2,
+        classifier_hidden: int = 128,
+        dropout: float = 0.1,
+        unimodal_heads: bool = True,
+        modality_dropout: float = 0.0,
+        sequence_shapes: list[tuple[int, int] | None] | None = None,
+        sequence_encoders: list[str] | None = None,
+        transformer_width: int = 128,
+        transformer_layers: int = 3,
+        transformer_heads: int = 8,
+        kl_weight: float = 1e-3,
+        detach_target: bool = False,
+    ) -> None:
         super().__init__()
         self.kl_weight = float(kl_weight)
         self.detach_target = bool(detach_target)
@@ -176,21 +186,27 @@ class RedCoreModule(nn.Module):
         encoders: list[nn.Module] = []
         for size, shape, kind in zip(self.modality_sizes, self.sequence_shapes, kinds):
             if shape is not None and kind == "transformer":
-                encoders.append(TransformerGaussianEncoder(shape[1], shape[0], transformer_width, transformer_layers,
-                                                           transformer_heads, n_latent, dropout))
+                encoders.append(
+                    TransformerGaussianEncoder(
+                        shape[1], shape[0], transformer_width, transformer_layers, transformer_heads, n_latent, dropout
+                    )
+                )
             else:
                 encoders.append(GaussianEncoder(size, tuple(encoder_hidden), n_latent, dropout))
         self.encoders = nn.ModuleList(encoders)
-        self.cross_encoders = CrossModalEncoders(self.n_modalities, n_latent, xenc_hidden,
-                                                 tuple(xenc_widths), xenc_blocks)
+        self.cross_encoders = CrossModalEncoders(
+            self.n_modalities, n_latent, xenc_hidden, tuple(xenc_widths), xenc_blocks
+        )
         self.joint_head = nn.Sequential(
             mlp([self.n_modalities * n_latent, classifier_hidden], dropout),
             nn.Linear(classifier_hidden, n_classes),
         )
         self.unimodal_heads = (
-            stacked_mlp(self.n_modalities, [n_latent, classifier_hidden, n_classes],
-                         last_activation=False, dropout=dropout)
-            if unimodal_heads else None
+            stacked_mlp(
+                self.n_modalities, [n_latent, classifier_hidden, n_classes], last_activation=False, dropout=dropout
+            )
+            if unimodal_heads
+            else None
         )
 
     def _hide_modalities(self, present: torch.Tensor) -> torch.Tensor:
@@ -205,22 +221,30 @@ class RedCoreModule(nn.Module):
             visible = torch.where(lost_all.unsqueeze(1), keep, visible)
         return visible
 
-    def _encode(self, encoder: nn.Module, block: torch.Tensor, steps: tuple[int, int] | None,
-                observed_steps: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor]:
+    def _encode(
+        self,
+        encoder: nn.Module,
+        block: torch.Tensor,
+        steps: tuple[int, int] | None,
+        observed_steps: torch.Tensor | None,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         if isinstance(encoder, TransformerGaussianEncoder):
-            observed = observed_steps[:, steps[0]:steps[1]] if observed_steps is not None else None
+            observed = observed_steps[:, steps[0] : steps[1]] if observed_steps is not None else None
             return encoder(block, observed)
         return encoder(block)
 
-    def forward(self, x: torch.Tensor, present: torch.Tensor,
-                observed_steps: torch.Tensor | None = None) -> RedCoreOutput:
+    def forward(
+        self, x: torch.Tensor, present: torch.Tensor, observed_steps: torch.Tensor | None = None
+    ) -> RedCoreOutput:
         present = present.bool()
         visible = present
         if self.training and self.modality_dropout > 0:
             visible = self._hide_modalities(present)
         blocks = torch.split(x, self.modality_sizes, dim=1)
-        stats = [self._encode(encoder, block, steps, observed_steps)
-                 for encoder, block, steps in zip(self.encoders, blocks, self.step_slices)]
+        stats = [
+            self._encode(encoder, block, steps, observed_steps)
+            for encoder, block, steps in zip(self.encoders, blocks, self.step_slices)
+        ]
         mean = torch.stack([mu for mu, _ in stats], dim=1)
         log_var = torch.stack([lv for _, lv in stats], dim=1)
         if self.training:
@@ -280,13 +304,12 @@ def gaussian_kl(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
 class RedCoreLoss:
     """The parts of the training objective on one batch."""
 
-    vib: torch.Tensor           # L_VIB, eq. (3)
-    imputation: torch.Tensor    # (M,) L_MSE^m on the batch (0 where unobserved)
-    observed: torch.Tensor      # (M,) bool: m present in at least one sample
+    vib: torch.Tensor  # L_VIB, eq. (3)
+    imputation: torch.Tensor  # (M,) L_MSE^m on the batch (0 where unobserved)
+    observed: torch.Tensor  # (M,) bool: m present in at least one sample
 
 
 def redcore_objective(parts: RedCoreLoss, eta: np.ndarray | torch.Tensor) -> torch.Tensor:
     """The training objective ``L = L_VIB + sum_m eta^m L_MSE^m`` (Section 3; eta from Algorithm 1)."""
     eta = torch.as_tensor(eta, dtype=parts.vib.dtype, device=parts.vib.device)
     return parts.vib + (eta * parts.imputation).sum()
-

@@ -41,8 +41,12 @@ class RedCoreNet(MultimodalNet):
     def extra_state(self) -> dict:
         """The state of Algorithm 1: eta, the moving-average losses and the step count."""
         reg = self.regulator
-        return {**super().extra_state(), "eta": np.asarray(reg.eta, dtype=float),
-                "moving_loss": np.asarray(reg.moving_loss, dtype=float), "n_steps": int(reg.n_steps)}
+        return {
+            **super().extra_state(),
+            "eta": np.asarray(reg.eta, dtype=float),
+            "moving_loss": np.asarray(reg.moving_loss, dtype=float),
+            "n_steps": int(reg.n_steps),
+        }
 
     def load_extra_state(self, state: dict) -> None:  # noqa: D102
         super().load_extra_state(state)

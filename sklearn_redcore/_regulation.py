@@ -23,8 +23,9 @@ __all__ = [
 ]
 
 
-def check_regulation_params(n_modalities: int, xi1: float, xi2: float, p: float,
-                            beta: float, alpha1: float, K: int) -> None:
+def check_regulation_params(
+    n_modalities: int, xi1: float, xi2: float, p: float, beta: float, alpha1: float, K: int
+) -> None:
     """Raise ``ValueError`` unless the settings of Algorithm 1 make sense.
 
     The feasible set Gamma_1 of eq. (8) is non-empty if and only if
@@ -114,9 +115,7 @@ def _polish_on_sphere(v: np.ndarray, start: np.ndarray, xi1: float, xi2: float, 
         jac=lambda e: 2 * (e - v),
         method="SLSQP",
         bounds=[(xi1, None)] * len(v),
-        constraints=[{"type": "eq",
-                      "fun": lambda e: np.sum(e ** p) - xi2 ** p,
-                      "jac": lambda e: p * e ** (p - 1)}],
+        constraints=[{"type": "eq", "fun": lambda e: np.sum(e**p) - xi2**p, "jac": lambda e: p * e ** (p - 1)}],
         options={"ftol": 1e-15, "maxiter": 200},
     )
     return _to_sphere(result.x, xi1, xi2, p)
@@ -128,7 +127,7 @@ def _to_sphere(eta: np.ndarray, xi1: float, xi2: float, p: float) -> np.ndarray:
     free = eta > xi1 * (1 + 1e-9)
     if not free.any():
         return eta
-    rest = xi2 ** p - np.sum(eta[~free] ** p)
+    rest = xi2**p - np.sum(eta[~free] ** p)
     current = np.sum(eta[free] ** p)
     if current > 0 and rest > 0:
         eta[free] *= (rest / current) ** (1.0 / p)
@@ -187,7 +186,7 @@ def project_eta(v: np.ndarray, xi1: float, xi2: float, p: float = 2.0) -> np.nda
     if m == 1:
         return np.array([float(xi2)])  # the only point of Gamma_1
     # The vertex of Gamma_1 that puts the free mass on entry j.
-    top = (xi2 ** p - (m - 1) * xi1 ** p) ** (1.0 / p)
+    top = (xi2**p - (m - 1) * xi1**p) ** (1.0 / p)
 
     def vertex(j: int) -> np.ndarray:
         e = np.full(m, xi1)
@@ -265,8 +264,18 @@ class SupervisionRegulator:
     True
     """
 
-    def __init__(self, n_modalities: int, *, xi1: float, xi2: float, p: float,
-                 beta: float, alpha1: float, K: int, regulate: bool = True) -> None:
+    def __init__(
+        self,
+        n_modalities: int,
+        *,
+        xi1: float,
+        xi2: float,
+        p: float,
+        beta: float,
+        alpha1: float,
+        K: int,
+        regulate: bool = True,
+    ) -> None:
         check_regulation_params(n_modalities, xi1, xi2, p, beta, alpha1, K)
         self.n_modalities = n_modalities
         self.xi1, self.xi2, self.p = float(xi1), float(xi2), float(p)
@@ -297,8 +306,7 @@ class SupervisionRegulator:
         """
         self._update_moving_loss(np.asarray(batch_losses, dtype=float), np.asarray(observed, dtype=bool))
         if self.regulate and self.n_steps % self.K == 0 and not np.isnan(self.moving_loss).any():
-            self.eta = project_eta(self.eta - self.alpha1 * self.relative_advantage,
-                                   self.xi1, self.xi2, self.p)
+            self.eta = project_eta(self.eta - self.alpha1 * self.relative_advantage, self.xi1, self.xi2, self.p)
         self.n_steps += 1
         return self.eta.copy()
 

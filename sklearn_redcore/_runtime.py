@@ -18,8 +18,9 @@ def resolve_device(device: str) -> str:
     if not isinstance(device, str) or not (device == "cpu" or device.startswith("cuda")):
         raise ValueError(f"device must be 'cpu', 'cuda', 'cuda:<index>' or 'auto', got {device!r}.")
     if device.startswith("cuda") and not torch.cuda.is_available():
-        raise ValueError(f"device={device!r} was requested but this torch build sees no CUDA GPU; "
-                         "use device='cpu' or device='auto'.")
+        raise ValueError(
+            f"device={device!r} was requested but this torch build sees no CUDA GPU; use device='cpu' or device='auto'."
+        )
     return device
 
 

@@ -53,8 +53,7 @@ class TransformerSequenceEncoder(nn.Module):
         Dropout inside the transformer blocks.
     """
 
-    def __init__(self, n_features: int, n_steps: int, width: int, n_layers: int, n_heads: int,
-                 dropout: float) -> None:
+    def __init__(self, n_features: int, n_steps: int, width: int, n_layers: int, n_heads: int, dropout: float) -> None:
         super().__init__()
         self.n_features = n_features
         self.project = nn.Linear(n_features, width)
@@ -80,8 +79,9 @@ class TransformerSequenceEncoder(nn.Module):
 class TransformerGaussianEncoder(nn.Module):
     """Variational self-modal encoder for a sequence: (x^m, observed steps) -> (mu, log sigma^2)."""
 
-    def __init__(self, n_features: int, n_steps: int, width: int, n_layers: int, n_heads: int,
-                 n_latent: int, dropout: float) -> None:
+    def __init__(
+        self, n_features: int, n_steps: int, width: int, n_layers: int, n_heads: int, n_latent: int, dropout: float
+    ) -> None:
         super().__init__()
         self.n_steps = n_steps
         self.n_latent = n_latent

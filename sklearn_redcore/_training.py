@@ -48,8 +48,9 @@ class TensorBatchIterator:
         Source of the permutations (seeded by the estimator).
     """
 
-    def __init__(self, dataset, batch_size: int, shuffle: bool = False,
-                 generator: torch.Generator | None = None) -> None:
+    def __init__(
+        self, dataset, batch_size: int, shuffle: bool = False, generator: torch.Generator | None = None
+    ) -> None:
         indices = None
         while isinstance(dataset, Subset):
             idx = torch.as_tensor(np.asarray(dataset.indices), dtype=torch.long)
@@ -75,7 +76,7 @@ class TensorBatchIterator:
             order = self.indices[order]
         order = order.to(self.y.device)  # one copy per epoch, not one per batch
         for start in range(0, n, self.batch_size):
-            rows = order[start:start + self.batch_size]
+            rows = order[start : start + self.batch_size]
             # index_select gathers the same rows as value[rows], two to four times faster on CPU
             yield {key: value.index_select(0, rows) for key, value in self.X.items()}, self.y.index_select(0, rows)
 

@@ -9,8 +9,17 @@ import pytest
 from sklearn_redcore.datasets import load_mfeat
 
 # A small RedCore network: enough to learn mfeat's easy structure in a few epochs.
-FAST = dict(n_latent=16, encoder_hidden=(32,), xenc_hidden=16, xenc_widths=(8,), xenc_blocks=1, lr=3e-3,
-            classifier_hidden=32, max_epochs=25, batch_size=64)
+FAST = dict(
+    n_latent=16,
+    encoder_hidden=(32,),
+    xenc_hidden=16,
+    xenc_widths=(8,),
+    xenc_blocks=1,
+    lr=3e-3,
+    classifier_hidden=32,
+    max_epochs=25,
+    batch_size=64,
+)
 
 
 @pytest.fixture(scope="session")

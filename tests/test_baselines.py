@@ -22,11 +22,11 @@ def test_sample_visible_draws_every_nonempty_subset_of_the_present_ones_alike():
     present = torch.tensor([[True, True, True], [True, False, True], [False, False, False]]).repeat(4000, 1)
     visible = sample_visible(present)
     torch.random.set_rng_state(generator_state)
-    assert not (visible & ~present).any()                      # only present modalities are shown
-    assert visible[present.any(1)].any(1).all()                # at least one per sample that has one
-    assert not visible[~present.any(1)].any()                  # none for a sample with none
+    assert not (visible & ~present).any()  # only present modalities are shown
+    assert visible[present.any(1)].any(1).all()  # at least one per sample that has one
+    assert not visible[~present.any(1)].any()  # none for a sample with none
     codes = (visible[0::3].long() * torch.tensor([1, 2, 4])).sum(1)
-    counts = torch.bincount(codes, minlength=8)[1:].double()   # the 7 non-empty subsets of 3
+    counts = torch.bincount(codes, minlength=8)[1:].double()  # the 7 non-empty subsets of 3
     assert counts.min() > 0.85 * counts.mean() and counts.max() < 1.15 * counts.mean()
     pairs = (visible[1::3][:, [0, 2]].long() * torch.tensor([1, 2])).sum(1)
     assert set(torch.unique(pairs).tolist()) == {1, 2, 3}
@@ -79,8 +79,8 @@ def test_imagination_targets_only_the_modalities_a_sample_has():
 def test_perfect_data_training_needs_complete_samples(mfeat_small):
     X, y, spec = mfeat_small
     X = X.copy()
-    X[np.arange(len(X)) % 2 == 0, spec["zer"][0]:spec["zer"][-1] + 1] = np.nan
-    X[np.arange(len(X)) % 2 == 1, spec["mor"][0]:spec["mor"][-1] + 1] = np.nan
+    X[np.arange(len(X)) % 2 == 0, spec["zer"][0] : spec["zer"][-1] + 1] = np.nan
+    X[np.arange(len(X)) % 2 == 1, spec["mor"][0] : spec["mor"][-1] + 1] = np.nan
     with pytest.raises(ValueError, match="training='all'"):
         MODELS["CRA"](spec).fit(X, y)
     with pytest.warns(UserWarning, match="miss every modality"):  # some lost their last modality here
@@ -88,12 +88,15 @@ def test_perfect_data_training_needs_complete_samples(mfeat_small):
     assert clf.n_training_samples_ == modality_presence(X, spec).any(axis=1).sum()
 
 
-@pytest.mark.parametrize(("params", "match"), [
-    (dict(training="some"), "'training' parameter"),
-    (dict(n_heads=3), "must divide"),
-    (dict(cra_blocks=0), "cra_blocks"),
-    (dict(cycle_weight=-1.0), "cycle_weight"),
-])
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        (dict(training="some"), "'training' parameter"),
+        (dict(n_heads=3), "must divide"),
+        (dict(cra_blocks=0), "cra_blocks"),
+        (dict(cycle_weight=-1.0), "cycle_weight"),
+    ],
+)
 def test_bad_parameters(params, match, mfeat_small):
     X, y, spec = mfeat_small
     cls = AMAEClassifier if "n_heads" in params else MMINClassifier
@@ -105,9 +108,15 @@ def test_study_runs_them_and_reports_untrainable_ones(mfeat_small):
     X, y, spec = mfeat_small
     assert make_model("AMAE-IDT", spec, 0, {"max_epochs": 2, "xi1": 0.1}).get_params()["training"] == "all"
     positions = {name: np.asarray(cols) for name, cols in spec.items()}
-    frame = run_study(X[:300], y[:300], positions, {"high": (0.95, 0.95, 0.95), "low": (0.1, 0.1, 0.1)},
-                      models=["CRA", "CRA-IDT"], progress=False,
-                      redcore_params=dict(SMALL, max_epochs=2, cra_blocks=1))
+    frame = run_study(
+        X[:300],
+        y[:300],
+        positions,
+        {"high": (0.95, 0.95, 0.95), "low": (0.1, 0.1, 0.1)},
+        models=["CRA", "CRA-IDT"],
+        progress=False,
+        redcore_params=dict(SMALL, max_epochs=2, cra_blocks=1),
+    )
     high = frame[frame["setting"] == "high"].set_index("model")
     assert np.isnan(high.loc["CRA", "Ave."]) and "training='all'" in high.loc["CRA", "error"]
     assert len(frame) == 4

@@ -16,11 +16,33 @@ def bench():
 
 def test_quick_run_writes_tables_and_json(bench, tmp_path, capsys):
     out = tmp_path / "speed.json"
-    assert bench.main(["--quick", "--samples", "150", "--modalities", "2", "--widths", "6",
-                       "--base-samples", "150", "--out", str(out)]) == 0
+    assert (
+        bench.main(
+            [
+                "--quick",
+                "--samples",
+                "150",
+                "--modalities",
+                "2",
+                "--widths",
+                "6",
+                "--base-samples",
+                "150",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
-    for title in ("Fit, by number of samples", "Fit, by number of modalities", "Fit, by columns per modality",
-                  "Prediction", "Peak memory", "Load average"):
+    for title in (
+        "Fit, by number of samples",
+        "Fit, by number of modalities",
+        "Fit, by columns per modality",
+        "Prediction",
+        "Peak memory",
+        "Load average",
+    ):
         assert title in printed
     results = json.loads(out.read_text())
     cases = {tuple(row["case"].values()) for row in results["fit"]}
@@ -39,21 +61,38 @@ def test_quick_run_writes_tables_and_json(bench, tmp_path, capsys):
         assert row["ours"]["latency_calls"] == row["plain"]["latency_calls"] > 0
     overall = results["overall"]
     assert overall["cases"] == 3
-    assert min(r["overhead_median"] for r in results["fit"]) <= overall["fit"] <= max(
-        r["overhead_median"] for r in results["fit"])
+    assert (
+        min(r["overhead_median"] for r in results["fit"])
+        <= overall["fit"]
+        <= max(r["overhead_median"] for r in results["fit"])
+    )
     (memory,) = results["memory"]
     assert memory["ours"]["peak_mib"] >= memory["ours"]["before_mib"] > 0
     assert results["meta"]["load_1min"]["max"] >= results["meta"]["load_1min"]["min"]
 
 
-@pytest.mark.parametrize("changed", [{"K": 1, "p": 1.0, "unimodal_heads": False},
-                                     {"regulate": False, "kl_weight": 0.01, "stop_target_gradient": False}])
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"K": 1, "p": 1.0, "unimodal_heads": False},
+        {"regulate": False, "kl_weight": 0.01, "stop_target_gradient": False},
+    ],
+)
 def test_plain_loop_follows_the_estimator_parameters(bench, changed):
     """A changed parameter reaches both variants alike (else the probabilities would differ)."""
     case = bench.Case(120, 2, 5, 2)
     X, y, modalities = bench.make_data(case)
-    params = bench.estimator_params({"n_latent": 4, "encoder_hidden": (8,), "xenc_hidden": 8, "xenc_widths": (4,),
-                                     "classifier_hidden": 8, "batch_size": 32, **changed})
+    params = bench.estimator_params(
+        {
+            "n_latent": 4,
+            "encoder_hidden": (8,),
+            "xenc_hidden": 8,
+            "xenc_widths": (4,),
+            "classifier_hidden": 8,
+            "batch_size": 32,
+            **changed,
+        }
+    )
     clf = bench.make_estimator(modalities, params, case.epochs, seed=3)
     inputs, data = bench.prepare(clf, X)
     ours = clone(clf).fit(X, y).predict_proba(X)

@@ -13,8 +13,10 @@ def bench():
 
 @pytest.mark.parametrize("seeds", [["0"], ["0", "1"]])
 def test_benchmark_writes_its_table(bench, tmp_path, seeds, capsys):
-    assert bench.main(["--settings", "shared 0.5", "--seeds", *seeds, "--models", "Impute+LR",
-                       "--out", str(tmp_path)]) == 0
+    assert (
+        bench.main(["--settings", "shared 0.5", "--seeds", *seeds, "--models", "Impute+LR", "--out", str(tmp_path)])
+        == 0
+    )
     summary = (tmp_path / "summary.md").read_text()
     assert summary in capsys.readouterr().out
     row = next(line for line in summary.splitlines() if line.startswith("| shared 0.5"))
@@ -26,8 +28,26 @@ def test_benchmark_writes_its_table(bench, tmp_path, seeds, capsys):
 
 def test_sequence_benchmark_runs_end_to_end(tmp_path, capsys):
     module = load_benchmark("bench_sequences")
-    tiny = ["--n-samples", "60", "--steps", "4", "--features", "2", "--epochs", "1", "--width", "8",
-            "--heads", "2", "--layers", "1", "--seeds", "0", "--out", str(tmp_path)]
+    tiny = [
+        "--n-samples",
+        "60",
+        "--steps",
+        "4",
+        "--features",
+        "2",
+        "--epochs",
+        "1",
+        "--width",
+        "8",
+        "--heads",
+        "2",
+        "--layers",
+        "1",
+        "--seeds",
+        "0",
+        "--out",
+        str(tmp_path),
+    ]
     assert module.main(["accuracy", *tiny]) == 0
     results = pd.read_csv(tmp_path / "results.csv")
     assert results["encoder"].tolist() == ["transformer", "mlp"] and results["Ave."].between(0, 1).all()

@@ -103,8 +103,10 @@ def test_missing_data_rules(mfeat_small):
     assert np.isfinite(clf.predict_proba(X)).all()
     X_no_mor = X.copy()
     X_no_mor[:, spec["mor"]] = np.nan
-    with pytest.warns(UserWarning, match="miss every modality"), \
-            pytest.raises(ValueError, match="Modality 'mor' is missing in every training sample"):
+    with (
+        pytest.warns(UserWarning, match="miss every modality"),
+        pytest.raises(ValueError, match="Modality 'mor' is missing in every training sample"),
+    ):
         RedCoreClassifier(spec, **FAST).fit(X_no_mor, y)
     with pytest.raises(ValueError, match="at least 2 classes"):
         RedCoreClassifier(spec, **FAST).fit(X[3:20], np.zeros(17))
@@ -144,8 +146,9 @@ def test_ablations(mfeat_small):
 
 def test_early_stopping_holds_out_data(mfeat_small):
     X, y, spec = mfeat_small
-    clf = RedCoreClassifier(spec, early_stopping=True, n_iter_no_change=2,
-                            random_state=0, **(FAST | {"max_epochs": 40})).fit(X, y)
+    clf = RedCoreClassifier(
+        spec, early_stopping=True, n_iter_no_change=2, random_state=0, **(FAST | {"max_epochs": 40})
+    ).fit(X, y)
     assert "valid_loss" in clf.net_.history[-1]
     assert clf.n_iter_ <= 40
 
@@ -154,9 +157,17 @@ def test_pipeline_gridsearch_cross_validate_clone_pickle(mfeat_small):
     X, y, spec = mfeat_small
     small = FAST
     pipe = make_pipeline(StandardScaler(), RedCoreClassifier(spec, random_state=0, **small))
-    grid = GridSearchCV(pipe, {"redcoreclassifier__xi1": [0.01, 0.02],
-                               "redcoreclassifier__xi2": [0.15, 0.3],
-                               "redcoreclassifier__beta": [0.5]}, cv=2, n_jobs=2, error_score="raise")
+    grid = GridSearchCV(
+        pipe,
+        {
+            "redcoreclassifier__xi1": [0.01, 0.02],
+            "redcoreclassifier__xi2": [0.15, 0.3],
+            "redcoreclassifier__beta": [0.5],
+        },
+        cv=2,
+        n_jobs=2,
+        error_score="raise",
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         grid.fit(X, y)
@@ -199,8 +210,11 @@ def test_huge_values_fit_or_raise_clear_errors():
         clf = RedCoreClassifier(spec, random_state=0, **(FAST | {"max_epochs": 2})).fit(huge, y)
         proba = clf.predict_proba(huge)
     assert np.isfinite(proba).all()
-    np.testing.assert_allclose(clf.input_mean_[[0, 5, 6]] / [1e300, 1e300, 1e300],
-                               [np.mean(huge[:, 0] / 1e300), np.mean(huge[:, 5] / 1e300), 1.0], rtol=1e-12)
+    np.testing.assert_allclose(
+        clf.input_mean_[[0, 5, 6]] / [1e300, 1e300, 1e300],
+        [np.mean(huge[:, 0] / 1e300), np.mean(huge[:, 5] / 1e300), 1.0],
+        rtol=1e-12,
+    )
     np.testing.assert_allclose(clf.input_scale_[0] / 1e300, np.std(huge[:, 0] / 1e300), rtol=1e-12)
 
     with pytest.raises(ValueError, match=r"X\[0, 0\] = 1.76e\+300 is too large for the network"):

@@ -30,9 +30,28 @@ FAST = ["--max-epochs", "3", "--models", "RedCore", "Impute+LR", "--quiet"]
 
 def test_benchmark_on_a_user_csv_writes_tables_and_figures(table, tmp_path, capsys):
     out = tmp_path / "out"
-    code = main(["benchmark", "--data", str(table / "table.csv"), "--label", "kind",
-                 "--modalities", str(table / "spec.json"), "--shared", "0.0", "0.5",
-                 "--imbalanced", "0.6,0.3,0.0", "--seeds", "0", "1", "--out", str(out), *FAST])
+    code = main(
+        [
+            "benchmark",
+            "--data",
+            str(table / "table.csv"),
+            "--label",
+            "kind",
+            "--modalities",
+            str(table / "spec.json"),
+            "--shared",
+            "0.0",
+            "0.5",
+            "--imbalanced",
+            "0.6,0.3,0.0",
+            "--seeds",
+            "0",
+            "1",
+            "--out",
+            str(out),
+            *FAST,
+        ]
+    )
     assert code == 0
     printed = capsys.readouterr().out
     assert "imbalanced (0.6, 0.3, 0.0)" in printed and "a+b+c" in printed
@@ -41,14 +60,38 @@ def test_benchmark_on_a_user_csv_writes_tables_and_figures(table, tmp_path, caps
     assert results["model"].tolist()[:2] == ["RedCore", "Impute+LR"]
     assert {"a", "b", "c", "a+b", "a+b+c", "Ave."} <= set(results.columns)
     assert json.loads((out / "results.json").read_text())[0]["eta_history"]
-    assert {p.name for p in out.glob("*.png")} == {"f1_vs_missing_rate.png", "combinations_1.png",
-                                                   "combinations_2.png", "combinations_3.png",
-                                                   "regulation_history.png"}
+    assert {p.name for p in out.glob("*.png")} == {
+        "f1_vs_missing_rate.png",
+        "combinations_1.png",
+        "combinations_2.png",
+        "combinations_3.png",
+        "regulation_history.png",
+    }
     # same seeds, same figures
     again = tmp_path / "again"
-    main(["benchmark", "--data", str(table / "table.csv"), "--label", "kind",
-          "--modalities", str(table / "spec.toml"), "--shared", "0.0", "0.5",
-          "--imbalanced", "0.6,0.3,0.0", "--seeds", "0", "1", "--out", str(again), "--no-plots", *FAST])
+    main(
+        [
+            "benchmark",
+            "--data",
+            str(table / "table.csv"),
+            "--label",
+            "kind",
+            "--modalities",
+            str(table / "spec.toml"),
+            "--shared",
+            "0.0",
+            "0.5",
+            "--imbalanced",
+            "0.6,0.3,0.0",
+            "--seeds",
+            "0",
+            "1",
+            "--out",
+            str(again),
+            "--no-plots",
+            *FAST,
+        ]
+    )
     scores = ["a", "b", "c", "a+b", "a+b+c", "Ave."]
     pd.testing.assert_frame_equal(pd.read_csv(again / "results.csv")[scores], results[scores])
 
@@ -56,10 +99,29 @@ def test_benchmark_on_a_user_csv_writes_tables_and_figures(table, tmp_path, caps
 def test_modality_options_and_module_entry_point(table, tmp_path):
     out = tmp_path / "out"
     result = subprocess.run(
-        [sys.executable, "-m", "sklearn_redcore", "benchmark", "--data", str(table / "table.csv"),
-         "--label", "kind", "--modality", "a=a1,a2,a3,a4", "--modality", "b=b1,b2,b3",
-         "--shared", "0.3", "--out", str(out), "--no-plots", *FAST],
-        capture_output=True, text=True)
+        [
+            sys.executable,
+            "-m",
+            "sklearn_redcore",
+            "benchmark",
+            "--data",
+            str(table / "table.csv"),
+            "--label",
+            "kind",
+            "--modality",
+            "a=a1,a2,a3,a4",
+            "--modality",
+            "b=b1,b2,b3",
+            "--shared",
+            "0.3",
+            "--out",
+            str(out),
+            "--no-plots",
+            *FAST,
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert list(pd.read_csv(out / "results.csv").columns[-3:]) == ["b", "a+b", "Ave."]
 
@@ -69,12 +131,16 @@ def test_modality_options_and_module_entry_point(table, tmp_path):
     [
         (["--data", "nope.csv", "--label", "kind"], "data file not found"),
         (["--label", "nope"], "label column 'nope' is not in table.csv"),
-        (["--label", "kind", "--modality", "a=a1,a2", "--modality", "b=a2,b1"],
-         "Column 'a2' belongs to two modalities, 'a' and 'b'"),
+        (
+            ["--label", "kind", "--modality", "a=a1,a2", "--modality", "b=a2,b1"],
+            "Column 'a2' belongs to two modalities, 'a' and 'b'",
+        ),
         (["--label", "a1", "--modality", "a=kind"], "feature column 'kind' is not numeric"),
         (["--label", "kind", "--modality", "a=a1", "--shared", "1.2"], r"missing rate 1.2 is outside \[0, 1\)"),
-        (["--label", "kind", "--modality", "a=a1", "--modality", "b=b1", "--imbalanced", "0.1,0.2,0.3"],
-         "gives 3 missing rates for 2 modalities"),
+        (
+            ["--label", "kind", "--modality", "a=a1", "--modality", "b=b1", "--imbalanced", "0.1,0.2,0.3"],
+            "gives 3 missing rates for 2 modalities",
+        ),
         (["--label", "kind"], "say which columns form which modality"),
         (["--label", "kind", "--modality", "a=zz"], "unknown column name"),
     ],
@@ -105,9 +171,29 @@ def test_refuses_a_non_empty_output_folder(tmp_path, capsys):
 def test_a_model_that_cannot_train_is_reported_not_fatal(table, tmp_path, capsys):
     """Perfect data training with no complete sample: NaN scores and the reason, the rest goes on."""
     out = tmp_path / "out"
-    code = main(["benchmark", "--data", str(table / "table.csv"), "--label", "kind",
-                 "--modalities", str(table / "spec.json"), "--shared", "0.95", "--imbalanced",
-                 "--models", "CRA", "Impute+LR", "--max-epochs", "2", "--quiet", "--no-plots", "--out", str(out)])
+    code = main(
+        [
+            "benchmark",
+            "--data",
+            str(table / "table.csv"),
+            "--label",
+            "kind",
+            "--modalities",
+            str(table / "spec.json"),
+            "--shared",
+            "0.95",
+            "--imbalanced",
+            "--models",
+            "CRA",
+            "Impute+LR",
+            "--max-epochs",
+            "2",
+            "--quiet",
+            "--no-plots",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     printed = capsys.readouterr().out
     assert "Note: CRA was not trained at shared 0.95 (seed 0)" in printed and "training='all'" in printed
@@ -139,8 +225,9 @@ def test_sequence_modalities_from_a_file_or_options(sequence_table, tmp_path):
     folder, names = sequence_table
     data = ["benchmark", "--data", str(folder / "table.csv"), "--label", "kind"]
     from_file = build_parser().parse_args([*data, "--modalities", str(folder / "spec.json")])
-    from_options = build_parser().parse_args([*data, "--modality", "v=v1,v2", "--modality", f"s={','.join(names)}",
-                                              "--sequence", "s=4"])
+    from_options = build_parser().parse_args(
+        [*data, "--modality", "v=v1,v2", "--modality", f"s={','.join(names)}", "--sequence", "s=4"]
+    )
     for args in (from_file, from_options):
         X, y, spec, _ = _load_data(args)
         # X holds the modalities side by side in the order given; the sequence keeps its declaration.
@@ -148,19 +235,38 @@ def test_sequence_modalities_from_a_file_or_options(sequence_table, tmp_path):
         frame = pd.read_csv(folder / "table.csv")
         np.testing.assert_array_equal(X, frame[["v1", "v2", *names]].to_numpy())
     out = tmp_path / "out"
-    code = main([*data, "--modalities", str(folder / "spec.json"), "--shared", "0.3", "--out", str(out),
-                 "--no-plots", "--max-epochs", "2", "--models", "RedCore", "Impute+LR", "--quiet"])
+    code = main(
+        [
+            *data,
+            "--modalities",
+            str(folder / "spec.json"),
+            "--shared",
+            "0.3",
+            "--out",
+            str(out),
+            "--no-plots",
+            "--max-epochs",
+            "2",
+            "--models",
+            "RedCore",
+            "Impute+LR",
+            "--quiet",
+        ]
+    )
     assert code == 0
     results = pd.read_csv(out / "results.csv").set_index("model")
     assert results.loc["RedCore", "Ave."] > 0 and {"v", "s", "v+s"} <= set(results.columns)
 
 
-@pytest.mark.parametrize("extra, message", [
-    (["--modality", "s=s0_0,s0_1,s1_0", "--sequence", "s=2"], "not a multiple of 2"),
-    (["--modality", "s=s0_0,s0_1", "--sequence", "t=2"], "--sequence takes name=n_steps for a modality"),
-    (["--modality", "s=s0_0,s0_1", "--sequence", "s=two"], "n_steps must be a whole number"),
-    (["--modalities", "bad.json"], r"a sequence is given as \{\"columns\": \[...\], \"n_steps\": T\}"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--modality", "s=s0_0,s0_1,s1_0", "--sequence", "s=2"], "not a multiple of 2"),
+        (["--modality", "s=s0_0,s0_1", "--sequence", "t=2"], "--sequence takes name=n_steps for a modality"),
+        (["--modality", "s=s0_0,s0_1", "--sequence", "s=two"], "n_steps must be a whole number"),
+        (["--modalities", "bad.json"], r"a sequence is given as \{\"columns\": \[...\], \"n_steps\": T\}"),
+    ],
+)
 def test_bad_sequence_declarations_are_one_line_errors(sequence_table, extra, message, capsys):
     folder, _ = sequence_table
     (folder / "bad.json").write_text(json.dumps({"s": {"columns": ["s0_0", "s0_1"], "steps": 2}}))

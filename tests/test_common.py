@@ -14,8 +14,9 @@ EXPECTED_FAILURES: dict[str, str] = {}
 # The comparison methods at a comparable small size. They train on every
 # sample (training="all"): the checks' data have a single modality, and
 # perfect data training would behave the same there.
-_BASELINE = dict(n_latent=16, encoder_hidden=(32,), classifier_hidden=32, lr=3e-3, max_epochs=40, batch_size=64,
-                 training="all")
+_BASELINE = dict(
+    n_latent=16, encoder_hidden=(32,), classifier_hidden=32, lr=3e-3, max_epochs=40, batch_size=64, training="all"
+)
 
 # Small settings per estimator, so that the checks run in a few minutes on 2 cores. An estimator
 # that the registry finds and that is missing here fails test_every_estimator_has_check_settings.

@@ -34,8 +34,9 @@ from sklearn_redcore import RedCoreClassifier
 from sklearn_redcore._inputs import modality_presence
 
 # A network small enough that one example (two fits at most) costs well under a second.
-TINY = dict(n_latent=4, encoder_hidden=(4,), xenc_hidden=4, xenc_widths=(2,), xenc_blocks=1,
-            classifier_hidden=4, lr=3e-3)
+TINY = dict(
+    n_latent=4, encoder_hidden=(4,), xenc_hidden=4, xenc_widths=(2,), xenc_blocks=1, classifier_hidden=4, lr=3e-3
+)
 
 _CAMPAIGN = int(os.environ.get("REDCORE_FUZZ_EXAMPLES", "0"))
 FUZZ_SETTINGS = settings(
@@ -70,7 +71,8 @@ def assert_clear_error(exc: BaseException, *, allow_divergence: bool = False) ->
         # Through torch or skorch (e.g. the training loop): only a `raise` of this package.
         innermost = frames[-1]
         assert "sklearn_redcore" in innermost.filename and (innermost.line or "").startswith("raise"), (
-            f"error raised from torch/skorch:\n{text}")
+            f"error raised from torch/skorch:\n{text}"
+        )
     assert str(exc).strip(), f"empty error message:\n{text}"
 
 
@@ -79,7 +81,8 @@ def _sklearn_inf_warning(exc: BaseException) -> bool:
     before raising its ValueError. Not this package's doing; accepted where X has both."""
     return isinstance(exc, RuntimeWarning) and any(
         frame.filename.endswith(os.path.join("sklearn", "utils", "validation.py"))
-        for frame in traceback.extract_tb(exc.__traceback__))
+        for frame in traceback.extract_tb(exc.__traceback__)
+    )
 
 
 # ------------------------------------------------------------------ the cases
@@ -96,8 +99,18 @@ class Case:
 
 COLUMN_DTYPES = ["float64", "float32", "int64", "Int64", "Float64", "object", "bool"]
 ARRAY_DTYPES = ["float64", "float32", "int64", "object", "bool"]
-LABEL_KINDS = ["int", "negative", "string", "bool", "integral_float", "categorical", "series", "list",
-               "mixed_object", "fractional_float"]
+LABEL_KINDS = [
+    "int",
+    "negative",
+    "string",
+    "bool",
+    "integral_float",
+    "categorical",
+    "series",
+    "list",
+    "mixed_object",
+    "fractional_float",
+]
 
 
 def _column_group(draw, cols: list[int], p: int, names: list[str] | None, contiguous: bool) -> Any:
@@ -204,12 +217,15 @@ def cases(draw) -> Case:
     layout = list(range(p)) if contiguous else draw(st.permutations(range(p)))
     groups, start = [], 0
     for size in sizes:
-        groups.append(sorted(layout[start:start + size]) if not contiguous else layout[start:start + size])
+        groups.append(sorted(layout[start : start + size]) if not contiguous else layout[start : start + size])
         start += size
 
     # --- values: normal columns of varied scale, some constant, some huge
-    scales = rng.choice([1.0, 1e-6, 1e6, 0.0, 1e300], size=p, p=[0.6, 0.1, 0.1, 0.1, 0.1]) \
-        if draw(st.booleans()) else np.ones(p)
+    scales = (
+        rng.choice([1.0, 1e-6, 1e6, 0.0, 1e300], size=p, p=[0.6, 0.1, 0.1, 0.1, 0.1])
+        if draw(st.booleans())
+        else np.ones(p)
+    )
     values = rng.normal(size=(n, p)) * scales + rng.normal(size=p) * np.where(scales == 0, 1.0, scales)
     if draw(st.booleans()):  # a few huge single values
         k = draw(st.integers(1, 3))
@@ -250,15 +266,22 @@ def cases(draw) -> Case:
             labels = names
         else:
             labels = list(range(p))
-        X = pd.DataFrame({label: _convert_column(values[:, j], dtype)
-                          for j, (label, dtype) in enumerate(zip(labels, dtypes))})
+        X = pd.DataFrame(
+            {label: _convert_column(values[:, j], dtype) for j, (label, dtype) in enumerate(zip(labels, dtypes))}
+        )
         event(f"X: DataFrame ({'str' if names else 'int'} names)")
 
     spec_groups = [_column_group(draw, cols, p, names, contiguous) for cols in groups]
     if draw(st.booleans()):
         # names: short strings, sometimes ints (1 and "1" name the same modality: an error)
-        keys = draw(st.lists(st.one_of(st.text("abc1_", min_size=1, max_size=3), st.integers(0, 3)),
-                             min_size=n_modalities, max_size=n_modalities, unique=True))
+        keys = draw(
+            st.lists(
+                st.one_of(st.text("abc1_", min_size=1, max_size=3), st.integers(0, 3)),
+                min_size=n_modalities,
+                max_size=n_modalities,
+                unique=True,
+            )
+        )
         spec = dict(zip(keys, spec_groups))
     else:
         spec = spec_groups if draw(st.booleans()) else tuple(spec_groups)
@@ -340,7 +363,8 @@ def run_case(case: Case) -> str:
             assert case.expect != "ok", f"valid case failed: {type(exc).__name__}: {exc}"
             assert_clear_error(exc, allow_divergence="training loss became" in case.match)
             assert case.match == "" or re.search(case.match, str(exc)), (
-                f"expected an error matching {case.match!r}, got {type(exc).__name__}: {exc}")
+                f"expected an error matching {case.match!r}, got {type(exc).__name__}: {exc}"
+            )
             return f"clear error ({case.match or type(exc).__name__})"
         assert case.expect != "error", f"expected an error matching {case.match!r}, but fit succeeded"
         _check_proba(clf, case.X)
@@ -350,8 +374,7 @@ def run_case(case: Case) -> str:
         _check_proba(clf, empty)
         # rows left without any modality get the class prior
         nothing = ~modality_presence(np.asarray(empty, dtype=float), clf.modalities_).any(axis=1)
-        np.testing.assert_array_equal(clf.predict_proba(empty)[nothing],
-                                      np.tile(clf.class_prior_, (nothing.sum(), 1)))
+        np.testing.assert_array_equal(clf.predict_proba(empty)[nothing], np.tile(clf.class_prior_, (nothing.sum(), 1)))
     return "fitted"
 
 

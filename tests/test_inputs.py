@@ -11,9 +11,9 @@ from sklearn_redcore._inputs import ModalityInputs, column_stats, modality_prese
 def X():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(50, 7)) * [1, 2, 3, 4, 5, 6, 7] + 10
-    X[:10, 0:2] = np.nan            # vector modality "v" missing in 10 rows
-    X[5:20, 2:6] = np.nan           # sequence "s" (2 steps x 2 features) missing in 15 rows
-    X[30:40, 4:6] = np.nan          # and its second step is padding in 10 more
+    X[:10, 0:2] = np.nan  # vector modality "v" missing in 10 rows
+    X[5:20, 2:6] = np.nan  # sequence "s" (2 steps x 2 features) missing in 15 rows
+    X[30:40, 4:6] = np.nan  # and its second step is padding in 10 more
     return X
 
 

@@ -12,8 +12,17 @@ from sklearn_redcore._redcore_network import RedCoreModule, gaussian_kl, redcore
 @pytest.fixture
 def module():
     torch.manual_seed(0)
-    return RedCoreModule([5, 3, 4], n_classes=3, n_latent=6, encoder_hidden=(8,), xenc_hidden=8,
-                         xenc_widths=(4,), xenc_blocks=2, classifier_hidden=8, dropout=0.0)
+    return RedCoreModule(
+        [5, 3, 4],
+        n_classes=3,
+        n_latent=6,
+        encoder_hidden=(8,),
+        xenc_hidden=8,
+        xenc_widths=(4,),
+        xenc_blocks=2,
+        classifier_hidden=8,
+        dropout=0.0,
+    )
 
 
 def batch(n=16, seed=0):

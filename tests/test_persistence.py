@@ -94,14 +94,17 @@ def test_a_file_that_would_run_code_is_refused_without_running_it(mfeat_small, t
         load_model(tmp_path / "noise.pt")
 
 
-@pytest.mark.parametrize(("edit", "match"), [
-    (lambda p: p.update({"class": "Popen"}), "not one of the package's classifiers"),
-    (lambda p: p.update({"format": "other"}), "not a sklearn-redcore model file"),
-    (lambda p: p.update({"format_version": 99}), "newer version"),
-    (lambda p: p["fitted"].update({"predict": 1}), "unexpected fitted attribute"),
-    (lambda p: p["params"]["__dict__"].update({"bogus": 1}), "does not accept"),
-    (lambda p: p["module"].popitem(), "does not match"),
-])
+@pytest.mark.parametrize(
+    ("edit", "match"),
+    [
+        (lambda p: p.update({"class": "Popen"}), "not one of the package's classifiers"),
+        (lambda p: p.update({"format": "other"}), "not a sklearn-redcore model file"),
+        (lambda p: p.update({"format_version": 99}), "newer version"),
+        (lambda p: p["fitted"].update({"predict": 1}), "unexpected fitted attribute"),
+        (lambda p: p["params"]["__dict__"].update({"bogus": 1}), "does not accept"),
+        (lambda p: p["module"].popitem(), "does not match"),
+    ],
+)
 def test_altered_but_loadable_files_give_clear_errors(edit, match, mfeat_small, tmp_path):
     X, y, spec = mfeat_small
     save_model(ESTIMATORS["CRA"](spec).fit(X, y), tmp_path / "good.pt")

@@ -20,11 +20,13 @@ from .conftest import FAST  # noqa: E402
 
 
 def test_missing_rate_curves_average_over_seeds(tmp_path):
-    results = pd.DataFrame({
-        "missing_rate": [0.0, 0.0, 0.5, 0.5, 0.0, 0.5],
-        "model": ["A", "A", "A", "A", "B", "B"],
-        "Ave.": [0.8, 0.9, 0.6, 0.7, 0.5, 0.4],
-    })
+    results = pd.DataFrame(
+        {
+            "missing_rate": [0.0, 0.0, 0.5, 0.5, 0.0, 0.5],
+            "model": ["A", "A", "A", "A", "B", "B"],
+            "Ave.": [0.8, 0.9, 0.6, 0.7, 0.5, 0.4],
+        }
+    )
     fig = plot_missing_rate_curves(results, title="t")
     line_a = fig.axes[0].get_lines()[0]
     np.testing.assert_allclose(line_a.get_ydata(), [0.85, 0.65])
@@ -57,8 +59,9 @@ def test_regulation_curves_from_arrays_leave_room_for_the_title(title_added_by):
     rng = np.random.default_rng(0)
     eta, advantage, loss = rng.uniform(size=(3, 7, 3))
     title = "RedCore, imbalanced (0.8, 0.5, 0.2), seed 0"
-    fig = plot_regulation_curves(eta, advantage, loss, modality_names=["a", "b", "c"],
-                                 title=title if title_added_by == "keyword" else None)
+    fig = plot_regulation_curves(
+        eta, advantage, loss, modality_names=["a", "b", "c"], title=title if title_added_by == "keyword" else None
+    )
     if title_added_by == "caller":  # as the command line does, after the function has laid the figure out
         fig.suptitle(title)
 

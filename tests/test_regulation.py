@@ -31,9 +31,7 @@ def random_feasible_points(m, xi1, xi2, p, rng, n=20000):
     return xi1 + lo[:, None] * w
 
 
-vectors = st.integers(1, 5).flatmap(
-    lambda m: st.lists(st.floats(-1, 1, allow_nan=False), min_size=m, max_size=m)
-)
+vectors = st.integers(1, 5).flatmap(lambda m: st.lists(st.floats(-1, 1, allow_nan=False), min_size=m, max_size=m))
 orders = st.sampled_from([1.0, 1.5, 2.0, 3.0, 4.5])
 
 
@@ -54,8 +52,7 @@ def test_projection_is_feasible(v, p, xi1):
 
 
 @settings(max_examples=60, deadline=None)
-@given(v=st.lists(st.floats(-0.3, 0.4, allow_nan=False), min_size=2, max_size=3), p=orders,
-       seed=st.integers(0, 2**16))
+@given(v=st.lists(st.floats(-0.3, 0.4, allow_nan=False), min_size=2, max_size=3), p=orders, seed=st.integers(0, 2**16))
 def test_projection_is_nearest_point(v, p, seed):
     """No sampled point of Gamma_1 is nearer to v than the projection."""
     xi1, xi2 = 0.015, 0.15

@@ -63,15 +63,17 @@ def test_column_stats_and_standardize_block_match_the_direct_formulas():
     block = X[1000:2000][:, order]
     copy = block.copy()
     out = np.empty(block.shape, dtype=np.float32)
-    result = standardize_block(block, mean[order], scale[order], out=out, missing=np.isnan(block), first_row=1000,
-                               columns=order)
+    result = standardize_block(
+        block, mean[order], scale[order], out=out, missing=np.isnan(block), first_row=1000, columns=order
+    )
     assert result is out
     np.testing.assert_array_equal(out, expected[1000:2000].astype(np.float32))
     np.testing.assert_array_equal(block, copy)  # not modified
     block[7, 2] = 1e300
     with pytest.raises(ValueError, match=r"X\[1007, 6\] = 1e\+300 is too large for the network"):
-        standardize_block(block, mean[order], scale[order], out=out, missing=np.isnan(block), first_row=1000,
-                          columns=order)
+        standardize_block(
+            block, mean[order], scale[order], out=out, missing=np.isnan(block), first_row=1000, columns=order
+        )
 
 
 def test_predictions_from_several_threads_equal_serial_ones_and_keep_torch_threads():

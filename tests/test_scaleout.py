@@ -33,7 +33,8 @@ class ThreadProbe(RedCoreClassifier):
     def fit(self, X, y):
         seen = set()
         handle = torch.nn.modules.module.register_module_forward_hook(
-            lambda module, args, output: seen.add(torch.get_num_threads()))
+            lambda module, args, output: seen.add(torch.get_num_threads())
+        )
         try:
             super().fit(X, y)
         finally:
@@ -66,16 +67,29 @@ def data(mfeat_small):
 
 def _search(data):
     X, y, spec = data
-    search = GridSearchCV(ThreadProbe(spec, n_threads=1, random_state=0, **SMALL), GRID,
-                          scoring={"accuracy": "accuracy", "threads": _fit_threads, "pid": _fit_pid},
-                          refit="accuracy", cv=StratifiedKFold(2), n_jobs=-1, error_score="raise")
+    search = GridSearchCV(
+        ThreadProbe(spec, n_threads=1, random_state=0, **SMALL),
+        GRID,
+        scoring={"accuracy": "accuracy", "threads": _fit_threads, "pid": _fit_pid},
+        refit="accuracy",
+        cv=StratifiedKFold(2),
+        n_jobs=-1,
+        error_score="raise",
+    )
     return search.fit(X, y)
 
 
 def _cross_validate(data, n_threads=1, cv=3):
     X, y, spec = data
-    return cross_validate(ThreadProbe(spec, n_threads=n_threads, random_state=1, **SMALL), X, y, cv=cv,
-                          n_jobs=-1, return_estimator=True, error_score="raise")
+    return cross_validate(
+        ThreadProbe(spec, n_threads=n_threads, random_state=1, **SMALL),
+        X,
+        y,
+        cv=cv,
+        n_jobs=-1,
+        return_estimator=True,
+        error_score="raise",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -120,11 +134,17 @@ def dask_client():
     # another value (torch takes its default from OMP and MKL), then restore ours.
     os.environ.update(dict.fromkeys(THREAD_VARIABLES, str(WORKER_THREADS)))
     try:
-        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                      dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        with (
+            distributed.LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            distributed.Client(cluster) as client,
+        ):
             # Import torch and the package in the workers while this process runs the serial reference.
-            warm_up = [client.submit(_worker_state, workers=[worker], pure=False)
-                       for worker in client.scheduler_info()["workers"]]
+            warm_up = [
+                client.submit(_worker_state, workers=[worker], pure=False)
+                for worker in client.scheduler_info()["workers"]
+            ]
             yield client
             del warm_up
     finally:

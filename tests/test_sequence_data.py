@@ -15,13 +15,14 @@ def _first_motif(data, name):
     """The motif whose best-matching step comes first, per sample (knowing the motifs)."""
     T, d = data.modalities[name].n_steps, data.motifs[name].shape[1]
     steps = np.nan_to_num(data.data[:, list(data.modalities[name].columns)].reshape(-1, T, d), nan=0.0)
-    scores = steps @ data.motifs[name].T                      # (n, T, n_classes)
-    return scores.argmax(axis=1).argmin(axis=1)             # position of each motif -> earliest
+    scores = steps @ data.motifs[name].T  # (n, T, n_classes)
+    return scores.argmax(axis=1).argmin(axis=1)  # position of each motif -> earliest
 
 
 def test_layout_lengths_and_padding():
-    data = make_sequence_classification(200, modality_shapes=[(8, 3), (5, 2)], n_classes=3, min_length=0.6,
-                                        random_state=0)
+    data = make_sequence_classification(
+        200, modality_shapes=[(8, 3), (5, 2)], n_classes=3, min_length=0.6, random_state=0
+    )
     assert data.data.shape == (200, 8 * 3 + 5 * 2)
     assert data.modalities == {"m0": SequenceModality(range(0, 24), 8), "m1": SequenceModality(range(24, 34), 5)}
     assert np.bincount(data.target).tolist() == [67, 67, 66]
@@ -31,22 +32,24 @@ def test_layout_lengths_and_padding():
     np.testing.assert_array_equal(observed.sum(1), data.lengths[:, 0])
     np.testing.assert_array_equal(observed, np.arange(8) < data.lengths[:, :1])  # padding at the end only
     assert modality_presence(data.data, data.modalities).all()
-    again = make_sequence_classification(200, modality_shapes=[(8, 3), (5, 2)], n_classes=3, min_length=0.6,
-                                         random_state=0)
+    again = make_sequence_classification(
+        200, modality_shapes=[(8, 3), (5, 2)], n_classes=3, min_length=0.6, random_state=0
+    )
     np.testing.assert_array_equal(data.data, again.data)
 
 
 def test_the_class_is_the_order_of_the_motifs():
-    data = make_sequence_classification(300, modality_shapes=[(10, 6), (10, 6)], signal=[4.0, 4.0],
-                                        reliability=[1.0, 0.0], random_state=0)
-    assert np.mean(_first_motif(data, "m0") == data.target) > 0.95      # reliable: order gives the class
-    assert np.mean(_first_motif(data, "m1") == data.target) < 0.5       # unreliable: order of a random class
+    data = make_sequence_classification(
+        300, modality_shapes=[(10, 6), (10, 6)], signal=[4.0, 4.0], reliability=[1.0, 0.0], random_state=0
+    )
+    assert np.mean(_first_motif(data, "m0") == data.target) > 0.95  # reliable: order gives the class
+    assert np.mean(_first_motif(data, "m1") == data.target) < 0.5  # unreliable: order of a random class
     # Every motif is in every sequence: the set of steps carries no class information.
     reversed_data = data.data[:, :60].reshape(300, 10, 6)
     lengths = data.lengths[:, 0]
     flipped = np.stack([np.concatenate([s[:n][::-1], s[n:]]) for s, n in zip(reversed_data, lengths)])
     data.data[:, :60] = flipped.reshape(300, 60)
-    assert np.mean(_first_motif(data, "m0") == data.target) < 0.5     # reversing the order loses the class
+    assert np.mean(_first_motif(data, "m0") == data.target) < 0.5  # reversing the order loses the class
 
 
 def test_generator_rejects_bad_arguments():
@@ -68,8 +71,12 @@ def _write_iemocap(root, ids_format="bytes_rows", one_hot=True):
     """Three utterances in fold 1 'trn' and one in 'tst', in the layout of the paper's code."""
     h5py = pytest.importorskip("h5py")
     rng = np.random.RandomState(0)
-    lengths = {"u1": {"A": 7, "V": 3, "L": 4}, "u2": {"A": 2, "V": 5, "L": 1}, "u3": {"A": 4, "V": 0, "L": 2},
-               "u4": {"A": 9, "V": 1, "L": 3}}
+    lengths = {
+        "u1": {"A": 7, "V": 3, "L": 4},
+        "u2": {"A": 2, "V": 5, "L": 1},
+        "u3": {"A": 4, "V": 0, "L": 2},
+        "u4": {"A": 9, "V": 1, "L": 3},
+    }
     arrays = {}
     for modality, filename in (("A", "comparE"), ("V", "denseface"), ("L", "bert_large")):
         (root / modality).mkdir(parents=True, exist_ok=True)
@@ -98,16 +105,18 @@ def test_iemocap_layout(tmp_path):
     assert train.data.dtype == np.float32
     assert train.data.shape == (3, sum(T[m] * IEMOCAP_DIMS[m] for m in T))
     assert train.target.tolist() == [2, 0, 3] and train.ids.tolist() == ["u1", "u2", "u3"]
-    assert {name: (spec.n_steps, len(spec.columns) // spec.n_steps) for name, spec in train.modalities.items()} \
-        == {m: (T[m], IEMOCAP_DIMS[m]) for m in T}
+    assert {name: (spec.n_steps, len(spec.columns) // spec.n_steps) for name, spec in train.modalities.items()} == {
+        m: (T[m], IEMOCAP_DIMS[m]) for m in T
+    }
     assert train.lengths.tolist() == [[7, 3, 4], [2, 5, 1], [4, 0, 2]]
     cols = list(train.modalities["A"].columns)
     steps = train.data[:, cols].reshape(3, 9, 130)
     np.testing.assert_array_equal(steps[0, :7], arrays["u1", "A"])
     assert np.isnan(steps[0, 7:]).all() and np.isnan(steps[1, 2:]).all()
     # u3 has no visual frame: it misses V.
-    np.testing.assert_array_equal(modality_presence(train.data, train.modalities),
-                                  [[True, True, True], [True, True, True], [True, False, True]])
+    np.testing.assert_array_equal(
+        modality_presence(train.data, train.modalities), [[True, True, True], [True, True, True], [True, False, True]]
+    )
     test = load_iemocap_features(tmp_path, fold=1, split="tst")
     assert test.data.shape[1] == train.data.shape[1] and test.target.tolist() == [1]
 
@@ -140,9 +149,13 @@ def test_missing_h5py_is_a_clear_error(tmp_path, monkeypatch):
 # --------------------------------------------------------------------- MOSEI
 def _mosei_split(rng, n, lengths=None):
     T = 6
-    part = {"audio": rng.normal(size=(n, T, 74)), "vision": rng.normal(size=(n, T, 35)),
-            "text": rng.normal(size=(n, T, 768)).astype(np.float32),
-            "classification_labels": np.arange(n, dtype=float) % 3, "id": [f"clip{i}" for i in range(n)]}
+    part = {
+        "audio": rng.normal(size=(n, T, 74)),
+        "vision": rng.normal(size=(n, T, 35)),
+        "text": rng.normal(size=(n, T, 768)).astype(np.float32),
+        "classification_labels": np.arange(n, dtype=float) % 3,
+        "id": [f"clip{i}" for i in range(n)],
+    }
     for i in range(n):  # zero padding at the end, as stored in the MMSA layout
         valid = lengths[i] if lengths is not None else T - i % 3
         for key in ("audio", "vision", "text"):
@@ -160,7 +173,10 @@ def test_mosei_layout(tmp_path):
     assert train.data.shape == (4, 6 * (74 + 35 + 768)) and train.data.dtype == np.float32
     assert train.target.tolist() == [0, 1, 2, 0] and train.ids.tolist() == ["clip0", "clip1", "clip2", "clip3"]
     assert {k: (v.n_steps, len(v.columns)) for k, v in train.modalities.items()} == {
-        "A": (6, 6 * 74), "V": (6, 6 * 35), "L": (6, 6 * 768)}
+        "A": (6, 6 * 74),
+        "V": (6, 6 * 35),
+        "L": (6, 6 * 768),
+    }
     assert train.lengths.tolist() == [[6, 6, 6], [5, 5, 5], [4, 4, 4], [6, 6, 6]]
     audio = train.data[:, list(train.modalities["A"].columns)].reshape(4, 6, 74)
     assert np.isnan(audio[1, 5]).all() and np.isnan(audio[2, 4:]).all() and not np.isnan(audio[1, :5]).any()

@@ -26,15 +26,26 @@ from sklearn_redcore._sequence_encoders import TransformerGaussianEncoder
 from sklearn_redcore.datasets import make_sequence_classification
 
 # A tiny network: the tests check behaviour, not accuracy.
-TINY = dict(n_latent=8, encoder_hidden=(16,), xenc_hidden=8, xenc_widths=(4,), xenc_blocks=1, classifier_hidden=16,
-            transformer_width=8, transformer_heads=2, transformer_layers=1, max_epochs=3, batch_size=32, lr=3e-3)
+TINY = dict(
+    n_latent=8,
+    encoder_hidden=(16,),
+    xenc_hidden=8,
+    xenc_widths=(4,),
+    xenc_blocks=1,
+    classifier_hidden=16,
+    transformer_width=8,
+    transformer_heads=2,
+    transformer_layers=1,
+    max_epochs=3,
+    batch_size=32,
+    lr=3e-3,
+)
 
 
 @pytest.fixture(scope="module")
 def sequences():
     """Two sequence modalities of varying length (NaN padding) and one vector modality."""
-    data = make_sequence_classification(90, modality_shapes=[(6, 3), (5, 2)], n_classes=2, signal=2.0,
-                                        random_state=0)
+    data = make_sequence_classification(90, modality_shapes=[(6, 3), (5, 2)], n_classes=2, signal=2.0, random_state=0)
     rng = np.random.RandomState(1)
     X = np.hstack([data.data, rng.normal(size=(90, 2))])
     spec = {**data.modalities, "v": [X.shape[1] - 2, X.shape[1] - 1]}
@@ -73,8 +84,7 @@ def test_resolve_gives_columns_and_shapes_and_clear_errors():
     with pytest.raises(TypeError, match="put it in a dict"):
         resolve_modalities(SequenceModality(slice(0, 6), n_steps=3), 8)
     names = np.array([f"c{i}" for i in range(4)])
-    _, shapes = resolve_modalities({"s": SequenceModality(["c0", "c1", "c2", "c3"], 2)}, 4, names,
-                                   return_shapes=True)
+    _, shapes = resolve_modalities({"s": SequenceModality(["c0", "c1", "c2", "c3"], 2)}, 4, names, return_shapes=True)
     assert shapes == {"s": (2, 2)}
 
 
@@ -132,7 +142,7 @@ def test_padding_is_masked_not_imputed_and_features_are_standardised_over_steps(
     assert observed.shape == (len(X), 6 + 5)
     np.testing.assert_array_equal(observed[:, :T], ~np.isnan(steps).all(axis=2))
     np.testing.assert_array_equal(present, modality_presence(X, spec))
-    assert (Z[:, :T * d][~np.repeat(observed[:, :T], d, axis=1)] == 0).all()
+    assert (Z[:, : T * d][~np.repeat(observed[:, :T], d, axis=1)] == 0).all()
     # Presence is "not all columns NaN": a sample keeps the modality with a single observed step.
     one_step = X[:1].copy()
     one_step[0, cols[d:]] = np.nan
@@ -162,8 +172,9 @@ def test_float32_input_gives_the_same_predictions(sequences, fitted):
 # --------------------------------------------------------------- the encoder
 def _encoder(seed=0):
     torch.manual_seed(seed)
-    return TransformerGaussianEncoder(n_features=3, n_steps=9, width=8, n_layers=2, n_heads=2, n_latent=4,
-                                      dropout=0.0).eval()
+    return TransformerGaussianEncoder(
+        n_features=3, n_steps=9, width=8, n_layers=2, n_heads=2, n_latent=4, dropout=0.0
+    ).eval()
 
 
 def test_appended_padding_steps_change_nothing():
@@ -204,10 +215,14 @@ def test_fit_predict_with_sequence_modalities(sequences, fitted):
     assert fitted.modality_shapes_ == {"m0": (6, 3), "m1": (5, 2), "v": None}
     kinds = [type(e).__name__ for e in fitted.net_.module_.encoders]
     assert kinds == ["TransformerGaussianEncoder", "TransformerGaussianEncoder", "GaussianEncoder"]
-    mixed = RedCoreClassifier(fitted.modalities, sequence_encoder={"m1": "mlp"}, random_state=0,
-                              **{**TINY, "max_epochs": 1}).fit(X, y)
+    mixed = RedCoreClassifier(
+        fitted.modalities, sequence_encoder={"m1": "mlp"}, random_state=0, **{**TINY, "max_epochs": 1}
+    ).fit(X, y)
     assert [type(e).__name__ for e in mixed.net_.module_.encoders] == [
-        "TransformerGaussianEncoder", "GaussianEncoder", "GaussianEncoder"]
+        "TransformerGaussianEncoder",
+        "GaussianEncoder",
+        "GaussianEncoder",
+    ]
     table = evaluate_modality_combinations(fitted, X, y, fitted.modalities)
     assert list(table.columns) == ["m0", "m1", "v", "m0+m1", "m0+v", "m1+v", "m0+m1+v", "Ave."]
 
@@ -223,8 +238,11 @@ def test_clone_pickle_save_and_grid_search(sequences, fitted, tmp_path):
     loaded = load_model(path)
     assert loaded.modalities == spec and loaded.modality_shapes_ == fitted.modality_shapes_
     np.testing.assert_array_equal(loaded.predict_proba(X), fitted.predict_proba(X))
-    search = GridSearchCV(RedCoreClassifier(spec, random_state=0, **{**TINY, "max_epochs": 1}),
-                          {"sequence_encoder": ["transformer", "mlp"]}, cv=2).fit(X, y)
+    search = GridSearchCV(
+        RedCoreClassifier(spec, random_state=0, **{**TINY, "max_epochs": 1}),
+        {"sequence_encoder": ["transformer", "mlp"]},
+        cv=2,
+    ).fit(X, y)
     assert search.best_params_["sequence_encoder"] in ("transformer", "mlp")
 
 
@@ -232,11 +250,22 @@ def test_clone_pickle_save_and_grid_search(sequences, fitted, tmp_path):
 def test_dataframe_columns_and_baselines(sequences):
     X, y, spec = sequences
     frame = pd.DataFrame(X, columns=[f"c{i}" for i in range(X.shape[1])])
-    named = {"m0": SequenceModality([f"c{i}" for i in spec["m0"].columns], n_steps=6),
-             "v": [f"c{i}" for i in spec["v"]]}
+    named = {
+        "m0": SequenceModality([f"c{i}" for i in spec["m0"].columns], n_steps=6),
+        "v": [f"c{i}" for i in spec["v"]],
+    }
     clf = RedCoreClassifier(named, random_state=0, **{**TINY, "max_epochs": 1}).fit(frame, y)
     assert clf.modality_shapes_["m0"] == (6, 3)
     # The comparison methods encode the flattened sequence with their MLPs.
-    mmin = MMINClassifier(spec, training="all", n_latent=8, encoder_hidden=(8,), cra_widths=(8, 4), cra_blocks=1,
-                          classifier_hidden=8, max_epochs=1, random_state=0).fit(X, y)
+    mmin = MMINClassifier(
+        spec,
+        training="all",
+        n_latent=8,
+        encoder_hidden=(8,),
+        cra_widths=(8, 4),
+        cra_blocks=1,
+        classifier_hidden=8,
+        max_epochs=1,
+        random_state=0,
+    ).fit(X, y)
     assert np.isfinite(mmin.predict_proba(X)).all()

@@ -24,8 +24,7 @@ def test_layout_and_reproducibility():
 
 
 def test_noise_sets_the_strength_of_each_modality():
-    data = make_multimodal_classification(1500, modality_dims=(10, 10), noise=[0.3, 4.0],
-                                          shared=0.5, random_state=0)
+    data = make_multimodal_classification(1500, modality_dims=(10, 10), noise=[0.3, 4.0], shared=0.5, random_state=0)
     strong, weak = (accuracy(data.data[:, cols], data.target) for cols in data.modalities.values())
     assert strong > weak + 0.1
 
@@ -33,20 +32,24 @@ def test_noise_sets_the_strength_of_each_modality():
 def test_private_signal_makes_fusion_pay_and_shared_signal_does_not():
     gains = {}
     for shared in (0.0, 1.0):
-        data = make_multimodal_classification(1500, modality_dims=(8, 8, 8), noise=1.0, shared=shared,
-                                              class_sep=0.8, random_state=0)
+        data = make_multimodal_classification(
+            1500, modality_dims=(8, 8, 8), noise=1.0, shared=shared, class_sep=0.8, random_state=0
+        )
         single = max(accuracy(data.data[:, cols], data.target) for cols in data.modalities.values())
         gains[shared] = accuracy(data.data, data.target) - single
     assert gains[0.0] > gains[1.0] + 0.03  # measured: 0.10 against 0.04
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(modality_dims=()), "modality_dims"),
-    (dict(noise=[1.0, 2.0]), "one entry per modality"),
-    (dict(informative=0.0), "informative"),
-    (dict(shared=1.5), "shared"),
-    (dict(n_classes=1), "n_classes"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(modality_dims=()), "modality_dims"),
+        (dict(noise=[1.0, 2.0]), "one entry per modality"),
+        (dict(informative=0.0), "informative"),
+        (dict(shared=1.5), "shared"),
+        (dict(n_classes=1), "n_classes"),
+    ],
+)
 def test_errors(kwargs, match):
     with pytest.raises(ValueError, match=match):
         make_multimodal_classification(100, **kwargs)

@@ -29,11 +29,26 @@ class GradientNorms(Callback):
 
 def _net(clip, callbacks=()):
     return RedCoreNet(
-        RedCoreModule, module__modality_sizes=[3, 2], module__n_classes=2, module__n_latent=4,
-        module__encoder_hidden=(8,), module__xenc_hidden=8, module__xenc_widths=(4,), module__xenc_blocks=1,
-        module__classifier_hidden=8, criterion=torch.nn.CrossEntropyLoss, optimizer=torch.optim.Adam, lr=0.01,
-        max_epochs=2, batch_size=16, iterator_train=TensorBatchIterator, iterator_train__shuffle=True,
-        train_split=None, callbacks=list(callbacks), verbose=0, gradient_clip_value=clip,
+        RedCoreModule,
+        module__modality_sizes=[3, 2],
+        module__n_classes=2,
+        module__n_latent=4,
+        module__encoder_hidden=(8,),
+        module__xenc_hidden=8,
+        module__xenc_widths=(4,),
+        module__xenc_blocks=1,
+        module__classifier_hidden=8,
+        criterion=torch.nn.CrossEntropyLoss,
+        optimizer=torch.optim.Adam,
+        lr=0.01,
+        max_epochs=2,
+        batch_size=16,
+        iterator_train=TensorBatchIterator,
+        iterator_train__shuffle=True,
+        train_split=None,
+        callbacks=list(callbacks),
+        verbose=0,
+        gradient_clip_value=clip,
         regulator=SupervisionRegulator(2, xi1=0.015, xi2=0.15, p=2, beta=0.7, alpha1=0.1, K=3),
     )
 

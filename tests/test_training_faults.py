@@ -72,8 +72,16 @@ def test_keyboard_interrupt_leaves_a_usable_model_and_says_so(mfeat_small, monke
 def test_interrupt_works_for_every_model(mfeat_small, monkeypatch):
     X, y, spec = mfeat_small
     _interrupt_after(monkeypatch, 1)
-    clf = MMINClassifier(spec, training="all", n_latent=8, encoder_hidden=(16,), cra_widths=(8,), cra_blocks=1,
-                         max_epochs=5, random_state=0)
+    clf = MMINClassifier(
+        spec,
+        training="all",
+        n_latent=8,
+        encoder_hidden=(16,),
+        cra_widths=(8,),
+        cra_blocks=1,
+        max_epochs=5,
+        random_state=0,
+    )
     with pytest.warns(UserWarning, match="interrupted after 1 complete epoch"):
         clf.fit(X, y)
     assert clf.n_iter_ == 1 and np.isfinite(clf.predict_proba(X)).all()
@@ -81,8 +89,9 @@ def test_interrupt_works_for_every_model(mfeat_small, monkeypatch):
 
 def test_early_stopping_is_not_reported_as_an_interruption(mfeat_small):
     X, y, spec = mfeat_small
-    clf = RedCoreClassifier(spec, random_state=0, early_stopping=True, n_iter_no_change=1,
-                            **(FAST | {"max_epochs": 60}))
+    clf = RedCoreClassifier(
+        spec, random_state=0, early_stopping=True, n_iter_no_change=1, **(FAST | {"max_epochs": 60})
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         clf.fit(X, y)

@@ -28,7 +28,7 @@ class AMAEClassifier(BaselineClassifier):
 
     Parameters
     ----------
-%(baseline_parameters)s
+    %(baseline_parameters)s
     n_layers : int, default=2
         Transformer layers.
     n_heads : int, default=4
@@ -37,11 +37,11 @@ class AMAEClassifier(BaselineClassifier):
         Width of the transformer's feed-forward layers.
     reconstruction_weight : float, default=1.0
         Weight of the reconstruction loss against the cross-entropy.
-%(training_parameters)s
+    %(training_parameters)s
 
     Attributes
     ----------
-%(common_attributes)s
+    %(common_attributes)s
 
     Notes
     -----
@@ -77,14 +77,33 @@ class AMAEClassifier(BaselineClassifier):
         "reconstruction_weight": [Interval(Real, 0, None, closed="left")],
     }
 
-    def __init__(self, modalities: ModalitySpec = None, *, training: str = "complete", n_latent: int = 64,
-                 encoder_hidden: tuple[int, ...] = (128,), classifier_hidden: int = 128, dropout: float = 0.1,
-                 n_layers: int = 2, n_heads: int = 4, feedforward: int = 128, reconstruction_weight: float = 1.0,
-                 max_epochs: int = 100, batch_size: int = 128, lr: float = 1e-3,
-                 weight_decay: float = 0.0, early_stopping: bool = False, validation_fraction: float = 0.1,
-                 n_iter_no_change: int = 10, standardize: bool = True, warm_start: bool = False,
-                 device: str = "cpu", n_threads: int | None = 1,
-                 random_state: int | np.random.RandomState | None = None, verbose: int = 0) -> None:
+    def __init__(
+        self,
+        modalities: ModalitySpec = None,
+        *,
+        training: str = "complete",
+        n_latent: int = 64,
+        encoder_hidden: tuple[int, ...] = (128,),
+        classifier_hidden: int = 128,
+        dropout: float = 0.1,
+        n_layers: int = 2,
+        n_heads: int = 4,
+        feedforward: int = 128,
+        reconstruction_weight: float = 1.0,
+        max_epochs: int = 100,
+        batch_size: int = 128,
+        lr: float = 1e-3,
+        weight_decay: float = 0.0,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+        standardize: bool = True,
+        warm_start: bool = False,
+        device: str = "cpu",
+        n_threads: int | None = 1,
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+    ) -> None:
         self.modalities = modalities
         self.training = training
         self.n_latent = n_latent
@@ -115,6 +134,10 @@ class AMAEClassifier(BaselineClassifier):
             raise ValueError(f"n_heads ({self.n_heads}) must divide n_latent ({self.n_latent}).")
 
     def _module_params(self, modality_sizes: list[int], n_classes: int) -> dict[str, Any]:
-        return dict(super()._module_params(modality_sizes, n_classes), n_layers=self.n_layers,
-                    n_heads=self.n_heads, feedforward=self.feedforward,
-                    reconstruction_weight=self.reconstruction_weight)
+        return dict(
+            super()._module_params(modality_sizes, n_classes),
+            n_layers=self.n_layers,
+            n_heads=self.n_heads,
+            feedforward=self.feedforward,
+            reconstruction_weight=self.reconstruction_weight,
+        )

@@ -38,8 +38,11 @@ BASELINE_PARAMETERS = """\
         Dropout rate."""
 
 #: The substitution of the shared texts into a comparison method's docstring.
-fill_baseline_doc = Substitution(baseline_parameters=BASELINE_PARAMETERS, training_parameters=TRAINING_PARAMETERS,
-                                 common_attributes=COMMON_ATTRIBUTES)
+fill_baseline_doc = Substitution(
+    baseline_parameters=BASELINE_PARAMETERS,
+    training_parameters=TRAINING_PARAMETERS,
+    common_attributes=COMMON_ATTRIBUTES,
+)
 
 
 class BaselineClassifier(BaseMultimodalClassifier):
@@ -65,10 +68,16 @@ class BaselineClassifier(BaseMultimodalClassifier):
             raise ValueError(
                 f"training='complete' (perfect data training) learns from the samples that have every modality, "
                 f"and only {int(complete.sum())} of {len(present)} do; use training='all' to learn from every "
-                "sample.")
+                "sample."
+            )
         return complete
 
     def _module_params(self, modality_sizes: list[int], n_classes: int) -> dict[str, Any]:
-        return dict(modality_sizes=modality_sizes, n_classes=n_classes, n_latent=self.n_latent,
-                    encoder_hidden=check_widths(self, "encoder_hidden"),
-                    classifier_hidden=self.classifier_hidden, dropout=self.dropout)
+        return dict(
+            modality_sizes=modality_sizes,
+            n_classes=n_classes,
+            n_latent=self.n_latent,
+            encoder_hidden=check_widths(self, "encoder_hidden"),
+            classifier_hidden=self.classifier_hidden,
+            dropout=self.dropout,
+        )

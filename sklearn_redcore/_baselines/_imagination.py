@@ -35,7 +35,7 @@ class CRAClassifier(BaselineClassifier):
 
     Parameters
     ----------
-%(baseline_parameters)s
+    %(baseline_parameters)s
     cra_widths : tuple of int, default=(128, 64)
         Narrowing widths of each residual autoencoder, whose input and output
         are the M * n_latent concatenated embeddings (mirrored back up).
@@ -43,11 +43,11 @@ class CRAClassifier(BaselineClassifier):
         Residual autoencoders in the cascade.
     imagination_weight : float, default=4.0
         Weight of the completion loss against the cross-entropy.
-%(training_parameters)s
+    %(training_parameters)s
 
     Attributes
     ----------
-%(common_attributes)s
+    %(common_attributes)s
 
     See Also
     --------
@@ -83,14 +83,32 @@ class CRAClassifier(BaselineClassifier):
         "imagination_weight": [Interval(Real, 0, None, closed="left")],
     }
 
-    def __init__(self, modalities: ModalitySpec = None, *, training: str = "complete", n_latent: int = 64,
-                 encoder_hidden: tuple[int, ...] = (128,), classifier_hidden: int = 128, dropout: float = 0.1,
-                 cra_widths: tuple[int, ...] = (128, 64), cra_blocks: int = 5, imagination_weight: float = 4.0,
-                 max_epochs: int = 100, batch_size: int = 128, lr: float = 1e-3,
-                 weight_decay: float = 0.0, early_stopping: bool = False, validation_fraction: float = 0.1,
-                 n_iter_no_change: int = 10, standardize: bool = True, warm_start: bool = False,
-                 device: str = "cpu", n_threads: int | None = 1,
-                 random_state: int | np.random.RandomState | None = None, verbose: int = 0) -> None:
+    def __init__(
+        self,
+        modalities: ModalitySpec = None,
+        *,
+        training: str = "complete",
+        n_latent: int = 64,
+        encoder_hidden: tuple[int, ...] = (128,),
+        classifier_hidden: int = 128,
+        dropout: float = 0.1,
+        cra_widths: tuple[int, ...] = (128, 64),
+        cra_blocks: int = 5,
+        imagination_weight: float = 4.0,
+        max_epochs: int = 100,
+        batch_size: int = 128,
+        lr: float = 1e-3,
+        weight_decay: float = 0.0,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+        standardize: bool = True,
+        warm_start: bool = False,
+        device: str = "cpu",
+        n_threads: int | None = 1,
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+    ) -> None:
         self.modalities = modalities
         self.training = training
         self.n_latent = n_latent
@@ -119,8 +137,13 @@ class CRAClassifier(BaselineClassifier):
         check_widths(self, "cra_widths", allow_empty=False)
 
     def _module_params(self, modality_sizes: list[int], n_classes: int) -> dict[str, Any]:
-        return dict(super()._module_params(modality_sizes, n_classes), cra_widths=check_widths(self, "cra_widths"),
-                    cra_blocks=self.cra_blocks, imagination_weight=self.imagination_weight, cycle_weight=0.0)
+        return dict(
+            super()._module_params(modality_sizes, n_classes),
+            cra_widths=check_widths(self, "cra_widths"),
+            cra_blocks=self.cra_blocks,
+            imagination_weight=self.imagination_weight,
+            cycle_weight=0.0,
+        )
 
 
 @fill_baseline_doc
@@ -137,7 +160,7 @@ class MMINClassifier(CRAClassifier):
 
     Parameters
     ----------
-%(baseline_parameters)s
+    %(baseline_parameters)s
     cra_widths : tuple of int, default=(128, 64)
         Narrowing widths of each residual autoencoder, whose input and output
         are the M * n_latent concatenated embeddings (mirrored back up).
@@ -147,11 +170,11 @@ class MMINClassifier(CRAClassifier):
         Weight of the forward imagination loss (MMIN's 4.0).
     cycle_weight : float, default=2.0
         Weight of the backward (cycle consistency) loss (MMIN's 2.0).
-%(training_parameters)s
+    %(training_parameters)s
 
     Attributes
     ----------
-%(common_attributes)s
+    %(common_attributes)s
 
     See Also
     --------
@@ -191,14 +214,33 @@ class MMINClassifier(CRAClassifier):
         "cycle_weight": [Interval(Real, 0, None, closed="left")],
     }
 
-    def __init__(self, modalities: ModalitySpec = None, *, training: str = "complete", n_latent: int = 64,
-                 encoder_hidden: tuple[int, ...] = (128,), classifier_hidden: int = 128, dropout: float = 0.1,
-                 cra_widths: tuple[int, ...] = (128, 64), cra_blocks: int = 5, imagination_weight: float = 4.0,
-                 cycle_weight: float = 2.0, max_epochs: int = 100, batch_size: int = 128, lr: float = 1e-3,
-                 weight_decay: float = 0.0, early_stopping: bool = False, validation_fraction: float = 0.1,
-                 n_iter_no_change: int = 10, standardize: bool = True, warm_start: bool = False,
-                 device: str = "cpu", n_threads: int | None = 1,
-                 random_state: int | np.random.RandomState | None = None, verbose: int = 0) -> None:
+    def __init__(
+        self,
+        modalities: ModalitySpec = None,
+        *,
+        training: str = "complete",
+        n_latent: int = 64,
+        encoder_hidden: tuple[int, ...] = (128,),
+        classifier_hidden: int = 128,
+        dropout: float = 0.1,
+        cra_widths: tuple[int, ...] = (128, 64),
+        cra_blocks: int = 5,
+        imagination_weight: float = 4.0,
+        cycle_weight: float = 2.0,
+        max_epochs: int = 100,
+        batch_size: int = 128,
+        lr: float = 1e-3,
+        weight_decay: float = 0.0,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+        standardize: bool = True,
+        warm_start: bool = False,
+        device: str = "cpu",
+        n_threads: int | None = 1,
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+    ) -> None:
         self.modalities = modalities
         self.training = training
         self.n_latent = n_latent

@@ -109,12 +109,12 @@ class CascadedResidualAutoencoder(nn.Module):
 class BaselineOutput:
     """What one forward pass of a baseline network returns."""
 
-    logits: torch.Tensor            # (B, n_classes)
-    embedding: torch.Tensor         # (B, M, d) embeddings of every modality's input (targets)
-    reconstruction: torch.Tensor    # (B, M, d) the network's stand-in for every modality
-    present: torch.Tensor           # (B, M) bool: modality observed in the data
-    visible: torch.Tensor           # (B, M) bool: modality shown to the network
-    cycle: torch.Tensor | None = None        # (B, M * d) MMIN's backward reconstruction
+    logits: torch.Tensor  # (B, n_classes)
+    embedding: torch.Tensor  # (B, M, d) embeddings of every modality's input (targets)
+    reconstruction: torch.Tensor  # (B, M, d) the network's stand-in for every modality
+    present: torch.Tensor  # (B, M) bool: modality observed in the data
+    visible: torch.Tensor  # (B, M) bool: modality shown to the network
+    cycle: torch.Tensor | None = None  # (B, M * d) MMIN's backward reconstruction
     cycle_target: torch.Tensor | None = None  # (B, M * d) the visible embeddings, zeros elsewhere
 
 
@@ -163,10 +163,20 @@ class ImaginationModule(nn.Module):
 
     loss_parts = ("classification", "imagination", "cycle")
 
-    def __init__(self, modality_sizes: list[int], n_classes: int, *, n_latent: int = 64,
-                 encoder_hidden: tuple[int, ...] = (128,), cra_widths: tuple[int, ...] = (128, 64),
-                 cra_blocks: int = 5, classifier_hidden: int = 128, dropout: float = 0.1,
-                 imagination_weight: float = 4.0, cycle_weight: float = 2.0) -> None:
+    def __init__(
+        self,
+        modality_sizes: list[int],
+        n_classes: int,
+        *,
+        n_latent: int = 64,
+        encoder_hidden: tuple[int, ...] = (128,),
+        cra_widths: tuple[int, ...] = (128, 64),
+        cra_blocks: int = 5,
+        classifier_hidden: int = 128,
+        dropout: float = 0.1,
+        imagination_weight: float = 4.0,
+        cycle_weight: float = 2.0,
+    ) -> None:
         super().__init__()
         self.n_modalities = len(modality_sizes)
         self.n_latent = n_latent
@@ -175,8 +185,11 @@ class ImaginationModule(nn.Module):
         width = self.n_modalities * n_latent
         self.encoders = ModalityEncoders(modality_sizes, tuple(encoder_hidden), n_latent, dropout)
         self.forward_cascade = CascadedResidualAutoencoder(width, tuple(cra_widths), cra_blocks, dropout)
-        self.backward_cascade = (CascadedResidualAutoencoder(width, tuple(cra_widths), cra_blocks, dropout)
-                                 if self.cycle_weight > 0 else None)
+        self.backward_cascade = (
+            CascadedResidualAutoencoder(width, tuple(cra_widths), cra_blocks, dropout)
+            if self.cycle_weight > 0
+            else None
+        )
         self.classifier = nn.Sequential(
             mlp([cra_blocks * cra_widths[-1], classifier_hidden], dropout),
             nn.Linear(classifier_hidden, n_classes),
@@ -243,23 +256,33 @@ class MaskedModalityModule(nn.Module):
 
     loss_parts = ("classification", "reconstruction")
 
-    def __init__(self, modality_sizes: list[int], n_classes: int, *, n_latent: int = 64,
-                 encoder_hidden: tuple[int, ...] = (128,), n_layers: int = 2, n_heads: int = 4,
-                 feedforward: int = 128, classifier_hidden: int = 128, dropout: float = 0.1,
-                 reconstruction_weight: float = 1.0) -> None:
+    def __init__(
+        self,
+        modality_sizes: list[int],
+        n_classes: int,
+        *,
+        n_latent: int = 64,
+        encoder_hidden: tuple[int, ...] = (128,),
+        n_layers: int = 2,
+        n_heads: int = 4,
+        feedforward: int = 128,
+        classifier_hidden: int = 128,
+        dropout: float = 0.1,
+        reconstruction_weight: float = 1.0,
+    ) -> None:
         super().__init__()
         self.n_modalities = len(modality_sizes)
         self.reconstruction_weight = float(reconstruction_weight)
         self.encoders = ModalityEncoders(modality_sizes, tuple(encoder_hidden), n_latent, dropout)
         self.modality_embedding = nn.Parameter(torch.randn(self.n_modalities, n_latent) / math.sqrt(n_latent))
         self.mask_token = nn.Parameter(torch.zeros(n_latent))
-        layer = nn.TransformerEncoderLayer(n_latent, n_heads, feedforward, dropout, batch_first=True,
-                                           norm_first=True)
+        layer = nn.TransformerEncoderLayer(n_latent, n_heads, feedforward, dropout, batch_first=True, norm_first=True)
         self.transformer = nn.TransformerEncoder(layer, n_layers, enable_nested_tensor=False)
         self.norm = nn.LayerNorm(n_latent)
         self.decoder = nn.Linear(n_latent, n_latent)
-        self.classifier = nn.Sequential(mlp([n_latent, classifier_hidden], dropout),
-                                        nn.Linear(classifier_hidden, n_classes))
+        self.classifier = nn.Sequential(
+            mlp([n_latent, classifier_hidden], dropout), nn.Linear(classifier_hidden, n_classes)
+        )
 
     def forward(self, x: torch.Tensor, present: torch.Tensor) -> BaselineOutput:
         present = present.bool()

@@ -76,8 +76,10 @@ def _sequence_entry(name: str, entry: dict):
 
     unknown = set(entry) - {"columns", "n_steps", "n_features"}
     if unknown or "columns" not in entry or "n_steps" not in entry:
-        raise UsageError(f"modality {name!r}: a sequence is given as {{\"columns\": [...], \"n_steps\": T}} "
-                         f"(optionally \"n_features\"), got the keys {sorted(entry)}")
+        raise UsageError(
+            f'modality {name!r}: a sequence is given as {{"columns": [...], "n_steps": T}} '
+            f'(optionally "n_features"), got the keys {sorted(entry)}'
+        )
     try:
         return SequenceModality(entry["columns"], entry["n_steps"], entry.get("n_features"))
     except (TypeError, ValueError) as exc:
@@ -106,8 +108,10 @@ def _load_data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, dict[s
     if args.modality and args.modalities:
         raise UsageError("give either --modality options or a --modalities file, not both")
     if args.sequence and not args.modality:
-        raise UsageError("--sequence goes with --modality (in a --modalities file, give "
-                         "{\"columns\": [...], \"n_steps\": T} for a sequence)")
+        raise UsageError(
+            "--sequence goes with --modality (in a --modalities file, give "
+            '{"columns": [...], "n_steps": T} for a sequence)'
+        )
     if args.modalities:
         spec = _read_spec(args.modalities)
     elif args.modality:
@@ -126,15 +130,18 @@ def _load_data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, dict[s
             except ValueError:
                 raise UsageError(f"--sequence {item!r}: n_steps must be a whole number") from None
     else:
-        raise UsageError("say which columns form which modality: --modality name=col1,col2 (repeat) "
-                         "or --modalities FILE.json|FILE.toml")
+        raise UsageError(
+            "say which columns form which modality: --modality name=col1,col2 (repeat) "
+            "or --modalities FILE.json|FILE.toml"
+        )
     features = frame.drop(columns=[args.label])
     used = {str(c) for entry in spec.values() for c in _columns(entry)}
     if args.label in used:
         raise UsageError(f"the label column {args.label!r} cannot belong to a modality")
     try:
-        resolved, shapes = resolve_modalities(spec, features.shape[1], np.asarray(features.columns, dtype=str),
-                                              warn_unused=False, return_shapes=True)
+        resolved, shapes = resolve_modalities(
+            spec, features.shape[1], np.asarray(features.columns, dtype=str), warn_unused=False, return_shapes=True
+        )
     except (ValueError, TypeError) as exc:
         raise UsageError(str(exc)) from None
     columns = np.concatenate(list(resolved.values()))
@@ -173,12 +180,15 @@ def _untrained_notes(results: pd.DataFrame) -> list[str]:
     if "error" not in results:
         return []
     failed = results[results["error"].notna()]
-    return [f"\nNote: {row.model} was not trained at {row.setting} (seed {row.seed}): {row.error}"
-            for row in failed.itertuples()]
+    return [
+        f"\nNote: {row.model} was not trained at {row.setting} (seed {row.seed}): {row.error}"
+        for row in failed.itertuples()
+    ]
 
 
-def _write_outputs(results: pd.DataFrame, tables: dict, out: Path, description: str, plots: bool,
-                   modality_names: list[str]) -> None:
+def _write_outputs(
+    results: pd.DataFrame, tables: dict, out: Path, description: str, plots: bool, modality_names: list[str]
+) -> None:
     out.mkdir(parents=True, exist_ok=True)
     plain = results.drop(columns=[c for c in results.columns if c.endswith("_history")])
     plain.to_csv(out / "results.csv", index=False)
@@ -211,9 +221,13 @@ def _write_outputs(results: pd.DataFrame, tables: dict, out: Path, description: 
     redcore = results[results["model"] == "RedCore"]
     if len(redcore):
         row = redcore.iloc[0]
-        fig = plot_regulation_curves(row["eta_history"], row["relative_advantage_history"],
-                                     row["imputation_loss_history"], modality_names=modality_names,
-                                     title=f"RedCore, {row['setting']}, seed {row['seed']}")
+        fig = plot_regulation_curves(
+            row["eta_history"],
+            row["relative_advantage_history"],
+            row["imputation_loss_history"],
+            modality_names=modality_names,
+            title=f"RedCore, {row['setting']}, seed {row['seed']}",
+        )
         fig.savefig(out / "regulation_history.png", dpi=120, bbox_inches="tight")
         plt.close(fig)
 
@@ -222,29 +236,58 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="redcore", description=__doc__.split("\n\n")[1].replace("\n", " "))
     commands = parser.add_subparsers(dest="command", required=True)
     bench = commands.add_parser(
-        "benchmark", help="compare models at shared and imbalanced missing rates",
+        "benchmark",
+        help="compare models at shared and imbalanced missing rates",
         description="Fit every model on the training part masked at each missing-rate setting and score "
-                    "it on every combination of available modalities of the complete test part.")
+        "it on every combination of available modalities of the complete test part.",
+    )
     data = bench.add_argument_group("data (default: the shipped mfeat digits, views fou, zer, mor)")
     data.add_argument("--data", type=Path, help="a CSV or Parquet file (Parquet needs pyarrow), one row per sample")
     data.add_argument("--label", help="name of the label column of --data")
-    data.add_argument("--modality", action="append", default=[], metavar="NAME=COL1,COL2",
-                      help="columns of one modality (repeat for each)")
-    data.add_argument("--modalities", type=Path, metavar="FILE",
-                      help="JSON or TOML file mapping modality names to column lists "
-                           "(a sequence: {\"columns\": [...], \"n_steps\": T})")
-    data.add_argument("--sequence", action="append", default=[], metavar="NAME=N_STEPS",
-                      help="the columns of modality NAME (from --modality) are a sequence of N_STEPS steps, "
-                           "step-major; all-NaN steps are padding")
+    data.add_argument(
+        "--modality",
+        action="append",
+        default=[],
+        metavar="NAME=COL1,COL2",
+        help="columns of one modality (repeat for each)",
+    )
+    data.add_argument(
+        "--modalities",
+        type=Path,
+        metavar="FILE",
+        help='JSON or TOML file mapping modality names to column lists (a sequence: {"columns": [...], "n_steps": T})',
+    )
+    data.add_argument(
+        "--sequence",
+        action="append",
+        default=[],
+        metavar="NAME=N_STEPS",
+        help="the columns of modality NAME (from --modality) are a sequence of N_STEPS steps, "
+        "step-major; all-NaN steps are padding",
+    )
     data.add_argument("--views", nargs="+", default=["fou", "zer", "mor"], help="mfeat views (no --data)")
     study = bench.add_argument_group("study")
-    study.add_argument("--shared", nargs="*", default=["0.0", "0.5", "0.8"], metavar="RATE",
-                       help="shared missing rates, one setting each (default: 0.0 0.5 0.8)")
-    study.add_argument("--imbalanced", nargs="*", default=None, metavar="R1,R2,...",
-                       help="per-modality missing rates, one setting each "
-                            "(default for 3 modalities: 0.8,0.5,0.2 and 0.2,0.5,0.8)")
-    study.add_argument("--models", nargs="+", default=DEFAULT_MODELS, metavar="MODEL",
-                       help=f"among {', '.join(MODEL_NAMES)} (default: {' '.join(DEFAULT_MODELS)})")
+    study.add_argument(
+        "--shared",
+        nargs="*",
+        default=["0.0", "0.5", "0.8"],
+        metavar="RATE",
+        help="shared missing rates, one setting each (default: 0.0 0.5 0.8)",
+    )
+    study.add_argument(
+        "--imbalanced",
+        nargs="*",
+        default=None,
+        metavar="R1,R2,...",
+        help="per-modality missing rates, one setting each (default for 3 modalities: 0.8,0.5,0.2 and 0.2,0.5,0.8)",
+    )
+    study.add_argument(
+        "--models",
+        nargs="+",
+        default=DEFAULT_MODELS,
+        metavar="MODEL",
+        help=f"among {', '.join(MODEL_NAMES)} (default: {' '.join(DEFAULT_MODELS)})",
+    )
     study.add_argument("--seeds", nargs="+", type=int, default=[0])
     study.add_argument("--test-size", type=float, default=0.3)
     study.add_argument("--max-epochs", type=int, default=None, help="max_epochs of the package's neural models")
@@ -272,8 +315,9 @@ def run_benchmark(args: argparse.Namespace) -> int:
         try:
             import matplotlib  # noqa: F401
         except ImportError:
-            raise UsageError("the figures need matplotlib (pip install 'sklearn-redcore[plot]') "
-                             "or pass --no-plots") from None
+            raise UsageError(
+                "the figures need matplotlib (pip install 'sklearn-redcore[plot]') or pass --no-plots"
+            ) from None
     if args.out.exists() and (not args.out.is_dir() or any(args.out.iterdir())):
         raise UsageError(f"output folder {args.out} exists and is not empty")
     X, y, modalities, description = _load_data(args)
@@ -284,9 +328,18 @@ def run_benchmark(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     try:
-        results = run_study(X, y, modalities, settings, models=args.models, seeds=args.seeds,
-                            test_size=args.test_size, n_jobs=args.n_jobs, redcore_params=redcore_params,
-                            progress=not args.quiet)
+        results = run_study(
+            X,
+            y,
+            modalities,
+            settings,
+            models=args.models,
+            seeds=args.seeds,
+            test_size=args.test_size,
+            n_jobs=args.n_jobs,
+            redcore_params=redcore_params,
+            progress=not args.quiet,
+        )
     except ValueError as exc:  # e.g. too few samples for the split; the estimators' messages are clear
         raise UsageError(" ".join(str(exc).split())) from None
     tables = summarize_study(results)

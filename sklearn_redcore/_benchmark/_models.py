@@ -49,8 +49,9 @@ def _sklearn_models(seed: int) -> dict[str, Callable[[], Any]]:
     return {
         "HGB": lambda: HistGradientBoostingClassifier(random_state=seed),
         "Impute+LR": lambda: make_pipeline(StandardScaler(), imputer(), LogisticRegression(max_iter=2000)),
-        "Impute+MLP": lambda: make_pipeline(StandardScaler(), imputer(),
-                                            MLPClassifier(max_iter=500, random_state=seed)),
+        "Impute+MLP": lambda: make_pipeline(
+            StandardScaler(), imputer(), MLPClassifier(max_iter=500, random_state=seed)
+        ),
     }
 
 

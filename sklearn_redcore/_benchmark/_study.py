@@ -21,12 +21,20 @@ from ._models import make_model
 __all__ = ["run_study", "summarize_study"]
 
 _HISTORY_COLUMNS = ("eta_history", "relative_advantage_history", "imputation_loss_history")
-_META_COLUMNS = {"setting", "seed", "model", "fit_time", "missing_rates", "realised_rates", "error",
-                 *_HISTORY_COLUMNS}
+_META_COLUMNS = {"setting", "seed", "model", "fit_time", "missing_rates", "realised_rates", "error", *_HISTORY_COLUMNS}
 
 
-def _run_one(X: np.ndarray, y: np.ndarray, modalities: dict, setting: str, rates: Sequence[float],
-             seed: int, models: Sequence[str], test_size: float, redcore_params: dict | None) -> list[dict]:
+def _run_one(
+    X: np.ndarray,
+    y: np.ndarray,
+    modalities: dict,
+    setting: str,
+    rates: Sequence[float],
+    seed: int,
+    models: Sequence[str],
+    test_size: float,
+    redcore_params: dict | None,
+) -> list[dict]:
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning
@@ -37,16 +45,20 @@ def _run_one(X: np.ndarray, y: np.ndarray, modalities: dict, setting: str, rates
 
     counts = np.unique(y, return_counts=True)[1]
     stratify = y if counts.min() >= 2 else None
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, stratify=stratify,
-                                                        random_state=seed)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, stratify=stratify, random_state=seed)
     X_train = mask_modalities(X_train, modalities, list(rates), random_state=seed)
     realised = (~modality_presence(X_train, modalities)).mean(axis=0)
     rows = []
     for name in models:
         model = make_model(name, modalities, seed, redcore_params)
         start = time.perf_counter()
-        row = {"setting": setting, "seed": seed, "model": name,
-               "missing_rates": [float(r) for r in rates], "realised_rates": np.round(realised, 4).tolist()}
+        row = {
+            "setting": setting,
+            "seed": seed,
+            "model": name,
+            "missing_rates": [float(r) for r in rates],
+            "realised_rates": np.round(realised, 4).tolist(),
+        }
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
@@ -67,10 +79,19 @@ def _run_one(X: np.ndarray, y: np.ndarray, modalities: dict, setting: str, rates
     return rows
 
 
-def run_study(X: Any, y: Any, modalities: dict, settings: dict[str, Sequence[float]], *,
-              models: Sequence[str] = ("RedCore", "Core", "Red", "HGB", "Impute+LR", "Impute+MLP"),
-              seeds: Sequence[int] = (0,), test_size: float = 0.3, n_jobs: int = 1,
-              redcore_params: dict | None = None, progress: bool = True) -> pd.DataFrame:
+def run_study(
+    X: Any,
+    y: Any,
+    modalities: dict,
+    settings: dict[str, Sequence[float]],
+    *,
+    models: Sequence[str] = ("RedCore", "Core", "Red", "HGB", "Impute+LR", "Impute+MLP"),
+    seeds: Sequence[int] = (0,),
+    test_size: float = 0.3,
+    n_jobs: int = 1,
+    redcore_params: dict | None = None,
+    progress: bool = True,
+) -> pd.DataFrame:
     """Fit and score every model at every missing-rate setting for every seed.
 
     Parameters
@@ -115,7 +136,8 @@ def run_study(X: Any, y: Any, modalities: dict, settings: dict[str, Sequence[flo
     jobs = [(setting, rates, seed) for setting, rates in settings.items() for seed in seeds]
     runner = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
         delayed(_run_one)(X, y, modalities, setting, rates, seed, models, test_size, redcore_params)
-        for setting, rates, seed in jobs)
+        for setting, rates, seed in jobs
+    )
     rows: list[dict] = []
     start = time.perf_counter()
     for done, result in enumerate(runner, start=1):
@@ -123,12 +145,18 @@ def run_study(X: Any, y: Any, modalities: dict, settings: dict[str, Sequence[flo
         if progress:
             width = 30
             filled = int(width * done / len(jobs))
-            print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{len(jobs)} runs, "
-                  f"{time.perf_counter() - start:.0f} s", end="" if done < len(jobs) else "\n",
-                  file=sys.stderr, flush=True)
+            print(
+                f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{len(jobs)} runs, "
+                f"{time.perf_counter() - start:.0f} s",
+                end="" if done < len(jobs) else "\n",
+                file=sys.stderr,
+                flush=True,
+            )
     frame = pd.DataFrame(rows)
-    keys = {"_setting": frame["setting"].map({s: i for i, s in enumerate(settings)}),
-            "_model": frame["model"].map({m: i for i, m in enumerate(models)})}
+    keys = {
+        "_setting": frame["setting"].map({s: i for i, s in enumerate(settings)}),
+        "_model": frame["model"].map({m: i for i, m in enumerate(models)}),
+    }
     frame = frame.assign(**keys).sort_values(["_setting", "seed", "_model"], kind="stable")
     frame = frame.drop(columns=list(keys))
     return frame.reset_index(drop=True)

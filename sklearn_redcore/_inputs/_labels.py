@@ -25,5 +25,7 @@ def check_label_types(y: np.ndarray) -> None:
         sorted(set(values))
     except TypeError:
         types = sorted({type(value).__name__ for value in values})
-        raise TypeError(f"y mixes labels of types {types} that cannot be sorted together; "
-                        "give labels of one kind, e.g. all str or all int.") from None
+        raise TypeError(
+            f"y mixes labels of types {types} that cannot be sorted together; "
+            "give labels of one kind, e.g. all str or all int."
+        ) from None

@@ -25,8 +25,7 @@ ModalitySpec = Union[None, Mapping[str, Any], Sequence[Any]]  # noqa: UP007 (run
 __all__ = ["ModalitySpec", "resolve_modalities", "modality_presence", "contiguous_modalities"]
 
 
-def _as_indices(name: str, columns: Any, n_features: int,
-                feature_names: np.ndarray | None) -> np.ndarray:
+def _as_indices(name: str, columns: Any, n_features: int, feature_names: np.ndarray | None) -> np.ndarray:
     """Turn one column group into sorted-as-given int indices, with clear errors."""
     if isinstance(columns, slice):
         indices = np.arange(n_features)[columns]
@@ -58,14 +57,11 @@ def _as_indices(name: str, columns: Any, n_features: int,
             bad = indices[(indices < -n_features) | (indices >= n_features)]
             if bad.size:
                 raise ValueError(
-                    f"Modality {name!r}: column index {int(bad[0])} is out of range for X "
-                    f"with {n_features} columns."
+                    f"Modality {name!r}: column index {int(bad[0])} is out of range for X with {n_features} columns."
                 )
             indices = indices % n_features
         else:
-            raise TypeError(
-                f"Modality {name!r}: columns must be all ints or all column names, got {items[:5]}."
-            )
+            raise TypeError(f"Modality {name!r}: columns must be all ints or all column names, got {items[:5]}.")
     if indices.size == 0:
         raise ValueError(f"Modality {name!r} has no columns.")
     if np.unique(indices).size != indices.size:
@@ -73,9 +69,14 @@ def _as_indices(name: str, columns: Any, n_features: int,
     return indices.astype(np.int64)
 
 
-def resolve_modalities(modalities: ModalitySpec, n_features: int,
-                       feature_names: np.ndarray | None = None, *,
-                       warn_unused: bool = True, return_shapes: bool = False) -> Any:
+def resolve_modalities(
+    modalities: ModalitySpec,
+    n_features: int,
+    feature_names: np.ndarray | None = None,
+    *,
+    warn_unused: bool = True,
+    return_shapes: bool = False,
+) -> Any:
     """Resolve a modality specification to ``{name: int column indices}``.
 
     Parameters
@@ -115,11 +116,11 @@ def resolve_modalities(modalities: ModalitySpec, n_features: int,
         names = [name for name, _ in items]
         if len(set(names)) < len(names):
             twice = next(name for name in names if names.count(name) > 1)
-            raise ValueError(f"Two modalities are named {twice!r} (names are compared as strings): "
-                             f"{list(modalities)}.")
+            raise ValueError(f"Two modalities are named {twice!r} (names are compared as strings): {list(modalities)}.")
     elif isinstance(modalities, (str, bytes)) or not isinstance(modalities, Sequence):
-        hint = " (put it in a dict: {'name': SequenceModality(...)})" \
-            if isinstance(modalities, SequenceModality) else ""
+        hint = (
+            " (put it in a dict: {'name': SequenceModality(...)})" if isinstance(modalities, SequenceModality) else ""
+        )
         raise TypeError(
             "modalities must be None, a dict name -> columns or a list of column groups, "
             f"got {type(modalities).__name__}{hint}."
@@ -141,9 +142,7 @@ def resolve_modalities(modalities: ModalitySpec, n_features: int,
         for index in indices:
             if int(index) in owner:
                 label = str(feature_names[index]) if feature_names is not None else int(index)
-                raise ValueError(
-                    f"Column {label!r} belongs to two modalities, {owner[int(index)]!r} and {name!r}."
-                )
+                raise ValueError(f"Column {label!r} belongs to two modalities, {owner[int(index)]!r} and {name!r}.")
             owner[int(index)] = name
         resolved[name] = indices
     unused = n_features - len(owner)

@@ -100,8 +100,9 @@ class ModalityInputs:
         Centre and scale of every column of X, set by :meth:`fit`.
     """
 
-    def __init__(self, modalities: dict[str, np.ndarray], shapes: dict[str, tuple[int, int] | None], *,
-                 standardize: bool = True) -> None:
+    def __init__(
+        self, modalities: dict[str, np.ndarray], shapes: dict[str, tuple[int, int] | None], *, standardize: bool = True
+    ) -> None:
         self.modalities = modalities
         self.shapes = {name: shapes.get(name) for name in modalities}
         self.standardize = bool(standardize)
@@ -109,8 +110,9 @@ class ModalityInputs:
         self.sizes = [len(cols) for cols in modalities.values()]
 
     @classmethod
-    def from_spec(cls, spec: ModalitySpec, n_features: int, feature_names: np.ndarray | None = None, *,
-                  standardize: bool = True) -> ModalityInputs:
+    def from_spec(
+        cls, spec: ModalitySpec, n_features: int, feature_names: np.ndarray | None = None, *, standardize: bool = True
+    ) -> ModalityInputs:
         """Resolve a modality specification against X's columns (see :func:`resolve_modalities`)."""
         modalities, shapes = resolve_modalities(spec, n_features, feature_names, return_shapes=True)
         return cls(modalities, shapes, standardize=standardize)
@@ -133,8 +135,9 @@ class ModalityInputs:
 
     def fit(self, X: np.ndarray) -> ModalityInputs:
         """Mean and scale of each column of X (per feature over the observed steps for a sequence)."""
-        sequences = [(cols, shape) for cols, shape in zip(self.modalities.values(), self.sequence_shapes)
-                     if shape is not None]
+        sequences = [
+            (cols, shape) for cols, shape in zip(self.modalities.values(), self.sequence_shapes) if shape is not None
+        ]
         if sequences:
             mean, scale = np.zeros(X.shape[1]), np.ones(X.shape[1])
             others = np.setdiff1d(np.arange(X.shape[1]), np.concatenate([cols for cols, _ in sequences]))
@@ -184,10 +187,10 @@ class ModalityInputs:
             isnan = np.isnan(block)
             if not known:
                 for m in range(len(self.sizes)):
-                    present[rows, m] = ~isnan[:, bounds[m]:bounds[m + 1]].all(axis=1)
+                    present[rows, m] = ~isnan[:, bounds[m] : bounds[m + 1]].all(axis=1)
             offset = 0
             for first, T, d in layout:
-                steps[rows, offset:offset + T] = ~isnan[:, first:first + T * d].reshape(-1, T, d).all(axis=2)
+                steps[rows, offset : offset + T] = ~isnan[:, first : first + T * d].reshape(-1, T, d).all(axis=2)
                 offset += T
             standardize_block(block, mean, scale, out=Z[rows], missing=isnan, first_row=rows.start, columns=order)
         return NetworkInputs(Z, present, steps)
@@ -195,15 +198,22 @@ class ModalityInputs:
     # ---------------------------------------------------------- persistence
     def get_state(self) -> dict[str, Any]:
         """Everything that defines the fitted object, as plain values (see :meth:`from_state`)."""
-        return {"modalities": dict(self.modalities), "shapes": dict(self.shapes), "standardize": self.standardize,
-                "mean": self.mean_, "scale": self.scale_}
+        return {
+            "modalities": dict(self.modalities),
+            "shapes": dict(self.shapes),
+            "standardize": self.standardize,
+            "mean": self.mean_,
+            "scale": self.scale_,
+        }
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> ModalityInputs:
         """Rebuild a fitted object from :meth:`get_state`'s values."""
-        inputs = cls({str(k): np.asarray(v, dtype=np.int64) for k, v in state["modalities"].items()},
-                     {str(k): (tuple(v) if v is not None else None) for k, v in state["shapes"].items()},
-                     standardize=state["standardize"])
+        inputs = cls(
+            {str(k): np.asarray(v, dtype=np.int64) for k, v in state["modalities"].items()},
+            {str(k): (tuple(v) if v is not None else None) for k, v in state["shapes"].items()},
+            standardize=state["standardize"],
+        )
         inputs.mean_ = np.asarray(state["mean"], dtype=float)
         inputs.scale_ = np.asarray(state["scale"], dtype=float)
         if inputs.mean_.shape != inputs.scale_.shape or inputs.column_order.max(initial=-1) >= len(inputs.mean_):

@@ -99,12 +99,14 @@ class SequenceModality:
         if self.n_features is not None and T * self.n_features != n_columns:
             raise ValueError(
                 f"Modality {name!r} is declared a sequence of n_steps={T} steps of n_features={self.n_features} "
-                f"features, which takes {T * self.n_features} columns, but its column group has {n_columns}.")
+                f"features, which takes {T * self.n_features} columns, but its column group has {n_columns}."
+            )
         if n_columns % T:
             raise ValueError(
                 f"Modality {name!r} is declared a sequence of n_steps={T} steps, but its column group has "
                 f"{n_columns} columns, not a multiple of {T}: a sequence of T steps of d features takes "
-                "T * d consecutive columns (step-major).")
+                "T * d consecutive columns (step-major)."
+            )
         return T, n_columns // T
 
 
@@ -120,13 +122,16 @@ def _as_steps(name: str, item: Any, n_features: int | None) -> np.ndarray:
     if values.ndim == 1:
         values = values.reshape(1, -1)  # a single step
     if values.ndim != 2:
-        raise ValueError(f"Sequence modality {name!r}: each sample must be an array of shape (steps, features), "
-                         f"got an array with {values.ndim} dimensions.")
+        raise ValueError(
+            f"Sequence modality {name!r}: each sample must be an array of shape (steps, features), "
+            f"got an array with {values.ndim} dimensions."
+        )
     return values
 
 
-def flatten_sequences(sequences: Mapping[str, Any], n_steps: int | Mapping[str, int] | None = None, *,
-                      dtype: Any = np.float32) -> tuple[np.ndarray, dict[str, Any]]:
+def flatten_sequences(
+    sequences: Mapping[str, Any], n_steps: int | Mapping[str, int] | None = None, *, dtype: Any = np.float32
+) -> tuple[np.ndarray, dict[str, Any]]:
     """Stack modalities, sequences included, into one 2-D X and its modality specification.
 
     Parameters
@@ -185,7 +190,7 @@ def flatten_sequences(sequences: Mapping[str, Any], n_steps: int | Mapping[str, 
             n, T_stored, d = value.shape
             T = _check_count(limit, f"n_steps for {name!r}") if limit is not None else T_stored
             block = np.full((n, T, d), np.nan, dtype=dtype)
-            block[:, :min(T, T_stored)] = value[:, :T]
+            block[:, : min(T, T_stored)] = value[:, :T]
             block = block.reshape(n, T * d)
             columns = SequenceModality(range(start, start + T * d), n_steps=T)
         else:
@@ -194,8 +199,9 @@ def flatten_sequences(sequences: Mapping[str, Any], n_steps: int | Mapping[str, 
             steps = [_as_steps(name, item, width) for item in items]
             widths = {s.shape[1] for s in steps if len(s)}
             if len(widths) > 1:
-                raise ValueError(f"Sequence modality {name!r}: samples have different numbers of features "
-                                 f"per step {sorted(widths)}.")
+                raise ValueError(
+                    f"Sequence modality {name!r}: samples have different numbers of features per step {sorted(widths)}."
+                )
             if not widths:
                 raise ValueError(f"Sequence modality {name!r} has no step in any sample.")
             d = widths.pop()
@@ -203,7 +209,7 @@ def flatten_sequences(sequences: Mapping[str, Any], n_steps: int | Mapping[str, 
             block = np.full((len(steps), T * d), np.nan, dtype=dtype)
             for i, s in enumerate(steps):
                 kept = s[:T]
-                block[i, :kept.size] = kept.ravel()
+                block[i, : kept.size] = kept.ravel()
             columns = SequenceModality(range(start, start + T * d), n_steps=T)
         if n_samples is None:
             n_samples = len(block)

@@ -28,8 +28,9 @@ def row_blocks(n_rows: int, n_columns: int) -> Iterator[slice]:
         yield slice(start, start + step)
 
 
-def column_stats(X: np.ndarray, columns: np.ndarray | None = None, *, n_steps: int = 1) -> tuple[np.ndarray,
-                                                                                                  np.ndarray]:
+def column_stats(
+    X: np.ndarray, columns: np.ndarray | None = None, *, n_steps: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
     """Mean and standard deviation of the observed (non-NaN) values of each column or feature.
 
     With ``n_steps = T > 1`` the columns hold a sequence of T steps of
@@ -100,8 +101,16 @@ def usable_statistics(mean: np.ndarray, scale: np.ndarray) -> tuple[np.ndarray, 
     return mean, scale
 
 
-def standardize_block(block: np.ndarray, mean: np.ndarray, scale: np.ndarray, *, out: np.ndarray,
-                      missing: np.ndarray, first_row: int, columns: np.ndarray) -> np.ndarray:
+def standardize_block(
+    block: np.ndarray,
+    mean: np.ndarray,
+    scale: np.ndarray,
+    *,
+    out: np.ndarray,
+    missing: np.ndarray,
+    first_row: int,
+    columns: np.ndarray,
+) -> np.ndarray:
     """Write ``(block - mean) / scale`` into the float32 ``out``, with NaN (missing) set to 0, the training mean.
 
     Parameters
@@ -142,6 +151,7 @@ def standardize_block(block: np.ndarray, mean: np.ndarray, scale: np.ndarray, *,
             f"X[{first_row + row}, {columns[col]}] = {block[row, col]:.3g} is too large for the network: centred "
             f"and scaled by the training statistics it becomes {values[row, col]:.3g}, beyond the float32 range "
             f"({_FLOAT32_MAX:.3g}). Rescale that column of X (standardize=True scales each column by the spread "
-            "of its training values).")
+            "of its training values)."
+        )
     np.putmask(out, missing, 0.0)
     return out

@@ -45,8 +45,7 @@ archive (see DEVELOPERS.md for how it was made).
 """
 
 
-def load_mfeat(*, views: Sequence[str] | None = None, return_X_y: bool = False,
-               as_frame: bool = False):
+def load_mfeat(*, views: Sequence[str] | None = None, return_X_y: bool = False, as_frame: bool = False):
     """Load the UCI Multiple Features data set (handwritten digits, six views).
 
     Works offline: a compressed copy ships with the package.
@@ -108,5 +107,12 @@ def load_mfeat(*, views: Sequence[str] | None = None, return_X_y: bool = False,
         frame = data.assign(digit=target)
     if return_X_y:
         return data, target
-    return Bunch(data=data, target=target, modalities=modalities, feature_names=feature_names,
-                 target_names=np.arange(10), frame=frame, DESCR=DESCR)
+    return Bunch(
+        data=data,
+        target=target,
+        modalities=modalities,
+        feature_names=feature_names,
+        target_names=np.arange(10),
+        frame=frame,
+        DESCR=DESCR,
+    )

@@ -29,8 +29,10 @@ def _import_h5py(caller: str) -> Any:
     try:
         import h5py
     except ImportError:
-        raise ImportError(f"{caller} reads HDF5 files and needs h5py: pip install 'sklearn-redcore[paper-data]' "
-                          "(or pip install h5py).") from None
+        raise ImportError(
+            f"{caller} reads HDF5 files and needs h5py: pip install 'sklearn-redcore[paper-data]' "
+            "(or pip install h5py)."
+        ) from None
     return h5py
 
 
@@ -81,9 +83,15 @@ def _check_steps(n_steps: Any, names: list[str]) -> Any:
     return n_steps
 
 
-def load_iemocap_features(root: str | Path, fold: int = 1, split: str = "trn", *,
-                          files: Mapping[str, str] | None = None, target_dir: str | Path | None = None,
-                          n_steps: int | Mapping[str, int] | None = None) -> Bunch:
+def load_iemocap_features(
+    root: str | Path,
+    fold: int = 1,
+    split: str = "trn",
+    *,
+    files: Mapping[str, str] | None = None,
+    target_dir: str | Path | None = None,
+    n_steps: int | Mapping[str, int] | None = None,
+) -> Bunch:
     """Load the IEMOCAP (or MSP-IMPROV) sequence features of the paper, in the layout of its code.
 
     The layout (that of the MMIN and RedCore code; the files are the user's):
@@ -165,8 +173,9 @@ def load_iemocap_features(root: str | Path, fold: int = 1, split: str = "trn", *
     labels = _class_labels(_load_npy(label_path), str(label_path))
     ids = [_utterance_name(entry) for entry in _load_npy(target / str(fold) / f"{split}_int2name.npy")]
     if len(ids) != len(labels):
-        raise ValueError(f"{split}_int2name.npy lists {len(ids)} utterances but {split}_label.npy has "
-                         f"{len(labels)} labels.")
+        raise ValueError(
+            f"{split}_int2name.npy lists {len(ids)} utterances but {split}_label.npy has {len(labels)} labels."
+        )
     sequences, steps, lengths = {}, {}, []
     for name, relative in files.items():
         path = root / relative
@@ -175,24 +184,39 @@ def load_iemocap_features(root: str | Path, fold: int = 1, split: str = "trn", *
         with h5py.File(path, "r") as store:
             missing = [utt for utt in ids if utt not in store]
             if missing:
-                raise KeyError(f"{len(missing)} utterance(s) of {split}_int2name.npy are not in {path}, "
-                               f"e.g. {missing[0]!r}.")
+                raise KeyError(
+                    f"{len(missing)} utterance(s) of {split}_int2name.npy are not in {path}, e.g. {missing[0]!r}."
+                )
             sequences[name] = [_finite(store[utt][()]) for utt in ids]
             if isinstance(n_steps, Mapping):
                 limit = n_steps.get(name)
             else:
                 limit = n_steps
-            steps[name] = limit if limit is not None else max(
-                (store[key].shape[0] if len(store[key].shape) > 1 else 1) for key in store)
+            steps[name] = (
+                limit
+                if limit is not None
+                else max((store[key].shape[0] if len(store[key].shape) > 1 else 1) for key in store)
+            )
         lengths.append([len(s) if np.ndim(s) > 1 else int(np.size(s) > 0) for s in sequences[name]])
     X, modalities = flatten_sequences(sequences, steps)
-    return Bunch(data=X, target=labels, modalities=modalities, ids=np.asarray(ids, dtype=object),
-                 lengths=np.asarray(lengths, dtype=np.int64).reshape(len(files), len(ids)).T)
+    return Bunch(
+        data=X,
+        target=labels,
+        modalities=modalities,
+        ids=np.asarray(ids, dtype=object),
+        lengths=np.asarray(lengths, dtype=np.int64).reshape(len(files), len(ids)).T,
+    )
 
 
-def load_mosei_features(path: str | Path, split: str = "train", *, keys: Mapping[str, str] | None = None,
-                        label_key: str = "classification_labels", padding: str = "auto",
-                        n_steps: int | Mapping[str, int] | None = None) -> Bunch:
+def load_mosei_features(
+    path: str | Path,
+    split: str = "train",
+    *,
+    keys: Mapping[str, str] | None = None,
+    label_key: str = "classification_labels",
+    padding: str = "auto",
+    n_steps: int | Mapping[str, int] | None = None,
+) -> Bunch:
     """Load the CMU-MOSEI features of the paper: one pickle in the MMSA layout (e.g. ``aligned_50.pkl``).
 
     The pickle holds a dict with the splits ``"train"``, ``"valid"`` and
@@ -264,8 +288,10 @@ def load_mosei_features(path: str | Path, split: str = "train", *, keys: Mapping
     for name, key in keys.items():
         values = _finite(part[key])
         if values.ndim != 3 or len(values) != len(labels):
-            raise ValueError(f"{key!r} of split {split!r} must have shape (n_samples={len(labels)}, steps, "
-                             f"features), got {values.shape}.")
+            raise ValueError(
+                f"{key!r} of split {split!r} must have shape (n_samples={len(labels)}, steps, "
+                f"features), got {values.shape}."
+            )
         if padding == "none":
             observed = np.ones(values.shape[:2], dtype=bool)
         elif padding == "auto" and f"{key}_lengths" in part:

@@ -89,8 +89,9 @@ def make_sequence_classification(
         raise ValueError(f"Need n_classes >= 2 and n_samples >= n_classes, got {n_classes} and {n_samples}.")
     short = [T for T, _ in shapes if T < n_classes]
     if short:
-        raise ValueError(f"Every sequence needs at least n_classes={n_classes} steps to hold the motifs; "
-                         f"got T={short[0]}.")
+        raise ValueError(
+            f"Every sequence needs at least n_classes={n_classes} steps to hold the motifs; got T={short[0]}."
+        )
     if not 0 < min_length <= 1:
         raise ValueError(f"min_length must lie in (0, 1], got {min_length}.")
     signal = _per_modality(signal, n_modalities, "signal")
@@ -112,7 +113,7 @@ def make_sequence_classification(
             positions = np.sort(rng.choice(length[i], size=n_classes, replace=False))
             others = rng.permutation([c for c in range(n_classes) if c != first[i]])
             steps[positions] += motifs[np.concatenate([[first[i]], others])]
-            block[i, :length[i]] = steps
+            block[i, : length[i]] = steps
         blocks.append(block.reshape(n_samples, T * d))
         modalities[f"m{m}"] = SequenceModality(range(start, start + T * d), n_steps=T)
         lengths[:, m] = length

@@ -13,11 +13,15 @@ __all__ = ["make_multimodal_classification"]
 
 
 def _per_modality(value, n_modalities: int, name: str) -> np.ndarray:
-    values = np.broadcast_to(np.asarray(value, dtype=float), (n_modalities,)) if np.ndim(value) == 0 \
+    values = (
+        np.broadcast_to(np.asarray(value, dtype=float), (n_modalities,))
+        if np.ndim(value) == 0
         else np.asarray(value, dtype=float)
+    )
     if values.shape != (n_modalities,):
-        raise ValueError(f"{name} must be a number or have one entry per modality ({n_modalities}), "
-                         f"got {len(values)} entries.")
+        raise ValueError(
+            f"{name} must be a number or have one entry per modality ({n_modalities}), got {len(values)} entries."
+        )
     return values.copy()
 
 
@@ -119,5 +123,4 @@ def make_multimodal_classification(
         block[:, columns] += signal @ (rng.normal(size=(n_latent, n_inf)) / np.sqrt(n_latent))
         blocks.append(block)
         informative_columns[name] = sorted(positions[c] for c in columns)
-    return Bunch(data=np.hstack(blocks), target=y, modalities=modalities,
-                 informative_columns=informative_columns)
+    return Bunch(data=np.hstack(blocks), target=y, modalities=modalities, informative_columns=informative_columns)

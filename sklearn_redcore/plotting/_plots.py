@@ -33,8 +33,15 @@ def _require_columns(frame: pd.DataFrame, columns: list[str]) -> None:
         raise ValueError(f"results lack the column(s) {missing}; it has {list(frame.columns)}.")
 
 
-def plot_missing_rate_curves(results: pd.DataFrame, *, x: str = "missing_rate", y: str = "Ave.",
-                             hue: str = "model", ax: Any = None, title: str | None = None):
+def plot_missing_rate_curves(
+    results: pd.DataFrame,
+    *,
+    x: str = "missing_rate",
+    y: str = "Ave.",
+    hue: str = "model",
+    ax: Any = None,
+    title: str | None = None,
+):
     """Score against training missing rate, one line per model (the paper's Figure 3).
 
     Rows with the same ``x`` and ``hue`` (e.g. several seeds) are averaged; the
@@ -87,8 +94,9 @@ def plot_missing_rate_curves(results: pd.DataFrame, *, x: str = "missing_rate", 
     return fig
 
 
-def plot_regulation_curves(eta_history, relative_advantage_history, imputation_loss_history, *,
-                           modality_names, title: str | None = None):
+def plot_regulation_curves(
+    eta_history, relative_advantage_history, imputation_loss_history, *, modality_names, title: str | None = None
+):
     """Relative advantage, eta and imputation loss of each modality over training, from arrays.
 
     The figure of the paper's Figure 5, drawn from the histories themselves, e.g.
@@ -133,13 +141,17 @@ def plot_regulation_curves(eta_history, relative_advantage_history, imputation_l
     plt = _pyplot()
     names = [str(name) for name in modality_names]
     histories = {}
-    for parameter, values in [("eta_history", eta_history),
-                              ("relative_advantage_history", relative_advantage_history),
-                              ("imputation_loss_history", imputation_loss_history)]:
+    for parameter, values in [
+        ("eta_history", eta_history),
+        ("relative_advantage_history", relative_advantage_history),
+        ("imputation_loss_history", imputation_loss_history),
+    ]:
         values = np.asarray(values, dtype=float)
         if values.ndim != 2 or values.shape[1] != len(names):
-            raise ValueError(f"{parameter} must have shape (n_epochs, {len(names)}), one column per name in "
-                             f"modality_names; got shape {values.shape}.")
+            raise ValueError(
+                f"{parameter} must have shape (n_epochs, {len(names)}), one column per name in "
+                f"modality_names; got shape {values.shape}."
+            )
         histories[parameter] = values
     panels = [
         (histories["relative_advantage_history"], "relative advantage $RA^m$ (eq. 5)"),
@@ -196,16 +208,16 @@ def plot_regulation_history(estimator: Any, *, modality_names: list[str] | None 
     ['m0', 'm1']
     """
     try:
-        histories = (estimator.eta_history_, estimator.relative_advantage_history_,
-                     estimator.imputation_loss_history_)
+        histories = (estimator.eta_history_, estimator.relative_advantage_history_, estimator.imputation_loss_history_)
         names = modality_names if modality_names is not None else list(estimator.modalities_)
     except AttributeError:
         raise ValueError("plot_regulation_history needs a fitted RedCoreClassifier.") from None
     return plot_regulation_curves(*histories, modality_names=names, title=title)
 
 
-def plot_combination_heatmap(table: pd.DataFrame, *, ax: Any = None, title: str | None = None,
-                             cmap: str = "viridis", fmt: str = "{:.3f}"):
+def plot_combination_heatmap(
+    table: pd.DataFrame, *, ax: Any = None, title: str | None = None, cmap: str = "viridis", fmt: str = "{:.3f}"
+):
     """Heat map of scores per tested modality combination (the paper's Table 3).
 
     Parameters
@@ -249,8 +261,9 @@ def plot_combination_heatmap(table: pd.DataFrame, *, ax: Any = None, title: str 
     ax.set_yticks(range(values.shape[0]), [str(i) for i in table.index])
     middle = np.nanmean(values)
     for (i, j), value in np.ndenumerate(values):
-        ax.text(j, i, fmt.format(value), ha="center", va="center",
-                color="black" if value > middle else "white", fontsize=8)
+        ax.text(
+            j, i, fmt.format(value), ha="center", va="center", color="black" if value > middle else "white", fontsize=8
+        )
     fig.colorbar(image, ax=ax, fraction=0.04)
     if title:
         ax.set_title(title)
