@@ -13,7 +13,6 @@ record what its training learnt.
 from __future__ import annotations
 
 import warnings
-from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -21,7 +20,6 @@ import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch.callbacks import EarlyStopping
@@ -29,27 +27,12 @@ from skorch.dataset import Dataset
 from skorch.helper import predefined_split
 
 from ._inputs import ModalityInputs, NetworkInputs, check_label_types
+from ._parameters import TRAINING_CONSTRAINTS
 from ._runtime import quiet, resolve_device, seed_from, torch_threads
 from ._training import MultimodalNet, TensorBatchIterator
 
 #: Rows of X per forward pass at prediction (bounds the memory of the network's activations).
 PREDICT_BATCH_ROWS = 4096
-
-
-def positive_int() -> list:
-    """The constraint of a parameter that takes an int >= 1."""
-    return [Interval(Integral, 1, None, closed="left")]
-
-
-def check_widths(estimator: Any, name: str, *, allow_empty: bool = True) -> tuple[int, ...]:
-    """Validate a tuple of layer widths and return it as a tuple of int."""
-    widths = getattr(estimator, name)
-    values = tuple(np.atleast_1d(np.asarray(widths, dtype=object)).tolist()) if widths is not None else ()
-    if not all(isinstance(w, Integral) and not isinstance(w, bool) and w >= 1 for w in values):
-        raise ValueError(f"{name} must be a tuple of positive integers, got {widths!r}.")
-    if not values and not allow_empty:
-        raise ValueError(f"{name} must not be empty.")
-    return tuple(int(w) for w in values)
 
 
 class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
@@ -65,23 +48,8 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
     _net_class: type[MultimodalNet] = MultimodalNet
     _module_class: type[torch.nn.Module]
 
-    #: The parameters of the training loop (documented by ``_docstring.TRAINING_PARAMETERS``).
-    _parameter_constraints: dict = {
-        "modalities": "no_validation",  # resolve_modalities gives the errors, naming the modality
-        "max_epochs": positive_int(),
-        "batch_size": positive_int(),
-        "lr": [Interval(Real, 0, None, closed="neither")],
-        "weight_decay": [Interval(Real, 0, None, closed="left")],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "n_iter_no_change": positive_int(),
-        "standardize": ["boolean"],
-        "warm_start": ["boolean"],
-        "device": [str],  # which devices exist is known at fit time (resolve_device)
-        "n_threads": [*positive_int(), None],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
-    }
+    #: The parameters of the training loop; subclasses add their own.
+    _parameter_constraints: dict = dict(TRAINING_CONSTRAINTS)
 
     # ------------------------------------------------------------- subclass API
     def _check_params(self) -> None:

@@ -8,15 +8,16 @@ declares the estimator's parameters and hands them to those three.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from numbers import Integral, Real
+from numbers import Real
 from typing import Any
 
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import BaseMultimodalClassifier, check_widths, positive_int
+from ._base import BaseMultimodalClassifier
 from ._docstring import fill_doc
 from ._inputs import ModalityInputs, ModalitySpec
+from ._parameters import WIDTHS, check_widths, positive_int
 from ._redcore_network import RedCoreModule
 from ._redcore_training import RedCoreNet
 from ._regulation import SupervisionRegulator, check_regulation_params
@@ -24,7 +25,6 @@ from ._regulation import SupervisionRegulator, check_regulation_params
 __all__ = ["RedCoreClassifier"]
 
 _SEQUENCE_ENCODERS = ("transformer", "mlp")
-_WIDTHS = ["array-like", Interval(Integral, 1, None, closed="left")]  # a tuple of widths (or one width)
 
 
 @fill_doc
@@ -203,13 +203,13 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         "modality_dropout": [Interval(Real, 0, 1, closed="left")],
         "stop_target_gradient": ["boolean"],
         "n_latent": positive_int(),
-        "encoder_hidden": [*_WIDTHS, None],
+        "encoder_hidden": [*WIDTHS, None],
         "sequence_encoder": [StrOptions(set(_SEQUENCE_ENCODERS)), Mapping],
         "transformer_width": positive_int(),
         "transformer_layers": positive_int(),
         "transformer_heads": positive_int(),
         "xenc_hidden": positive_int(),
-        "xenc_widths": _WIDTHS,
+        "xenc_widths": WIDTHS,
         "xenc_blocks": positive_int(),
         "classifier_hidden": positive_int(),
         "dropout": [Interval(Real, 0, 1, closed="left")],

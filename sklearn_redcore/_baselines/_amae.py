@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
-from .._base import positive_int
 from .._inputs import ModalitySpec
+from .._parameters import positive_int
 from ._base import BaselineClassifier, fill_baseline_doc
 from ._networks import MaskedModalityModule
 

@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._base import BaseMultimodalClassifier, check_widths, positive_int
+from .._base import BaseMultimodalClassifier
 from .._docstring import COMMON_ATTRIBUTES, TRAINING_PARAMETERS, Substitution
+from .._parameters import WIDTHS, check_widths, positive_int
 
 __all__ = ["BaselineClassifier", "fill_baseline_doc"]
 
@@ -52,7 +53,7 @@ class BaselineClassifier(BaseMultimodalClassifier):
         **BaseMultimodalClassifier._parameter_constraints,
         "training": [StrOptions({"complete", "all"})],
         "n_latent": positive_int(),
-        "encoder_hidden": ["array-like", *positive_int(), None],
+        "encoder_hidden": [*WIDTHS, None],
         "classifier_hidden": positive_int(),
         "dropout": [Interval(Real, 0, 1, closed="left")],
     }

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
-from .._base import check_widths, positive_int
 from .._inputs import ModalitySpec
+from .._parameters import WIDTHS, check_widths, positive_int
 from ._base import BaselineClassifier, fill_baseline_doc
 from ._networks import ImaginationModule
 
@@ -78,7 +78,7 @@ class CRAClassifier(BaselineClassifier):
     _module_class = ImaginationModule
     _parameter_constraints: dict = {
         **BaselineClassifier._parameter_constraints,
-        "cra_widths": ["array-like", *positive_int()],
+        "cra_widths": WIDTHS,
         "cra_blocks": positive_int(),
         "imagination_weight": [Interval(Real, 0, None, closed="left")],
     }

@@ -1,0 +1,56 @@
+"""Declared parameters: the constraints every estimator shares, and helpers for the others.
+
+scikit-learn's ``_validate_params`` checks each parameter against its
+constraints at the start of ``fit``, with an error that names the parameter
+(``InvalidParameterError``, a ``ValueError``); the documentation of the
+shared parameters is in ``_docstring.py``. Rules that involve several
+parameters, or the modalities, are checked by the estimators themselves.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+from sklearn.utils._param_validation import Interval
+
+__all__ = ["TRAINING_CONSTRAINTS", "WIDTHS", "check_widths", "positive_int"]
+
+
+def positive_int() -> list:
+    """The constraint of a parameter that takes an int >= 1."""
+    return [Interval(Integral, 1, None, closed="left")]
+
+
+#: The constraint of layer widths: a tuple of ints (or one int); :func:`check_widths` checks the entries.
+WIDTHS = ["array-like", *positive_int()]
+
+#: The parameters of the training loop (documented by ``_docstring.TRAINING_PARAMETERS``).
+TRAINING_CONSTRAINTS: dict[str, Any] = {
+    "modalities": "no_validation",  # resolve_modalities gives the errors, naming the modality
+    "max_epochs": positive_int(),
+    "batch_size": positive_int(),
+    "lr": [Interval(Real, 0, None, closed="neither")],
+    "weight_decay": [Interval(Real, 0, None, closed="left")],
+    "early_stopping": ["boolean"],
+    "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+    "n_iter_no_change": positive_int(),
+    "standardize": ["boolean"],
+    "warm_start": ["boolean"],
+    "device": [str],  # which devices exist is known at fit time (resolve_device)
+    "n_threads": [*positive_int(), None],
+    "random_state": ["random_state"],
+    "verbose": ["verbose"],
+}
+
+
+def check_widths(estimator: Any, name: str, *, allow_empty: bool = True) -> tuple[int, ...]:
+    """Validate a tuple of layer widths and return it as a tuple of int."""
+    widths = getattr(estimator, name)
+    values = tuple(np.atleast_1d(np.asarray(widths, dtype=object)).tolist()) if widths is not None else ()
+    if not all(isinstance(w, Integral) and not isinstance(w, bool) and w >= 1 for w in values):
+        raise ValueError(f"{name} must be a tuple of positive integers, got {widths!r}.")
+    if not values and not allow_empty:
+        raise ValueError(f"{name} must not be empty.")
+    return tuple(int(w) for w in values)
