@@ -23,13 +23,12 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch.callbacks import EarlyStopping
-from skorch.dataset import Dataset
-from skorch.helper import predefined_split
 
+from ._callbacks import PlateauStopping
 from ._inputs import ModalityInputs, NetworkInputs, check_label_types
-from ._parameters import TRAINING_CONSTRAINTS
+from ._parameters import AUTO_EARLY_STOPPING_ROWS, TRAINING_CONSTRAINTS
 from ._runtime import quiet, resolve_device, seed_from, torch_threads
-from ._training import MultimodalNet, TensorBatchIterator
+from ._training import MultimodalNet, RowSplit, TensorBatchIterator
 
 #: Rows of X per forward pass at prediction (bounds the memory of the network's activations).
 PREDICT_BATCH_ROWS = 4096
@@ -177,6 +176,8 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
         if not warm:
             self.inputs_ = inputs.fit(X)
             self.class_prior_ = np.bincount(y_enc, minlength=len(self.classes_)) / len(y_enc)
+            auto = self.early_stopping == "auto"
+            self.do_early_stopping_ = len(y_enc) >= AUTO_EARLY_STOPPING_ROWS if auto else bool(self.early_stopping)
         self.missing_rate_ = missing_rate
         self.n_training_samples_ = int(rows.sum())
         self._train(inputs.transform(X, present=present), y_enc, n_modalities, device, warm)
@@ -194,14 +195,8 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
             else:
                 self.net_ = self._build_net(n_modalities, device, seed)
             with_steps = getattr(self._module_class, "reads_observed_steps", False)
-            if self.early_stopping:
-                train_idx, valid_idx = self._validation_split(y, seed)
-                valid = Dataset(
-                    data.take(valid_idx).to_tensors(self.net_.device, with_steps=with_steps),
-                    torch.as_tensor(y[valid_idx], device=self.net_.device),
-                )
-                self.net_.set_params(train_split=predefined_split(valid))
-                data, y = data.take(train_idx), y[train_idx]
+            if self.do_early_stopping_:  # both parts read the same tensors (no copy of the rows)
+                self.net_.set_params(train_split=RowSplit(*self._validation_split(y, seed)))
             n_before = len(self.net_.history) if warm else 0
             self.net_.interrupted = False
             train = self.net_.partial_fit if warm else self.net_.fit
@@ -217,7 +212,7 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
             while len(history) and not all(key in history[-1] for key in keys):
                 del history[-1]  # the epoch that was cut short
             done = len(history) - n_before
-            if self.early_stopping and any("valid_loss_best" in row for row in history):
+            if self.do_early_stopping_ and any("valid_loss_best" in row for row in history):
                 best = [i for i, row in enumerate(history) if row.get("valid_loss_best")]
                 held = f"the weights of epoch {best[-1] + 1}, the best on the validation data"
             else:
@@ -247,18 +242,20 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
     def _build_net(self, n_modalities: int, device: str, seed: int) -> MultimodalNet:
         generator = torch.Generator().manual_seed(seed)
         callbacks = []
-        if self.early_stopping:
-            callbacks.append(
-                (
-                    "early_stopping",
-                    EarlyStopping(
-                        monitor="valid_loss",
-                        patience=self.n_iter_no_change,
-                        load_best=True,
-                        sink=print if self.verbose else quiet,
-                    ),
-                )
+        sink = print if self.verbose else quiet
+        if self.do_early_stopping_:
+            stopper = EarlyStopping(monitor="valid_loss", patience=self.n_iter_no_change, load_best=True, sink=sink)
+            callbacks.append(("early_stopping", stopper))
+        elif self.tol is not None:
+            # The plateau of the joint head's training cross-entropy (the module's "classification" loss part): the
+            # whole training loss can rise while the network learns, as its imputation targets move. No plateau
+            # counts while that cross-entropy is above 0.9 times the one of predicting the class frequencies.
+            prior = self.class_prior_[self.class_prior_ > 0]
+            ceiling = 0.9 * float(-(prior * np.log(prior)).sum())
+            stopper = PlateauStopping(
+                "classification", patience=self.n_iter_no_change, threshold=self.tol, ceiling=ceiling, sink=sink
             )
+            callbacks.append(("early_stopping", stopper))
         module_params = self._module_params(self.inputs_.sizes, len(self.classes_))
         return self._net_class(
             self._module_class,

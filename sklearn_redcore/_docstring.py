@@ -21,7 +21,7 @@ import re
 import textwrap
 from typing import Any
 
-__all__ = ["COMMON_ATTRIBUTES", "TRAINING_PARAMETERS", "Substitution", "fill_doc"]
+__all__ = ["COMMON_ATTRIBUTES", "TRAINING_PARAMETERS", "Substitution", "fill_doc", "training_parameters"]
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 _LINE_PLACEHOLDER = re.compile(r"^(?P<indent>[ \t]*)%\((?P<name>\w+)\)s[ \t]*$", re.MULTILINE)
@@ -63,21 +63,33 @@ class Substitution:
 #: The parameters of the training loop, shared by every estimator of the package.
 TRAINING_PARAMETERS = """\
     max_epochs : int, default=100
-        Number of passes over the training data.
+        Most passes over the training data (training may stop earlier: see
+        ``early_stopping`` and ``tol``).
     batch_size : int, default=128
         Mini-batch size.
     lr : float, default=1e-3
         Learning rate of Adam.
     weight_decay : float, default=0.0
         Weight decay of Adam.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data (stratified)
-        and stop when the joint head's validation cross-entropy has not
-        improved for ``n_iter_no_change`` epochs, keeping the best weights.
+    early_stopping : "auto" or bool, default="auto"
+        True: hold out ``validation_fraction`` of the training data
+        (stratified) and stop when the joint head's validation cross-entropy
+        has not improved for ``n_iter_no_change`` epochs, keeping the weights
+        (and, for RedCore, the state of Algorithm 1) of the best epoch.
+        False: train on every row, and stop when the training loss has
+        converged (see ``tol``). "auto": True when there are at least 10,000
+        training rows (as scikit-learn's gradient boosting decides), where
+        the held-out rows cost little and estimate well; False below.
     validation_fraction : float, default=0.1
-        Share of the training data held out when ``early_stopping``.
+        Share of the training data held out when early stopping is on.
     n_iter_no_change : int, default=10
-        Patience of early stopping, in epochs.
+        Patience of both stopping rules, in epochs.
+    tol : float or None, default=1e-3
+        Without validation data: stop when the joint head's training
+        cross-entropy (its mean over the epoch's mini-batches) has not
+        fallen below ``(1 - tol)`` times its best value for
+        ``n_iter_no_change`` epochs. None: run exactly ``max_epochs``
+        epochs, the paper's fixed-epoch recipe (with ``early_stopping=False``).
     standardize : bool, default=True
         Scale every column by the standard deviation of its observed training
         values. Columns are always centred on their training mean, which is
@@ -134,12 +146,22 @@ COMMON_ATTRIBUTES = """\
         modalities' layout and the standardisation of the columns.
     input_mean_, input_scale_ : ndarray of shape (n_features,)
         Standardisation of the columns (read from ``inputs_``).
+    do_early_stopping_ : bool
+        Whether the first fit held out validation data to stop (the value
+        ``early_stopping="auto"`` chose).
     interrupted_ : bool
         True when the last fit was stopped by KeyboardInterrupt (the model
         keeps the weights described by the warning it gave).
     net_ : skorch.NeuralNet
         The trained skorch net; ``net_.module_`` is the torch module and
         ``net_.history`` the record of the epochs."""
+
+
+def training_parameters(*, batch_size: int = 128, lr: str = "1e-3") -> str:
+    """The documentation of the training loop's parameters, with an estimator's defaults of the two that differ."""
+    text = TRAINING_PARAMETERS.replace("batch_size : int, default=128", f"batch_size : int, default={batch_size}")
+    return text.replace("lr : float, default=1e-3", f"lr : float, default={lr}")
+
 
 #: The substitution of the shared texts into an estimator of the package.
 fill_doc = Substitution(training_parameters=TRAINING_PARAMETERS, common_attributes=COMMON_ATTRIBUTES)

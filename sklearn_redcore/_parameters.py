@@ -13,9 +13,12 @@ from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 
-__all__ = ["TRAINING_CONSTRAINTS", "WIDTHS", "check_widths", "positive_int"]
+__all__ = ["AUTO_EARLY_STOPPING_ROWS", "TRAINING_CONSTRAINTS", "WIDTHS", "check_widths", "positive_int"]
+
+#: ``early_stopping="auto"`` holds out validation data from this many training rows on.
+AUTO_EARLY_STOPPING_ROWS = 10_000
 
 
 def positive_int() -> list:
@@ -33,9 +36,10 @@ TRAINING_CONSTRAINTS: dict[str, Any] = {
     "batch_size": positive_int(),
     "lr": [Interval(Real, 0, None, closed="neither")],
     "weight_decay": [Interval(Real, 0, None, closed="left")],
-    "early_stopping": ["boolean"],
+    "early_stopping": ["boolean", StrOptions({"auto"})],
     "validation_fraction": [Interval(Real, 0, 1, closed="left")],
     "n_iter_no_change": positive_int(),
+    "tol": [Interval(Real, 0, 1, closed="left"), None],
     "standardize": ["boolean"],
     "warm_start": ["boolean"],
     "device": [str],  # which devices exist is known at fit time (resolve_device)

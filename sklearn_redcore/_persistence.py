@@ -269,7 +269,10 @@ def load_model(path: str | os.PathLike, *, device: str | None = None) -> BaseMul
             f"classifiers ({', '.join(classes)})."
         )
     try:
-        estimator = classes[payload["class"]](**_decode(payload["params"]))
+        params = _decode(payload["params"])
+        if payload.get("format_version", 0) < 2:
+            params.setdefault("tol", None)  # format 1 models trained for a fixed number of epochs
+        estimator = classes[payload["class"]](**params)
         fitted = {name: _decode(value) for name, value in payload["fitted"].items()}
         if payload.get("format_version", 0) < 2:
             fitted = _upgrade_fitted_v1(fitted, estimator)
@@ -310,4 +313,5 @@ def _upgrade_fitted_v1(fitted: dict[str, Any], estimator: BaseMultimodalClassifi
     }
     fitted.pop("_column_order", None)
     fitted["inputs_"] = ModalityInputs.from_state(state)
+    fitted.setdefault("do_early_stopping_", bool(estimator.early_stopping))  # "auto" came later
     return fitted

@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseMultimodalClassifier
-from ._docstring import fill_doc
+from ._docstring import COMMON_ATTRIBUTES, Substitution, training_parameters
 from ._inputs import ModalityInputs, ModalitySpec
 from ._parameters import WIDTHS, check_widths, positive_int
 from ._redcore_network import RedCoreModule
@@ -27,7 +27,7 @@ __all__ = ["RedCoreClassifier"]
 _SEQUENCE_ENCODERS = ("transformer", "mlp")
 
 
-@fill_doc
+@Substitution(training_parameters=training_parameters(batch_size=256, lr="3e-3"), common_attributes=COMMON_ATTRIBUTES)
 class RedCoreClassifier(BaseMultimodalClassifier):
     """RedCore: classification from modalities that may be missing (Sun et al., AAAI 2024).
 
@@ -96,9 +96,9 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         about the same, which leaves the relative advantage (eq. 5) little to
         measure and costs accuracy (README, benchmark). False gives the
         paper's recipe.
-    n_latent : int, default=64
-        Dimension d of each representation z^m.
-    encoder_hidden : tuple of int, default=(128,)
+    n_latent : int, default=32
+        Dimension d of each representation z^m (the paper's: 128).
+    encoder_hidden : tuple of int, default=(64,)
         Hidden widths of each MLP self-modal encoder (that of every vector
         modality, and of the sequences encoded with "mlp").
     sequence_encoder : {"transformer", "mlp"} or dict, default="transformer"
@@ -118,14 +118,14 @@ class RedCoreClassifier(BaseMultimodalClassifier):
     transformer_heads : int, default=8
         Attention heads per block (the paper's 8); must divide
         ``transformer_width``.
-    xenc_hidden : int, default=128
+    xenc_hidden : int, default=64
         Width of the residual stream of each cross-modal encoder.
-    xenc_widths : tuple of int, default=(64, 32)
+    xenc_widths : tuple of int, default=(32, 16)
         Narrowing widths of each residual autoencoder block (mirrored on the
-        way back: 128-64-32-64-128).
-    xenc_blocks : int, default=2
+        way back: 64-32-16-32-64).
+    xenc_blocks : int, default=1
         Number of residual autoencoder blocks per cross-modal encoder.
-    classifier_hidden : int, default=128
+    classifier_hidden : int, default=64
         Hidden width of each classifier head.
     dropout : float, default=0.1
         Dropout in the encoders and classifier heads.
@@ -134,7 +134,9 @@ class RedCoreClassifier(BaseMultimodalClassifier):
     Attributes
     ----------
     eta_ : ndarray of shape (n_modalities,)
-        Supervision weights eta at the end of training.
+        Supervision weights eta at the end of training; with early stopping
+        on validation data, those of the epoch whose weights are kept (the
+        histories below cover every epoch run).
     eta_history_ : ndarray of shape (n_epochs, n_modalities)
         eta at the end of each epoch.
     relative_advantage_history_ : ndarray of shape (n_epochs, n_modalities)
@@ -230,24 +232,25 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         kl_weight: float = 1e-3,
         modality_dropout: float = 0.3,
         stop_target_gradient: bool = True,
-        n_latent: int = 64,
-        encoder_hidden: tuple[int, ...] = (128,),
+        n_latent: int = 32,
+        encoder_hidden: tuple[int, ...] = (64,),
         sequence_encoder: str | Mapping[str, str] = "transformer",
         transformer_width: int = 128,
         transformer_layers: int = 3,
         transformer_heads: int = 8,
-        xenc_hidden: int = 128,
-        xenc_widths: tuple[int, ...] = (64, 32),
-        xenc_blocks: int = 2,
-        classifier_hidden: int = 128,
+        xenc_hidden: int = 64,
+        xenc_widths: tuple[int, ...] = (32, 16),
+        xenc_blocks: int = 1,
+        classifier_hidden: int = 64,
         dropout: float = 0.1,
         max_epochs: int = 100,
-        batch_size: int = 128,
-        lr: float = 1e-3,
+        batch_size: int = 256,
+        lr: float = 3e-3,
         weight_decay: float = 0.0,
-        early_stopping: bool = False,
+        early_stopping: bool | str = "auto",
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
+        tol: float | None = 1e-3,
         standardize: bool = True,
         warm_start: bool = False,
         device: str = "cpu",
@@ -285,6 +288,7 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
         self.standardize = standardize
         self.warm_start = warm_start
         self.device = device

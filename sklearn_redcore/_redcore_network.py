@@ -148,6 +148,8 @@ class RedCoreModule(nn.Module):
 
     #: The forward pass reads ``observed_steps`` (which steps of the sequences hold data).
     reads_observed_steps = True
+    #: Loss parts whose epoch means the history records.
+    loss_parts = ("classification",)
 
     def __init__(
         self,
@@ -283,7 +285,8 @@ class RedCoreModule(nn.Module):
         present = out.present.to(out.mean.dtype)
         n = y.shape[0]
         kl = (gaussian_kl(out.mean, out.log_var) * present).sum(0) / n  # (M,)
-        vib = F.cross_entropy(out.logits, y) + self.kl_weight * kl.sum()
+        classification = F.cross_entropy(out.logits, y)  # the joint head's
+        vib = classification + self.kl_weight * kl.sum()
         if out.unimodal_logits is not None:
             n_modalities, _, n_classes = out.unimodal_logits.shape
             unimodal_ce = F.cross_entropy(out.unimodal_logits.reshape(-1, n_classes), y.repeat(n_modalities))
@@ -292,7 +295,7 @@ class RedCoreModule(nn.Module):
         target = out.z_bar.detach() if self.detach_target else out.z_bar
         squared = (target - out.z_hat).pow(2).sum(-1)  # (B, M)
         imputation = (squared * present).sum(0) / counts.clamp(min=1.0)
-        return RedCoreLoss(vib, imputation, counts > 0)
+        return RedCoreLoss(vib, imputation, counts > 0, classification)
 
 
 def gaussian_kl(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
@@ -307,6 +310,11 @@ class RedCoreLoss:
     vib: torch.Tensor  # L_VIB, eq. (3)
     imputation: torch.Tensor  # (M,) L_MSE^m on the batch (0 where unobserved)
     observed: torch.Tensor  # (M,) bool: m present in at least one sample
+    classification: torch.Tensor  # the joint head's cross-entropy (a term of L_VIB)
+
+    def __getitem__(self, name: str) -> torch.Tensor:
+        """A part by name, as the training loop reads the parts listed in ``loss_parts``."""
+        return getattr(self, name)
 
 
 def redcore_objective(parts: RedCoreLoss, eta: np.ndarray | torch.Tensor) -> torch.Tensor:

@@ -82,3 +82,19 @@ class RedCoreNet(MultimodalNet):
         self.history.record("eta", self.regulator.eta.tolist())
         self.history.record("relative_advantage", self.regulator.relative_advantage.tolist())
         self.history.record("imputation_loss", mean.tolist())
+        reg = self.regulator
+        self._regulator_states[len(self.history)] = (reg.eta.copy(), reg.moving_loss.copy(), reg.n_steps)
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):  # noqa: D102
+        super().on_train_begin(net, X=X, y=y, **kwargs)
+        self._regulator_states = {}  # epoch -> state of Algorithm 1 at its end
+
+    def on_train_end(self, net, X=None, y=None, **kwargs):
+        """With early stopping on validation data, Algorithm 1 goes back to the epoch whose weights are kept."""
+        super().on_train_end(net, X=X, y=y, **kwargs)
+        stopper = dict(self.callbacks_).get("early_stopping")
+        best = getattr(stopper, "best_epoch_", None) if getattr(stopper, "load_best", False) else None
+        if best in self._regulator_states:
+            eta, moving_loss, n_steps = self._regulator_states[best]
+            reg = self.regulator
+            reg.eta, reg.moving_loss, reg.n_steps = eta.copy(), moving_loss.copy(), n_steps

@@ -30,7 +30,24 @@ from skorch import NeuralNet
 from torch.nn.utils import clip_grad_norm_
 from torch.utils.data import Subset
 
-__all__ = ["MultimodalNet", "TensorBatchIterator"]
+__all__ = ["MultimodalNet", "RowSplit", "TensorBatchIterator"]
+
+
+class RowSplit:
+    """skorch's ``train_split`` for given rows: views of the dataset (no copy), which the batch iterator reads.
+
+    Parameters
+    ----------
+    train_rows, valid_rows : ndarray of int
+        The rows of the training and of the validation part.
+    """
+
+    def __init__(self, train_rows: np.ndarray, valid_rows: np.ndarray) -> None:
+        self.train_rows = train_rows
+        self.valid_rows = valid_rows
+
+    def __call__(self, dataset, y=None, **fit_params):  # noqa: D102
+        return Subset(dataset, self.train_rows), Subset(dataset, self.valid_rows)
 
 
 class TensorBatchIterator:

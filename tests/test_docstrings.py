@@ -1,6 +1,8 @@
 """Every public estimator's docstring documents exactly the parameters of its ``__init__``, in order."""
 
+import ast
 import inspect
+import re
 
 import pytest
 from numpydoc.docscrape import ClassDoc
@@ -42,3 +44,18 @@ def test_substitution_fills_placeholders_and_refuses_unknown_ones():
 
     with pytest.raises(KeyError, match="sahred"):
         Substitution(shared="text")(misspelt)
+
+
+@pytest.mark.parametrize("name, cls", all_estimators(), ids=[name for name, _ in all_estimators()])
+def test_documented_defaults_are_the_signature_defaults(name, cls):
+    defaults = {p.name: p.default for p in inspect.signature(cls.__init__).parameters.values() if p.name != "self"}
+    for parameter in ClassDoc(cls)["Parameters"]:
+        match = re.search(r"default=(.+)$", parameter.type)
+        assert match, f"{name}.{parameter.name}: no default documented"
+        for one in parameter.name.split(","):
+            documented = match.group(1).strip()
+            try:
+                documented = ast.literal_eval(documented)
+            except (ValueError, SyntaxError):
+                pass
+            assert documented == defaults[one.strip()], f"{name}.{one.strip()}"

@@ -94,9 +94,10 @@ class AMAEClassifier(BaselineClassifier):
         batch_size: int = 128,
         lr: float = 1e-3,
         weight_decay: float = 0.0,
-        early_stopping: bool = False,
+        early_stopping: bool | str = "auto",
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
+        tol: float | None = 1e-3,
         standardize: bool = True,
         warm_start: bool = False,
         device: str = "cpu",
@@ -121,6 +122,7 @@ class AMAEClassifier(BaselineClassifier):
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
         self.standardize = standardize
         self.warm_start = warm_start
         self.device = device
