@@ -20,7 +20,7 @@ install: $(BIN)/.installed
 bench: install
 	$(BIN)/redcore benchmark --n-jobs 2 --out bench-results/$(shell date +%Y%m%d-%H%M%S)
 
-# The README's accuracy table: three seeds (about 9 minutes on 2 cores).
+# The README's accuracy table: three seeds (about 3 minutes on 2 cores).
 bench-full: install
 	$(BIN)/python benchmarks/bench_missing_rates.py --n-jobs 2 --out bench-results/full-$(shell date +%Y%m%d-%H%M%S)
 

@@ -53,3 +53,16 @@ def test_sequence_benchmark_runs_end_to_end(tmp_path, capsys):
     assert results["encoder"].tolist() == ["transformer", "mlp"] and results["Ave."].between(0, 1).all()
     assert module.main(["paper-size", "--n-samples", "40", "--steps", "3", "--out", str(tmp_path)]) == 0
     assert "epoch time (s)" in (tmp_path / "paper_size.md").read_text()
+
+
+def test_cost_benchmark_reports_f1_time_and_epochs_per_configuration(tmp_path, capsys):
+    module = load_benchmark("bench_cost")
+    args = ["--config", "today", "default", "--settings", "shared 0.5", "--seeds", "0", "--n-jobs", "1"]
+    assert module.main([*args, "--param", "max_epochs=2", "--out", str(tmp_path)]) == 0
+    results = pd.read_csv(tmp_path / "results.csv")
+    assert list(results["config"]) == ["today", "default"] and (results["epochs"] == 2).all()
+    assert results["f1"].between(0.0, 1.0).all() and (results["fit_time"] > 0).all()
+    table = (tmp_path / "summary.md").read_text()
+    assert "| today " in table and "| default " in table and "mean F1" in table
+    with pytest.raises(ValueError, match="rates for 3 views"):
+        module._one("x", {}, ["fou", "zer"], "imbalanced", (0.8, 0.5, 0.2), 0, 0.3)
