@@ -29,6 +29,7 @@ of the default commands.
 from __future__ import annotations
 
 import argparse
+import ast
 import resource
 import sys
 import time
@@ -47,6 +48,18 @@ ENCODERS = ("transformer", "mlp")
 
 def _peak_rss_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # KiB on Linux
+
+
+def _overrides(items: list[str]) -> dict:
+    """``KEY=VALUE`` strings as parameters (values read as Python literals where they are)."""
+    params = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        try:
+            params[key] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            params[key] = value
+    return params
 
 
 def run_accuracy(args: argparse.Namespace) -> int:
@@ -74,6 +87,7 @@ def run_accuracy(args: argparse.Namespace) -> int:
                 transformer_heads=args.heads,
                 max_epochs=args.epochs,
                 random_state=seed,
+                **_overrides(args.param),
             )
             start = time.perf_counter()
             with warnings.catch_warnings():
@@ -190,6 +204,13 @@ def main(argv: list[str] | None = None) -> int:
     accuracy.add_argument("--layers", type=int, default=2, help="transformer layers (the paper's: 3)")
     accuracy.add_argument("--heads", type=int, default=4, help="attention heads (the paper's: 8)")
     accuracy.add_argument("--epochs", type=int, default=30)
+    accuracy.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set a parameter of RedCoreClassifier, e.g. batch_size=128",
+    )
     accuracy.add_argument("--out", type=Path, default=None, help="folder for results.csv and summary.md")
     paper = studies.add_parser("paper-size", help="cost of one fit at the paper's sizes")
     paper.add_argument("--n-samples", type=int, default=5000)

@@ -49,9 +49,8 @@ TRAINING_CONSTRAINTS: dict[str, Any] = {
 }
 
 
-def check_widths(estimator: Any, name: str, *, allow_empty: bool = True) -> tuple[int, ...]:
-    """Validate a tuple of layer widths and return it as a tuple of int."""
-    widths = getattr(estimator, name)
+def check_widths(widths: Any, name: str, *, allow_empty: bool = True) -> tuple[int, ...]:
+    """Validate layer widths (the value of the parameter ``name``) and return them as a tuple of int."""
     values = tuple(np.atleast_1d(np.asarray(widths, dtype=object)).tolist()) if widths is not None else ()
     if not all(isinstance(w, Integral) and not isinstance(w, bool) and w >= 1 for w in values):
         raise ValueError(f"{name} must be a tuple of positive integers, got {widths!r}.")

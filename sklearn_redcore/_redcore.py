@@ -18,7 +18,7 @@ from ._base import BaseMultimodalClassifier
 from ._docstring import COMMON_ATTRIBUTES, Substitution, training_parameters
 from ._inputs import ModalityInputs, ModalitySpec
 from ._parameters import WIDTHS, check_widths, positive_int
-from ._redcore_network import RedCoreModule
+from ._redcore_network import NETWORK_SIZES, RedCoreModule, network_sizes
 from ._redcore_training import RedCoreNet
 from ._regulation import SupervisionRegulator, check_regulation_params
 
@@ -96,11 +96,22 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         about the same, which leaves the relative advantage (eq. 5) little to
         measure and costs accuracy (README, benchmark). False gives the
         paper's recipe.
-    n_latent : int, default=32
-        Dimension d of each representation z^m (the paper's: 128).
-    encoder_hidden : tuple of int, default=(64,)
+    network_size : {"auto", "compact", "wide"}, default="auto"
+        The size of the network, for the size parameters left at None below
+        (an explicit value wins). "compact": ``n_latent=32``, encoders and
+        heads of 64 units, one residual block of 32-16 in each cross-modal
+        encoder. "wide": twice that (``n_latent=64``, 128 units, two blocks
+        of 64-32). "auto": "wide" when a sequence modality has a transformer
+        encoder, "compact" otherwise: on vectors the compact network was as
+        accurate in half the time, on sequences it lost 0.11 of F1
+        (docs/speed.md, "Cost of a fit"). The sizes used are in
+        ``network_sizes_``. The paper's network is larger than both.
+    n_latent : int or None, default=None
+        Dimension d of each representation z^m. None: from ``network_size``.
+    encoder_hidden : tuple of int or None, default=None
         Hidden widths of each MLP self-modal encoder (that of every vector
-        modality, and of the sequences encoded with "mlp").
+        modality, and of the sequences encoded with "mlp"); ``()`` for none.
+        None: from ``network_size``.
     sequence_encoder : {"transformer", "mlp"} or dict, default="transformer"
         Self-modal encoder of the sequence modalities: "transformer" (the
         paper's: a linear map of each step to ``transformer_width``, a
@@ -118,21 +129,27 @@ class RedCoreClassifier(BaseMultimodalClassifier):
     transformer_heads : int, default=8
         Attention heads per block (the paper's 8); must divide
         ``transformer_width``.
-    xenc_hidden : int, default=64
-        Width of the residual stream of each cross-modal encoder.
-    xenc_widths : tuple of int, default=(32, 16)
-        Narrowing widths of each residual autoencoder block (mirrored on the
-        way back: 64-32-16-32-64).
-    xenc_blocks : int, default=1
-        Number of residual autoencoder blocks per cross-modal encoder.
-    classifier_hidden : int, default=64
-        Hidden width of each classifier head.
+    xenc_hidden : int or None, default=None
+        Width of the residual stream of each cross-modal encoder. None: from
+        ``network_size``.
+    xenc_widths : tuple of int or None, default=None
+        Narrowing widths of each residual autoencoder block, mirrored on the
+        way back (``(32, 16)`` on a 64-wide stream: 64-32-16-32-64). None:
+        from ``network_size``.
+    xenc_blocks : int or None, default=None
+        Number of residual autoencoder blocks per cross-modal encoder. None:
+        from ``network_size``.
+    classifier_hidden : int or None, default=None
+        Hidden width of each classifier head. None: from ``network_size``.
     dropout : float, default=0.1
         Dropout in the encoders and classifier heads.
     %(training_parameters)s
 
     Attributes
     ----------
+    network_sizes_ : dict
+        The six size parameters, as ``network_size`` and the explicit values
+        set them.
     eta_ : ndarray of shape (n_modalities,)
         Supervision weights eta at the end of training; with early stopping
         on validation data, those of the epoch whose weights are kept (the
@@ -204,16 +221,17 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         "kl_weight": [Interval(Real, 0, None, closed="left")],
         "modality_dropout": [Interval(Real, 0, 1, closed="left")],
         "stop_target_gradient": ["boolean"],
-        "n_latent": positive_int(),
+        "network_size": [StrOptions(set(NETWORK_SIZES) | {"auto"})],
+        "n_latent": [*positive_int(), None],
         "encoder_hidden": [*WIDTHS, None],
         "sequence_encoder": [StrOptions(set(_SEQUENCE_ENCODERS)), Mapping],
         "transformer_width": positive_int(),
         "transformer_layers": positive_int(),
         "transformer_heads": positive_int(),
-        "xenc_hidden": positive_int(),
-        "xenc_widths": WIDTHS,
-        "xenc_blocks": positive_int(),
-        "classifier_hidden": positive_int(),
+        "xenc_hidden": [*positive_int(), None],
+        "xenc_widths": [*WIDTHS, None],
+        "xenc_blocks": [*positive_int(), None],
+        "classifier_hidden": [*positive_int(), None],
         "dropout": [Interval(Real, 0, 1, closed="left")],
     }
 
@@ -232,16 +250,17 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         kl_weight: float = 1e-3,
         modality_dropout: float = 0.3,
         stop_target_gradient: bool = True,
-        n_latent: int = 32,
-        encoder_hidden: tuple[int, ...] = (64,),
+        network_size: str = "auto",
+        n_latent: int | None = None,
+        encoder_hidden: tuple[int, ...] | None = None,
         sequence_encoder: str | Mapping[str, str] = "transformer",
         transformer_width: int = 128,
         transformer_layers: int = 3,
         transformer_heads: int = 8,
-        xenc_hidden: int = 64,
-        xenc_widths: tuple[int, ...] = (32, 16),
-        xenc_blocks: int = 1,
-        classifier_hidden: int = 64,
+        xenc_hidden: int | None = None,
+        xenc_widths: tuple[int, ...] | None = None,
+        xenc_blocks: int | None = None,
+        classifier_hidden: int | None = None,
         dropout: float = 0.1,
         max_epochs: int = 100,
         batch_size: int = 256,
@@ -270,6 +289,7 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         self.kl_weight = kl_weight
         self.modality_dropout = modality_dropout
         self.stop_target_gradient = stop_target_gradient
+        self.network_size = network_size
         self.n_latent = n_latent
         self.encoder_hidden = encoder_hidden
         self.sequence_encoder = sequence_encoder
@@ -309,8 +329,9 @@ class RedCoreClassifier(BaseMultimodalClassifier):
                     f"sequence_encoder must be 'transformer' or 'mlp', or a dict of modality names to "
                     f"these; got {bad[0]!r}."
                 )
-        check_widths(self, "encoder_hidden")
-        check_widths(self, "xenc_widths", allow_empty=False)
+        for name, allow_empty in (("encoder_hidden", True), ("xenc_widths", False)):
+            if getattr(self, name) is not None:
+                check_widths(getattr(self, name), name, allow_empty=allow_empty)
 
     def _check_model_params(self, inputs: ModalityInputs) -> None:
         check_regulation_params(len(inputs.modalities), self.xi1, self.xi2, self.p, self.beta, self.alpha1, self.K)
@@ -333,16 +354,16 @@ class RedCoreClassifier(BaseMultimodalClassifier):
             return [choice.get(name, "transformer") for name in self.modalities_]
         return [choice] * len(self.modalities_)
 
+    def _network_sizes(self) -> dict[str, Any]:
+        """The sizes of the network: ``network_size``'s, with the explicit size parameters on top."""
+        explicit = {name: getattr(self, name) for name in NETWORK_SIZES["compact"]}
+        return network_sizes(self.network_size, self.inputs_.sequence_shapes, self._sequence_encoders(), explicit)
+
     def _module_params(self, modality_sizes: list[int], n_classes: int) -> dict[str, Any]:
         return dict(
             modality_sizes=modality_sizes,
             n_classes=n_classes,
-            n_latent=self.n_latent,
-            encoder_hidden=check_widths(self, "encoder_hidden"),
-            xenc_hidden=self.xenc_hidden,
-            xenc_widths=check_widths(self, "xenc_widths"),
-            xenc_blocks=self.xenc_blocks,
-            classifier_hidden=self.classifier_hidden,
+            **self._network_sizes(),
             dropout=self.dropout,
             unimodal_heads=self.unimodal_heads,
             modality_dropout=self.modality_dropout,
@@ -369,6 +390,7 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         return dict(regulator=regulator)
 
     def _store_fit_results(self) -> None:
+        self.network_sizes_ = self._network_sizes()
         history = self.net_.history
         self.eta_ = np.asarray(self.net_.regulator.eta, dtype=float).copy()
         m = len(self.modalities_)

@@ -29,6 +29,7 @@ them by eta into the training objective.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -37,6 +38,7 @@ from torch.nn import functional as F
 
 from ._inputs import step_slices
 from ._layers import GaussianEncoder, StackedLinear, mlp, stacked_mlp
+from ._parameters import check_widths
 from ._sequence_encoders import TransformerGaussianEncoder
 
 
@@ -321,3 +323,35 @@ def redcore_objective(parts: RedCoreLoss, eta: np.ndarray | torch.Tensor) -> tor
     """The training objective ``L = L_VIB + sum_m eta^m L_MSE^m`` (Section 3; eta from Algorithm 1)."""
     eta = torch.as_tensor(eta, dtype=parts.vib.dtype, device=parts.vib.device)
     return parts.vib + (eta * parts.imputation).sum()
+
+
+#: The sizes that ``RedCoreClassifier(network_size=...)`` names (docs/speed.md, "Cost of a fit").
+NETWORK_SIZES = {
+    "compact": dict(
+        n_latent=32, encoder_hidden=(64,), xenc_hidden=64, xenc_widths=(32, 16), xenc_blocks=1, classifier_hidden=64
+    ),
+    "wide": dict(
+        n_latent=64, encoder_hidden=(128,), xenc_hidden=128, xenc_widths=(64, 32), xenc_blocks=2, classifier_hidden=128
+    ),
+}
+
+
+def network_sizes(
+    network_size: str,
+    sequence_shapes: list[tuple[int, int] | None],
+    sequence_encoders: list[str],
+    explicit: dict[str, Any],
+) -> dict[str, Any]:
+    """The size arguments of :class:`RedCoreModule`: a named size, with the explicit values (not None) on top.
+
+    "auto" is "wide" when a sequence modality has a transformer encoder and "compact" otherwise.
+    """
+    if network_size == "auto":
+        transformer = any(
+            shape is not None and kind == "transformer" for shape, kind in zip(sequence_shapes, sequence_encoders)
+        )
+        network_size = "wide" if transformer else "compact"
+    sizes = NETWORK_SIZES[network_size] | {name: value for name, value in explicit.items() if value is not None}
+    sizes["encoder_hidden"] = check_widths(sizes["encoder_hidden"], "encoder_hidden")
+    sizes["xenc_widths"] = check_widths(sizes["xenc_widths"], "xenc_widths", allow_empty=False)
+    return sizes

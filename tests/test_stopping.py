@@ -68,3 +68,24 @@ def test_early_stopping_keeps_the_state_of_algorithm_1_of_the_kept_epoch(mfeat_s
     assert best < len(history)  # stopped after its best epoch: the weights went back
     np.testing.assert_array_equal(clf.eta_, clf.eta_history_[best - 1])
     assert len(clf.eta_history_) == clf.n_iter_ == len(history)  # the histories keep every epoch run
+
+
+def test_network_size_follows_the_kind_of_encoder_and_explicit_sizes_win():
+    from sklearn_redcore import SequenceModality
+    from sklearn_redcore._redcore_network import NETWORK_SIZES
+
+    X, y = _blobs(60)
+    vectors = RedCoreClassifier([[0, 1], [2, 3]], max_epochs=1, random_state=0).fit(X, y)
+    assert vectors.network_sizes_ == NETWORK_SIZES["compact"]
+    assert vectors.net_.module_.n_latent == 32
+    sequence = {"s": SequenceModality([0, 1], n_steps=2), "v": [2, 3]}
+    small_transformer = dict(transformer_width=8, transformer_layers=1, transformer_heads=2)
+    wide = RedCoreClassifier(sequence, max_epochs=1, random_state=0, **small_transformer).fit(X, y)
+    assert wide.network_sizes_ == NETWORK_SIZES["wide"]
+    flattened = RedCoreClassifier(sequence, sequence_encoder="mlp", max_epochs=1, random_state=0).fit(X, y)
+    assert flattened.network_sizes_ == NETWORK_SIZES["compact"]  # no transformer: as vectors
+    mixed = RedCoreClassifier(
+        [[0, 1], [2, 3]], network_size="wide", n_latent=8, encoder_hidden=(), max_epochs=1, random_state=0
+    ).fit(X, y)
+    assert mixed.network_sizes_ == NETWORK_SIZES["wide"] | {"n_latent": 8, "encoder_hidden": ()}
+    assert mixed.net_.module_.n_latent == 8

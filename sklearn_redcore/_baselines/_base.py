@@ -59,7 +59,7 @@ class BaselineClassifier(BaseMultimodalClassifier):
     }
 
     def _check_params(self) -> None:
-        check_widths(self, "encoder_hidden")
+        check_widths(self.encoder_hidden, "encoder_hidden")
 
     def _training_rows(self, present: np.ndarray) -> np.ndarray:
         if self.training == "all":
@@ -78,7 +78,7 @@ class BaselineClassifier(BaseMultimodalClassifier):
             modality_sizes=modality_sizes,
             n_classes=n_classes,
             n_latent=self.n_latent,
-            encoder_hidden=check_widths(self, "encoder_hidden"),
+            encoder_hidden=check_widths(self.encoder_hidden, "encoder_hidden"),
             classifier_hidden=self.classifier_hidden,
             dropout=self.dropout,
         )

@@ -136,12 +136,12 @@ class CRAClassifier(BaselineClassifier):
 
     def _check_params(self) -> None:
         super()._check_params()
-        check_widths(self, "cra_widths", allow_empty=False)
+        check_widths(self.cra_widths, "cra_widths", allow_empty=False)
 
     def _module_params(self, modality_sizes: list[int], n_classes: int) -> dict[str, Any]:
         return dict(
             super()._module_params(modality_sizes, n_classes),
-            cra_widths=check_widths(self, "cra_widths"),
+            cra_widths=check_widths(self.cra_widths, "cra_widths"),
             cra_blocks=self.cra_blocks,
             imagination_weight=self.imagination_weight,
             cycle_weight=0.0,
