@@ -21,7 +21,7 @@ import re
 import textwrap
 from typing import Any
 
-__all__ = ["COMMON_ATTRIBUTES", "TRAINING_PARAMETERS", "Substitution", "fill_doc", "training_parameters"]
+__all__ = ["COMMON_ATTRIBUTES", "TRAINING_PARAMETERS", "Substitution", "training_parameters"]
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 _LINE_PLACEHOLDER = re.compile(r"^(?P<indent>[ \t]*)%\((?P<name>\w+)\)s[ \t]*$", re.MULTILINE)
@@ -161,7 +161,3 @@ def training_parameters(*, batch_size: int = 128, lr: str = "1e-3") -> str:
     """The documentation of the training loop's parameters, with an estimator's defaults of the two that differ."""
     text = TRAINING_PARAMETERS.replace("batch_size : int, default=128", f"batch_size : int, default={batch_size}")
     return text.replace("lr : float, default=1e-3", f"lr : float, default={lr}")
-
-
-#: The substitution of the shared texts into an estimator of the package.
-fill_doc = Substitution(training_parameters=TRAINING_PARAMETERS, common_attributes=COMMON_ATTRIBUTES)
