@@ -288,11 +288,13 @@ class RedCoreModule(nn.Module):
         n = y.shape[0]
         kl = (gaussian_kl(out.mean, out.log_var) * present).sum(0) / n  # (M,)
         classification = F.cross_entropy(out.logits, y)  # the joint head's
-        vib = classification + self.kl_weight * kl.sum()
+        vib = classification + self.kl_weight * kl.sum()  # the joint representation's KL: the sum over modalities
         if out.unimodal_logits is not None:
             n_modalities, _, n_classes = out.unimodal_logits.shape
             unimodal_ce = F.cross_entropy(out.unimodal_logits.reshape(-1, n_classes), y.repeat(n_modalities))
             vib = vib + n_modalities * unimodal_ce + self.kl_weight * kl.sum()
+        else:  # the Red ablation drops the unimodal cross-entropies only, as the paper does: their KL terms stay
+            vib = vib + self.kl_weight * kl.sum()
         counts = present.sum(0)
         target = out.z_bar.detach() if self.detach_target else out.z_bar
         squared = (target - out.z_hat).pow(2).sum(-1)  # (B, M)

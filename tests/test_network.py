@@ -122,3 +122,19 @@ def test_detached_target_keeps_the_imputation_gradient_off_the_modality_own_enco
         has_grad = encoder_grad is not None and bool(encoder_grad.abs().sum() > 0)
         assert has_grad is expect_grad
         assert module.cross_encoders.project_out.bias.grad.abs().sum() > 0
+
+
+def test_the_red_ablation_drops_the_unimodal_cross_entropies_and_keeps_their_kl_terms():
+    """Eq. (3) without the unimodal heads (the paper's "Red" ablation): the KL terms of the M
+    representations stay, beside the joint representation's (the same sum over modalities)."""
+    torch.manual_seed(0)
+    x, present, y = batch()
+    for heads in (True, False):
+        module = RedCoreModule([5, 3, 4], 3, n_latent=6, encoder_hidden=(8,), kl_weight=0.01, unimodal_heads=heads)
+        module.eval()
+        out = module(x, present)
+        kl = (gaussian_kl(out.mean, out.log_var) * present.to(out.mean.dtype)).sum(0) / len(y)
+        expected = torch.nn.functional.cross_entropy(out.logits, y) + 2 * 0.01 * kl.sum()
+        if heads:
+            expected = expected + 3 * torch.nn.functional.cross_entropy(out.unimodal_logits.reshape(-1, 3), y.repeat(3))
+        torch.testing.assert_close(module.loss(out, y).vib, expected)
