@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from sklearn_redcore import AMAEClassifier, CRAClassifier, MMINClassifier, modality_presence
-from sklearn_redcore._baselines._networks import ImaginationModule, sample_visible
+from sklearn_redcore._baselines._networks import ImaginationModule, MaskedModalityModule, sample_visible
 from sklearn_redcore._benchmark import make_model, run_study
 
 SMALL = dict(n_latent=16, encoder_hidden=(32,), classifier_hidden=32, lr=3e-3, max_epochs=25, batch_size=64)
@@ -124,3 +124,94 @@ def test_study_runs_them_and_reports_untrainable_ones(mfeat_small):
     # scored (two epochs learn little: only check that there are scores)
     assert low["Ave."].between(0.0, 1.0).all() and 0.0 <= high.loc["CRA-IDT", "Ave."] <= 1.0
     assert low["error"].isna().all() and np.isnan(high.loc["CRA-IDT", "error"])
+
+
+def test_hidden_modalities_follow_the_given_rates():
+    present = torch.ones(20000, 3, dtype=torch.bool)
+    present[::2, 2] = False
+    generator_state = torch.random.get_rng_state()
+    torch.manual_seed(0)
+    visible = sample_visible(present, torch.tensor([0.8, 0.5, 0.1]))
+    torch.random.set_rng_state(generator_state)
+    assert not (visible & ~present).any() and visible.any(1).all()
+    full = present.all(1)
+    hidden = 1 - visible[full].double().mean(0)  # redrawing the empty draws lowers the rates a little
+    assert hidden[0] > hidden[1] > hidden[2] and abs(hidden[1] - 0.5) < 0.05 and hidden[2] < 0.12
+
+
+@pytest.mark.parametrize("module_class", [ImaginationModule, MaskedModalityModule])
+def test_simulated_missing_modalities_are_targets_never_inputs(module_class):
+    """Perfect data training: a hidden modality's columns change nothing the network computes
+    from its inputs (the classifier's output), only the target of its stand-in."""
+    torch.manual_seed(0)
+    if module_class is ImaginationModule:
+        module = module_class(
+            [4, 3, 5],
+            3,
+            n_latent=8,
+            encoder_hidden=(8,),
+            cra_widths=(8,),
+            cra_blocks=1,
+            hide_rates=[0.6, 0.3, 0.3],
+            dropout=0.0,
+        )
+    else:
+        module = module_class(
+            [4, 3, 5],
+            3,
+            n_latent=8,
+            encoder_hidden=(8,),
+            n_heads=2,
+            feedforward=8,
+            dropout=0.0,
+            hide_rates=[0.6, 0.3, 0.3],
+        )
+    module.train()
+    x, present = torch.randn(64, 12), torch.ones(64, 3, dtype=torch.bool)
+    changed = x.clone()
+    changed[:, :4] += 5.0  # modality 0's columns
+    torch.manual_seed(1)
+    out = module(x, present)
+    torch.manual_seed(1)
+    again = module(changed, present)
+    hidden = ~out.visible[:, 0]
+    assert hidden.any() and (out.visible == again.visible).all()
+    torch.testing.assert_close(out.logits[hidden], again.logits[hidden])
+    assert not torch.allclose(out.embedding[hidden, 0], again.embedding[hidden, 0])  # the target moved
+    assert not torch.allclose(out.logits[~hidden], again.logits[~hidden])  # shown: an input
+
+
+def test_missing_rates_must_match_the_modalities(mfeat_small):
+    X, y, spec = mfeat_small
+    with pytest.raises(ValueError, match="one per modality"):
+        MMINClassifier(spec, missing_rates=[0.5, 0.5], max_epochs=1).fit(X, y)
+    clf = CRAClassifier(spec, training="all", missing_rates=0.3, max_epochs=1, cra_blocks=1).fit(X, y)
+    assert clf.net_.module_.hide_rates.tolist() == pytest.approx([0.3, 0.3, 0.3])
+
+
+def test_the_study_trains_pdt_models_on_the_unmasked_part_at_the_setting_rates(mfeat_small, monkeypatch):
+    from sklearn_redcore._baselines._base import BaselineClassifier
+
+    X, y, spec = mfeat_small
+    complete = ~np.isnan(X).any(axis=1)
+    seen = {}
+    original = BaselineClassifier.fit
+
+    def recording_fit(self, X_fit, y_fit):
+        seen[self.get_params()["training"], str(self.missing_rates)] = np.isnan(X_fit).any(axis=1).mean()
+        return original(self, X_fit, y_fit)
+
+    monkeypatch.setattr(BaselineClassifier, "fit", recording_fit)
+    positions = {name: np.asarray(cols) for name, cols in spec.items()}
+    frame = run_study(
+        X[complete][:200],
+        y[complete][:200],
+        positions,
+        {"s": (0.9, 0.5, 0.2)},
+        models=["CRA-PDT", "CRA-IDT"],
+        progress=False,
+        redcore_params=dict(SMALL, max_epochs=2, cra_blocks=1),
+    )
+    assert seen[("complete", "[0.9, 0.5, 0.2]")] == 0.0  # the unmasked training part, the rates simulated
+    assert seen[("all", "None")] > 0.5  # the masked part
+    assert frame["error"].isna().all() if "error" in frame else True

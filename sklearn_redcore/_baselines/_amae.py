@@ -82,6 +82,7 @@ class AMAEClassifier(BaselineClassifier):
         modalities: ModalitySpec = None,
         *,
         training: str = "complete",
+        missing_rates: float | list[float] | None = None,
         n_latent: int = 64,
         encoder_hidden: tuple[int, ...] = (128,),
         classifier_hidden: int = 128,
@@ -107,6 +108,7 @@ class AMAEClassifier(BaselineClassifier):
     ) -> None:
         self.modalities = modalities
         self.training = training
+        self.missing_rates = missing_rates
         self.n_latent = n_latent
         self.encoder_hidden = encoder_hidden
         self.classifier_hidden = classifier_hidden

@@ -88,6 +88,7 @@ class CRAClassifier(BaselineClassifier):
         modalities: ModalitySpec = None,
         *,
         training: str = "complete",
+        missing_rates: float | list[float] | None = None,
         n_latent: int = 64,
         encoder_hidden: tuple[int, ...] = (128,),
         classifier_hidden: int = 128,
@@ -112,6 +113,7 @@ class CRAClassifier(BaselineClassifier):
     ) -> None:
         self.modalities = modalities
         self.training = training
+        self.missing_rates = missing_rates
         self.n_latent = n_latent
         self.encoder_hidden = encoder_hidden
         self.classifier_hidden = classifier_hidden
@@ -221,6 +223,7 @@ class MMINClassifier(CRAClassifier):
         modalities: ModalitySpec = None,
         *,
         training: str = "complete",
+        missing_rates: float | list[float] | None = None,
         n_latent: int = 64,
         encoder_hidden: tuple[int, ...] = (128,),
         classifier_hidden: int = 128,
@@ -246,6 +249,7 @@ class MMINClassifier(CRAClassifier):
     ) -> None:
         self.modalities = modalities
         self.training = training
+        self.missing_rates = missing_rates
         self.n_latent = n_latent
         self.encoder_hidden = encoder_hidden
         self.classifier_hidden = classifier_hidden

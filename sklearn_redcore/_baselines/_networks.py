@@ -28,21 +28,33 @@ from torch.nn import functional as F
 from .._layers import mlp
 
 
-def sample_visible(present: torch.Tensor) -> torch.Tensor:
+def sample_visible(present: torch.Tensor, hide_rates: torch.Tensor | None = None) -> torch.Tensor:
     """A random non-empty subset of each sample's present modalities.
 
-    Every non-empty subset of the present modalities (the full set included)
-    is equally likely: each present modality is kept with probability 1/2 and
-    draws that keep none are redrawn. Rows with no modality stay empty.
+    Without ``hide_rates``, every non-empty subset of the present modalities
+    (the full set included) is equally likely: each present modality is kept
+    with probability 1/2. With ``hide_rates`` (one per modality), modality m
+    is hidden with probability ``hide_rates[m]``: the missing conditions of
+    perfect data training at given rates. Draws that keep none are redrawn;
+    rows with no modality stay empty.
     """
     present = present.bool()
-    visible = present & (torch.rand(present.shape, device=present.device) < 0.5)
+    keep = 0.5 if hide_rates is None else 1.0 - hide_rates.to(present.device)
+    visible = present & (torch.rand(present.shape, device=present.device) < keep)
     redraw = present.any(1) & ~visible.any(1)
     while redraw.any():
-        fresh = present & (torch.rand(present.shape, device=present.device) < 0.5)
+        fresh = present & (torch.rand(present.shape, device=present.device) < keep)
         visible = torch.where(redraw.unsqueeze(1), fresh, visible)
         redraw = present.any(1) & ~visible.any(1)
     return visible
+
+
+class _HidingModule(nn.Module):
+    """A module that hides modalities in training by :func:`sample_visible` (at ``hide_rates`` if given)."""
+
+    def _set_hide_rates(self, hide_rates: list[float] | None) -> None:
+        rates = None if hide_rates is None else torch.tensor([float(r) for r in hide_rates])
+        self.register_buffer("hide_rates", rates, persistent=False)
 
 
 class ModalityEncoders(nn.Module):
@@ -125,7 +137,7 @@ def _masked_mse(prediction: torch.Tensor, target: torch.Tensor, mask: torch.Tens
     return (squared * weight).sum() / weight.sum().clamp(min=1.0)
 
 
-class ImaginationModule(nn.Module):
+class ImaginationModule(_HidingModule):
     """MMIN (and CRA when ``cycle_weight == 0``) for M vector modalities.
 
     Each modality's encoder gives h^m; the forward cascaded residual
@@ -159,6 +171,9 @@ class ImaginationModule(nn.Module):
         Weights of the forward (imagination) and backward (cycle) losses
         against the cross-entropy; ``cycle_weight=0`` builds no backward
         cascade (CRA).
+    hide_rates : list of float or None
+        Training only: the rate at which each modality is hidden from the
+        inputs (see :func:`sample_visible`); None: uniform subsets.
     """
 
     loss_parts = ("classification", "imagination", "cycle")
@@ -176,8 +191,10 @@ class ImaginationModule(nn.Module):
         dropout: float = 0.1,
         imagination_weight: float = 4.0,
         cycle_weight: float = 2.0,
+        hide_rates: list[float] | None = None,
     ) -> None:
         super().__init__()
+        self._set_hide_rates(hide_rates)
         self.n_modalities = len(modality_sizes)
         self.n_latent = n_latent
         self.imagination_weight = float(imagination_weight)
@@ -197,7 +214,7 @@ class ImaginationModule(nn.Module):
 
     def forward(self, x: torch.Tensor, present: torch.Tensor) -> BaselineOutput:
         present = present.bool()
-        visible = sample_visible(present) if self.training else present
+        visible = sample_visible(present, self.hide_rates) if self.training else present
         embedding = self.encoders(x)
         shown = (embedding * visible.unsqueeze(-1).to(embedding.dtype)).flatten(1)
         imagined, bottlenecks = self.forward_cascade(shown)
@@ -220,7 +237,7 @@ class ImaginationModule(nn.Module):
         return {"total": total, "classification": classification, "imagination": imagination, "cycle": cycle}
 
 
-class MaskedModalityModule(nn.Module):
+class MaskedModalityModule(_HidingModule):
     """A modality-level masked autoencoder (AMAE) for M vector modalities.
 
     Each modality's encoder gives a token h^m, to which a learnt modality
@@ -252,6 +269,9 @@ class MaskedModalityModule(nn.Module):
         Dropout rate.
     reconstruction_weight : float
         Weight of the reconstruction loss against the cross-entropy.
+    hide_rates : list of float or None
+        Training only: the rate at which each modality is hidden from the
+        inputs (see :func:`sample_visible`); None: uniform subsets.
     """
 
     loss_parts = ("classification", "reconstruction")
@@ -269,8 +289,10 @@ class MaskedModalityModule(nn.Module):
         classifier_hidden: int = 128,
         dropout: float = 0.1,
         reconstruction_weight: float = 1.0,
+        hide_rates: list[float] | None = None,
     ) -> None:
         super().__init__()
+        self._set_hide_rates(hide_rates)
         self.n_modalities = len(modality_sizes)
         self.reconstruction_weight = float(reconstruction_weight)
         self.encoders = ModalityEncoders(modality_sizes, tuple(encoder_hidden), n_latent, dropout)
@@ -286,7 +308,7 @@ class MaskedModalityModule(nn.Module):
 
     def forward(self, x: torch.Tensor, present: torch.Tensor) -> BaselineOutput:
         present = present.bool()
-        visible = sample_visible(present) if self.training else present
+        visible = sample_visible(present, self.hide_rates) if self.training else present
         embedding = self.encoders(x)
         tokens = torch.where(visible.unsqueeze(-1), embedding, self.mask_token.to(embedding.dtype))
         tokens = self.norm(self.transformer(tokens + self.modality_embedding))

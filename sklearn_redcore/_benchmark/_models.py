@@ -7,9 +7,13 @@ adds variants of them, and the scikit-learn pipelines a user would try
 first:
 
 * "Core" and "Red": RedCore's ablations (eta fixed; no unimodal heads);
-* "<name>-IDT": a comparison method trained on every sample
-  (``training="all"``, imperfect data training, as RedCore); under its plain
-  name it keeps its own default, ``training="complete"``;
+* three regimes of each comparison method: under its plain name, the
+  complete rows of the masked training part (``training="complete"``);
+  "<name>-PDT", the paper's perfect data training: the *unmasked* training
+  part, with the setting's missing rates simulated in every mini-batch
+  (``missing_rates``), the hidden modalities still targets; "<name>-IDT",
+  every sample of the masked training part (``training="all"``, imperfect
+  data training, as RedCore);
 * "HGB", "Impute+LR", "Impute+MLP": scikit-learn's gradient boosting, and
   imputation (with missing indicators) before a logistic regression or an MLP.
 """
@@ -21,7 +25,7 @@ from typing import Any
 
 from .._registry import all_estimators
 
-__all__ = ["MODEL_NAMES", "make_model"]
+__all__ = ["MODEL_NAMES", "is_pdt", "make_model"]
 
 #: Variants of the package's estimators: name -> (estimator's short name, parameters set).
 _VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -57,24 +61,35 @@ def _sklearn_models(seed: int) -> dict[str, Callable[[], Any]]:
 
 def _model_names() -> tuple[str, ...]:
     estimators = _estimators()
-    idt = [f"{name}-IDT" for name, cls in estimators.items() if "training" in cls().get_params()]
-    return (*estimators, *_VARIANTS, *idt, *_sklearn_models(0))
+    regimes = [name for name, cls in estimators.items() if "training" in cls().get_params()]
+    idt, pdt = [f"{name}-IDT" for name in regimes], [f"{name}-PDT" for name in regimes]
+    return (*estimators, *_VARIANTS, *idt, *pdt, *_sklearn_models(0))
 
 
 #: Every name :func:`make_model` knows.
 MODEL_NAMES = _model_names()
 
 
-def make_model(name: str, modalities: dict, seed: int, redcore_params: dict | None = None) -> Any:
+def is_pdt(name: str) -> bool:
+    """Whether the model learns from the unmasked training part (perfect data training)."""
+    return name.endswith("-PDT")
+
+
+def make_model(
+    name: str, modalities: dict, seed: int, redcore_params: dict | None = None, rates: list[float] | None = None
+) -> Any:
     """A fresh, unfitted model of the study by name (see ``MODEL_NAMES``).
 
     ``redcore_params`` go to every neural model of the package, each taking
-    those of its parameters it has (RedCore takes them all).
+    those of its parameters it has (RedCore takes them all). ``rates``: the
+    setting's missing rates, which a "-PDT" model simulates.
     """
     estimators = _estimators()
     base, fixed = _VARIANTS.get(name, (name, {}))
     if name.endswith("-IDT"):
         base, fixed = name.removesuffix("-IDT"), {"training": "all"}
+    if is_pdt(name):
+        base, fixed = name.removesuffix("-PDT"), {"training": "complete", "missing_rates": rates}
     if base in estimators:
         cls = estimators[base]
         params = dict(redcore_params or {})

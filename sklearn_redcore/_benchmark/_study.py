@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._models import make_model
+from ._models import is_pdt, make_model
 
 __all__ = ["run_study", "summarize_study"]
 
@@ -46,11 +46,12 @@ def _run_one(
     counts = np.unique(y, return_counts=True)[1]
     stratify = y if counts.min() >= 2 else None
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, stratify=stratify, random_state=seed)
+    unmasked = X_train  # perfect data training (the "-PDT" models) learns from it, simulating the rates
     X_train = mask_modalities(X_train, modalities, list(rates), random_state=seed)
     realised = (~modality_presence(X_train, modalities)).mean(axis=0)
     rows = []
     for name in models:
-        model = make_model(name, modalities, seed, redcore_params)
+        model = make_model(name, modalities, seed, redcore_params, rates=[float(r) for r in rates])
         start = time.perf_counter()
         row = {
             "setting": setting,
@@ -62,7 +63,7 @@ def _run_one(
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
-                model.fit(X_train, y_train)
+                model.fit(unmasked if is_pdt(name) else X_train, y_train)
         except ValueError as exc:
             # A model that cannot learn from this data (perfect data training with
             # fewer than two complete samples) scores nothing, and says why.
