@@ -50,6 +50,14 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
     #: The parameters of the training loop; subclasses add their own.
     _parameter_constraints: dict = dict(TRAINING_CONSTRAINTS)
 
+    def _reject_bools(self) -> None:
+        """scikit-learn's numeric constraints take True and False for 1 and 0; numbers here must be numbers."""
+        for name, constraints in self._parameter_constraints.items():
+            value = getattr(self, name)
+            if isinstance(value, (bool, np.bool_)) and constraints != "no_validation":
+                if not any(c in ("boolean", "verbose", "random_state") for c in constraints if isinstance(c, str)):
+                    raise ValueError(f"{name} must be a number, got the bool {value!r}.")
+
     # ------------------------------------------------------------- subclass API
     def _check_params(self) -> None:
         """Rules that involve several parameters (each parameter alone is checked by its constraints)."""
@@ -115,6 +123,7 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
             The fitted estimator.
         """
         self._validate_params()
+        self._reject_bools()
         self._check_params()
         warm = self._continues()
         # float32 is kept as it is (no copy of long sequences); the statistics are computed in float64.
@@ -212,9 +221,9 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
             while len(history) and not all(key in history[-1] for key in keys):
                 del history[-1]  # the epoch that was cut short
             done = len(history) - n_before
-            if self.do_early_stopping_ and any("valid_loss_best" in row for row in history):
-                best = [i for i, row in enumerate(history) if row.get("valid_loss_best")]
-                held = f"the weights of epoch {best[-1] + 1}, the best on the validation data"
+            best = getattr(dict(self.net_.callbacks_).get("early_stopping"), "best_epoch_", None)
+            if self.do_early_stopping_ and best is not None:  # this fit's best, which the weights went back to
+                held = f"the weights of epoch {best}, the best on the validation data"
             else:
                 held = "its weights at the moment of the interruption"
             warnings.warn(
@@ -301,7 +310,11 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
         if not isinstance(getattr(self, "inputs_", None), ModalityInputs):
             raise ValueError("the saved model lacks its input statistics (inputs_)")
         with torch_threads(self.n_threads):
-            self.net_ = self._build_net(len(self.modalities_), device, seed=0)
+            self._restoring = True  # a subclass may build the network's shape from the saved attributes
+            try:
+                self.net_ = self._build_net(len(self.modalities_), device, seed=0)
+            finally:
+                del self._restoring
             self.net_.initialize()
             try:
                 self.net_.module_.load_state_dict(module_state)

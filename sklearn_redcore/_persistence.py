@@ -25,6 +25,7 @@ from skorch.history import History
 
 from ._base import BaseMultimodalClassifier
 from ._inputs import ModalityInputs, SequenceModality
+from ._redcore_network import NETWORK_SIZES, network_sizes
 from ._registry import all_estimators
 from ._runtime import resolve_device
 
@@ -304,9 +305,10 @@ def load_model(path: str | os.PathLike, *, device: str | None = None) -> BaseMul
 
 def _upgrade_fitted_v1(fitted: dict[str, Any], estimator: BaseMultimodalClassifier) -> dict[str, Any]:
     """Version 1 kept the input layout and statistics as four attributes; version 2 keeps one ``inputs_``."""
+    modalities = fitted.pop("modalities_")
     state = {
-        "modalities": fitted.pop("modalities_"),
-        "shapes": fitted.pop("modality_shapes_"),
+        "modalities": modalities,
+        "shapes": fitted.pop("modality_shapes_", None) or dict.fromkeys(modalities),  # older: vectors only
         "standardize": estimator.standardize,
         "mean": fitted.pop("input_mean_"),
         "scale": fitted.pop("input_scale_"),
@@ -314,4 +316,7 @@ def _upgrade_fitted_v1(fitted: dict[str, Any], estimator: BaseMultimodalClassifi
     fitted.pop("_column_order", None)
     fitted["inputs_"] = ModalityInputs.from_state(state)
     fitted.setdefault("do_early_stopping_", bool(estimator.early_stopping))  # "auto" came later
+    if "network_size" in estimator.get_params():  # version 1 parameters give every size explicitly
+        explicit = {name: getattr(estimator, name) for name in NETWORK_SIZES["compact"]}
+        fitted["network_sizes_"] = network_sizes("compact", [], [], explicit)
     return fitted

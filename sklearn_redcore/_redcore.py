@@ -360,10 +360,13 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         return network_sizes(self.network_size, self.inputs_.sequence_shapes, self._sequence_encoders(), explicit)
 
     def _module_params(self, modality_sizes: list[int], n_classes: int) -> dict[str, Any]:
+        # Fixed when the network is built; a restored model rebuilds the network it saved.
+        if not (getattr(self, "_restoring", False) and hasattr(self, "network_sizes_")):
+            self.network_sizes_ = self._network_sizes()
         return dict(
             modality_sizes=modality_sizes,
             n_classes=n_classes,
-            **self._network_sizes(),
+            **self.network_sizes_,
             dropout=self.dropout,
             unimodal_heads=self.unimodal_heads,
             modality_dropout=self.modality_dropout,
@@ -390,7 +393,6 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         return dict(regulator=regulator)
 
     def _store_fit_results(self) -> None:
-        self.network_sizes_ = self._network_sizes()
         history = self.net_.history
         self.eta_ = np.asarray(self.net_.regulator.eta, dtype=float).copy()
         m = len(self.modalities_)

@@ -354,6 +354,8 @@ def network_sizes(
         )
         network_size = "wide" if transformer else "compact"
     sizes = NETWORK_SIZES[network_size] | {name: value for name, value in explicit.items() if value is not None}
+    for name in ("n_latent", "xenc_hidden", "xenc_blocks", "classifier_hidden"):
+        sizes[name] = int(sizes[name])  # numpy ints (a grid from np.arange) would reach torch as such
     sizes["encoder_hidden"] = check_widths(sizes["encoder_hidden"], "encoder_hidden")
     sizes["xenc_widths"] = check_widths(sizes["xenc_widths"], "xenc_widths", allow_empty=False)
     return sizes

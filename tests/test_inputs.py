@@ -63,3 +63,15 @@ def test_sequence_statistics_hold_for_values_beyond_1e100():
     expected = unit.reshape(-1, 3)
     np.testing.assert_allclose(mean / 1e200, np.nanmean(expected, axis=0))
     np.testing.assert_allclose(std / 1e200, np.nanstd(expected, axis=0))
+
+
+def test_values_beyond_1e100_are_found_in_any_block_of_rows():
+    """The rescaling of huge columns looks at every block of rows, not the last one only."""
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(600, 1000))  # blocks of 262 rows
+    X[:200, 0] = 1e306 * (1 + rng.random(200))
+    mean_first, std_first = column_stats(X)
+    mean_last, std_last = column_stats(X[::-1])
+    np.testing.assert_allclose([mean_first[0], std_first[0]], [mean_last[0], std_last[0]], rtol=1e-12)
+    expected = X[:, 0] / 1e306
+    np.testing.assert_allclose([mean_first[0] / 1e306, std_first[0] / 1e306], [expected.mean(), expected.std()])

@@ -89,3 +89,23 @@ def test_network_size_follows_the_kind_of_encoder_and_explicit_sizes_win():
     ).fit(X, y)
     assert mixed.network_sizes_ == NETWORK_SIZES["wide"] | {"n_latent": 8, "encoder_hidden": ()}
     assert mixed.net_.module_.n_latent == 8
+
+
+def test_a_warm_start_keeps_the_network_it_trains_and_the_file_rebuilds_it(tmp_path):
+    from sklearn_redcore import load_model, save_model
+
+    X, y = _blobs(60)
+    clf = RedCoreClassifier([[0, 1], [2, 3]], max_epochs=2, random_state=0).fit(X, y)
+    clf.set_params(network_size="wide", warm_start=True).fit(X, y)  # the same network trains on
+    assert clf.network_sizes_["n_latent"] == clf.net_.module_.n_latent == 32
+    save_model(clf, tmp_path / "model.pt")
+    np.testing.assert_array_equal(load_model(tmp_path / "model.pt").predict_proba(X), clf.predict_proba(X))
+
+
+def test_numbers_must_not_be_bools():
+    X, y = _blobs(20)
+    for params in (dict(max_epochs=True), dict(tol=False), dict(K=True)):
+        with pytest.raises(ValueError, match="must be a number, got the bool"):
+            RedCoreClassifier([[0, 1], [2, 3]], **params).fit(X, y)
+    grid_value = np.arange(4, 9, 4)[0]  # a numpy int, as a grid built with np.arange gives
+    assert RedCoreClassifier([[0, 1], [2, 3]], n_latent=grid_value, max_epochs=1).fit(X, y).score(X, y) >= 0

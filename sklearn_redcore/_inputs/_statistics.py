@@ -70,7 +70,7 @@ def column_stats(
     for block in blocks(None):
         observed = ~np.isnan(block)
         count += np.count_nonzero(observed, axis=0)
-        largest = np.fmax.reduce(np.abs(block), axis=0, initial=0.0, out=largest)
+        np.fmax(largest, np.fmax.reduce(np.abs(block), axis=0, initial=0.0), out=largest)  # over every block
         with np.errstate(over="ignore", invalid="ignore"):  # redone below for columns of huge values
             total += np.add.reduce(block, axis=0, where=observed)
     unit = np.where(largest > _HUGE, largest, 1.0)  # 1: the sums are those of X itself
