@@ -24,7 +24,8 @@ def _feature_names(X: Any) -> np.ndarray | None:
     return None if columns is None else np.asarray(columns, dtype=object).astype(str)
 
 
-def _rates(missing_rates: MissingRates, names: list[str]) -> np.ndarray:
+def missing_rates_of(missing_rates: MissingRates, names: list[str]) -> np.ndarray:
+    """One rate per modality of ``names`` from a rate, a sequence or a dict by name; each in [0, 1)."""
     if isinstance(missing_rates, numbers.Real):
         rates = np.full(len(names), float(missing_rates))
     elif isinstance(missing_rates, Mapping):
@@ -124,7 +125,7 @@ def mask_modalities(
     if values.ndim != 2:
         raise ValueError(f"X must be 2-D, got an array of shape {values.shape}.")
     resolved = resolve_modalities(modalities, values.shape[1], names, warn_unused=False)
-    rates = _rates(missing_rates, list(resolved))
+    rates = missing_rates_of(missing_rates, list(resolved))
     n = values.shape[0]
     hide = np.zeros((n, len(resolved)), dtype=bool)
     for m, rate in enumerate(rates):
@@ -204,7 +205,7 @@ class ModalityMasker(TransformerMixin, BaseEstimator):
         resolved = resolve_modalities(
             self.modalities, values.shape[1], getattr(self, "feature_names_in_", None), warn_unused=False
         )
-        _rates(self.missing_rates, list(resolved))
+        missing_rates_of(self.missing_rates, list(resolved))
         return self
 
     def transform(self, X: Any) -> Any:

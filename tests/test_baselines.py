@@ -183,7 +183,7 @@ def test_simulated_missing_modalities_are_targets_never_inputs(module_class):
 
 def test_missing_rates_must_match_the_modalities(mfeat_small):
     X, y, spec = mfeat_small
-    with pytest.raises(ValueError, match="one per modality"):
+    with pytest.raises(ValueError, match="missing_rates has 2 entries but there are 3 modalities"):
         MMINClassifier(spec, missing_rates=[0.5, 0.5], max_epochs=1).fit(X, y)
     clf = CRAClassifier(spec, training="all", missing_rates=0.3, max_epochs=1, cra_blocks=1).fit(X, y)
     assert clf.net_.module_.hide_rates.tolist() == pytest.approx([0.3, 0.3, 0.3])

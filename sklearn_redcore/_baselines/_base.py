@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from .._base import BaseMultimodalClassifier
 from .._docstring import COMMON_ATTRIBUTES, TRAINING_PARAMETERS, Substitution
 from .._inputs import ModalityInputs
+from .._masking import missing_rates_of
 from .._parameters import WIDTHS, check_widths, positive_int
 
 __all__ = ["BaselineClassifier", "fill_baseline_doc"]
@@ -27,12 +28,13 @@ BASELINE_PARAMETERS = """\
         training (IDT), as RedCore does: every sample is used, random subsets
         are drawn from the modalities it has, and only those supervise the
         stand-ins.
-    missing_rates : float, array-like of shape (n_modalities,) or None, default=None
+    missing_rates : float, array-like of shape (n_modalities,), dict or None, default=None
         How the hidden modalities are drawn in training. None: every
         non-empty subset of a sample's modalities equally often. Rates in
-        [0, 1) (one for all modalities, or one per modality in the order of
-        ``modalities``): each modality is hidden with its rate, at least one
-        staying visible. The paper's comparison trains the competitors on
+        [0, 1), given as :func:`~sklearn_redcore.mask_modalities` takes them
+        (one for all modalities, one per modality in the order of
+        ``modalities``, or a dict by modality name): each modality is hidden
+        with its rate, at least one staying visible. The paper's comparison trains the competitors on
         complete data with the missing conditions simulated at the rates of
         the setting: ``training="complete", missing_rates=rates`` on complete
         data (``redcore benchmark``'s "-PDT" models).
@@ -62,7 +64,7 @@ class BaselineClassifier(BaseMultimodalClassifier):
     _parameter_constraints: dict = {
         **BaseMultimodalClassifier._parameter_constraints,
         "training": [StrOptions({"complete", "all"})],
-        "missing_rates": [Interval(Real, 0, 1, closed="left"), "array-like", None],
+        "missing_rates": [Interval(Real, 0, 1, closed="left"), "array-like", dict, None],
         "n_latent": positive_int(),
         "encoder_hidden": [*WIDTHS, None],
         "classifier_hidden": positive_int(),
@@ -85,27 +87,15 @@ class BaselineClassifier(BaseMultimodalClassifier):
         return complete
 
     def _check_model_params(self, inputs: ModalityInputs) -> None:
-        self._hide_rates(len(inputs.modalities))
+        self._hide_rates(list(inputs.modalities))
 
-    def _hide_rates(self, n_modalities: int) -> list[float] | None:
-        """``missing_rates`` as one rate per modality (None: uniform subsets)."""
-        if self.missing_rates is None:
-            return None
-        rates = (
-            np.broadcast_to(np.asarray(self.missing_rates, dtype=float), (n_modalities,))
-            if np.ndim(self.missing_rates) == 0
-            else np.asarray(self.missing_rates, dtype=float).ravel()
-        )
-        if rates.shape != (n_modalities,) or not np.all((rates >= 0) & (rates < 1)):
-            raise ValueError(
-                f"missing_rates must be one rate in [0, 1) or one per modality ({n_modalities}), "
-                f"got {self.missing_rates!r}."
-            )
-        return rates.tolist()
+    def _hide_rates(self, names: list[str]) -> list[float] | None:
+        """``missing_rates`` as one rate per modality, read as ``mask_modalities`` reads them (None: uniform)."""
+        return None if self.missing_rates is None else missing_rates_of(self.missing_rates, names).tolist()
 
     def _module_params(self, modality_sizes: list[int], n_classes: int) -> dict[str, Any]:
         return dict(
-            hide_rates=self._hide_rates(len(modality_sizes)),
+            hide_rates=self._hide_rates(list(self.inputs_.modalities)),
             modality_sizes=modality_sizes,
             n_classes=n_classes,
             n_latent=self.n_latent,
