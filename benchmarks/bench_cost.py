@@ -26,7 +26,6 @@ size of X. Run ``python benchmarks/bench_cost.py --help`` for the options.
 from __future__ import annotations
 
 import argparse
-import ast
 import sys
 import time
 from pathlib import Path
@@ -181,13 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="write results.csv and summary.md there")
     parser.add_argument("--scale", type=int, default=None, metavar="N", help="one fit on N synthetic samples instead")
     args = parser.parse_args(argv)
-    overrides = {}
-    for item in args.param:
-        key, _, value = item.partition("=")
-        try:
-            overrides[key] = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            overrides[key] = value
+    from sklearn_redcore._benchmark import parse_params
+
+    overrides = parse_params(args.param)
     if args.scale is not None:
         print(scale(args.scale, overrides))
         return 0

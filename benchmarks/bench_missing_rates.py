@@ -24,7 +24,6 @@ docs/benchmarks.md's comparison from ``--preset competitors``.
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import sys
 import time
@@ -148,15 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     args.settings = args.settings or PRESETS[args.preset][0]
     args.models = args.models or PRESETS[args.preset][1]
 
-    redcore_params = {}
-    for item in args.redcore_param:
-        key, _, value = item.partition("=")
-        try:
-            redcore_params[key] = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            redcore_params[key] = value
+    from sklearn_redcore._benchmark import parse_params, run_study
 
-    from sklearn_redcore._benchmark import run_study
+    redcore_params = parse_params(args.redcore_param)
     from sklearn_redcore.datasets import load_mfeat
 
     data = load_mfeat(views=list(VIEWS))

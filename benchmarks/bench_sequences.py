@@ -29,7 +29,6 @@ of the default commands.
 from __future__ import annotations
 
 import argparse
-import ast
 import resource
 import sys
 import time
@@ -41,6 +40,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from sklearn_redcore import RedCoreClassifier, evaluate_modality_combinations, mask_modalities
+from sklearn_redcore._benchmark import parse_params
 from sklearn_redcore.datasets import make_sequence_classification
 
 ENCODERS = ("transformer", "mlp")
@@ -48,18 +48,6 @@ ENCODERS = ("transformer", "mlp")
 
 def _peak_rss_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # KiB on Linux
-
-
-def _overrides(items: list[str]) -> dict:
-    """``KEY=VALUE`` strings as parameters (values read as Python literals where they are)."""
-    params = {}
-    for item in items:
-        key, _, value = item.partition("=")
-        try:
-            params[key] = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            params[key] = value
-    return params
 
 
 def run_accuracy(args: argparse.Namespace) -> int:
@@ -87,7 +75,7 @@ def run_accuracy(args: argparse.Namespace) -> int:
                 transformer_heads=args.heads,
                 max_epochs=args.epochs,
                 random_state=seed,
-                **_overrides(args.param),
+                **parse_params(args.param),
             )
             start = time.perf_counter()
             with warnings.catch_warnings():

@@ -39,7 +39,6 @@ holds the figures of the default command.
 from __future__ import annotations
 
 import argparse
-import ast
 import copy
 import gc
 import json
@@ -59,6 +58,7 @@ import numpy as np
 import torch
 
 from sklearn_redcore import RedCoreClassifier, mask_modalities
+from sklearn_redcore._benchmark import parse_params
 from sklearn_redcore._inputs import ModalityInputs, NetworkInputs
 from sklearn_redcore._redcore_network import RedCoreModule, redcore_objective
 from sklearn_redcore._regulation import SupervisionRegulator
@@ -605,13 +605,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.epoch_samples = args.epoch_samples or (200 if quick else 20_000)
     args.repeats = args.repeats or (2 if quick else 6)
     args.latency_calls = args.latency_calls or (20 if quick else 300)
-    args.overrides = {}
-    for item in args.param:
-        key, _, value = item.partition("=")
-        try:
-            args.overrides[key] = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            args.overrides[key] = value
+    args.overrides = parse_params(args.param)
     if quick:  # a small network, as in the test suite
         args.overrides = {
             "n_latent": 8,

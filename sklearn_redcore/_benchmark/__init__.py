@@ -7,7 +7,7 @@
 """
 
 from ._cli import main
-from ._models import MODEL_NAMES, make_model
+from ._models import MODEL_NAMES, make_model, parse_params
 from ._study import run_study, summarize_study
 
-__all__ = ["MODEL_NAMES", "main", "make_model", "run_study", "summarize_study"]
+__all__ = ["MODEL_NAMES", "main", "make_model", "parse_params", "run_study", "summarize_study"]

@@ -20,12 +20,13 @@ first:
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from typing import Any
 
 from .._registry import all_estimators
 
-__all__ = ["MODEL_NAMES", "is_pdt", "make_model"]
+__all__ = ["MODEL_NAMES", "is_pdt", "make_model", "parse_params"]
 
 #: Variants of the package's estimators: name -> (estimator's short name, parameters set).
 _VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -68,6 +69,25 @@ def _model_names() -> tuple[str, ...]:
 
 #: Every name :func:`make_model` knows.
 MODEL_NAMES = _model_names()
+
+
+def parse_params(items: list[str]) -> dict[str, Any]:
+    """``KEY=VALUE`` strings (as the benchmark scripts take them) as model parameters.
+
+    A value is read as a Python literal where it is one (``3``, ``1e-3``,
+    ``(64, 32)``, ``None``, ``False``), as a string otherwise.
+
+    >>> parse_params(["max_epochs=50", "encoder_hidden=(64,)", "sequence_encoder=mlp"])
+    {'max_epochs': 50, 'encoder_hidden': (64,), 'sequence_encoder': 'mlp'}
+    """
+    params: dict[str, Any] = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        try:
+            params[key] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            params[key] = value
+    return params
 
 
 def is_pdt(name: str) -> bool:
