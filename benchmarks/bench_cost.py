@@ -11,7 +11,8 @@ median number of epochs run. Fits run ``--n-jobs`` at a time, one torch
 thread each (on 2 cores, ``--n-jobs 2`` gives each fit a core).
 
 The configurations are those of the frontier study in docs/speed.md ("today"
-is the defaults before the cost work, "default" the current defaults);
+is the defaults before the cost work, "default" the current defaults), and
+the presets "paper" and "authors_code" (``RedCoreClassifier.from_preset``);
 ``--param KEY=VALUE`` changes one parameter of every configuration.
 
 ``--scale N`` measures one large fit instead: N synthetic samples
@@ -31,6 +32,8 @@ import time
 from pathlib import Path
 
 import pandas as pd
+
+from sklearn_redcore._presets import preset_params
 
 SETTINGS = {
     "shared 0.0": (0.0, 0.0, 0.0),
@@ -77,6 +80,9 @@ CONFIGS: dict[str, dict] = {
     "small+b256+lr3e-3+tol": TODAY | SMALL | dict(batch_size=256, lr=3e-3, tol=1e-3),
     "small+b256+lr3e-3+tol1e-2": TODAY | SMALL | dict(batch_size=256, lr=3e-3, tol=1e-2),
     "small+b256+lr3e-3+tol+p5": TODAY | SMALL | dict(batch_size=256, lr=3e-3, tol=1e-3, n_iter_no_change=5),
+    # RedCoreClassifier.from_preset's settings
+    "paper": preset_params("paper"),
+    "authors_code": preset_params("authors_code"),
 }
 
 

@@ -41,7 +41,8 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
     needs more than :class:`~sklearn_redcore._training.MultimodalNet`),
     extend ``_parameter_constraints`` and implement :meth:`_module_params`;
     they may override :meth:`_check_params`, :meth:`_check_model_params`,
-    :meth:`_training_rows`, :meth:`_net_params` and :meth:`_store_fit_results`.
+    :meth:`_training_rows`, :meth:`_net_params`, :meth:`_extra_callbacks` and
+    :meth:`_store_fit_results`.
     """
 
     _net_class: type[MultimodalNet] = MultimodalNet
@@ -72,6 +73,10 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
     def _net_params(self, n_modalities: int) -> dict[str, Any]:
         """Extra keyword arguments of ``_net_class``."""
         return {}
+
+    def _extra_callbacks(self) -> list[tuple[str, Any]]:
+        """Named skorch callbacks of the training loop besides early stopping (none, by default)."""
+        return []
 
     def _training_rows(self, present: np.ndarray) -> np.ndarray:
         """Boolean mask of the training rows the model learns from (all, by default)."""
@@ -265,6 +270,7 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
                 "classification", patience=self.n_iter_no_change, threshold=self.tol, ceiling=ceiling, sink=sink
             )
             callbacks.append(("early_stopping", stopper))
+        callbacks.extend(self._extra_callbacks())
         module_params = self._module_params(self.inputs_.sizes, len(self.classes_))
         return self._net_class(
             self._module_class,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from skorch.callbacks import EarlyStopping
+from skorch.callbacks import EarlyStopping, LRScheduler
+from torch.optim.lr_scheduler import LambdaLR
 
-__all__ = ["PlateauStopping"]
+__all__ = ["LinearDecay", "PlateauStopping", "linear_decay_scheduler"]
 
 
 class PlateauStopping(EarlyStopping):
@@ -37,3 +38,36 @@ class PlateauStopping(EarlyStopping):
 
     def _is_score_improved(self, score: float) -> bool:
         return score > self.ceiling or super()._is_score_improved(score)
+
+
+class LinearDecay:
+    """Learning-rate factor of epoch ``e``: 1 for the first half of training, then a linear fall.
+
+    The rule of the code the RedCore authors built on (MMIN's ``linear``
+    policy): with ``n_epochs = 2h`` (60 there), epochs ``0 .. h-1`` run at the
+    full rate and epoch ``e >= h`` at ``1 - (e + 1 - h) / (n_epochs - h + 1)``
+    of it, so the last epoch runs at ``1 / (h + 1)``.
+
+    Parameters
+    ----------
+    n_epochs : int
+        The length of the schedule (the fit's ``max_epochs``).
+
+    Examples
+    --------
+    >>> factor = LinearDecay(6)
+    >>> [round(factor(epoch), 3) for epoch in range(6)]
+    [1.0, 1.0, 1.0, 0.75, 0.5, 0.25]
+    """
+
+    def __init__(self, n_epochs: int) -> None:
+        self.n_epochs = int(n_epochs)
+
+    def __call__(self, epoch: int) -> float:  # noqa: D102
+        constant = self.n_epochs // 2
+        return 1.0 - max(0, epoch + 1 - constant) / (self.n_epochs - constant + 1)
+
+
+def linear_decay_scheduler(n_epochs: int) -> LRScheduler:
+    """skorch's scheduler callback stepping :class:`LinearDecay` once per epoch (a fit restarts it)."""
+    return LRScheduler(policy=LambdaLR, lr_lambda=LinearDecay(n_epochs), step_every="epoch")

@@ -124,10 +124,14 @@ class RedCoreModule(nn.Module):
         Narrowing widths inside each residual autoencoder block.
     xenc_blocks : int
         Number of residual autoencoder blocks.
-    classifier_hidden : int
-        Hidden width of every classifier head.
+    classifier_hidden : int or tuple of int
+        Hidden widths of every classifier head (an int: one hidden layer;
+        ``()``: a linear head).
     dropout : float
-        Dropout rate in the encoders and classifier heads.
+        Dropout rate in the encoders (and in the heads, unless
+        ``classifier_dropout`` is given).
+    classifier_dropout : float or None, optional
+        Dropout rate in the classifier heads; None: ``dropout``.
     unimodal_heads : bool
         Whether to build one classifier per modality.
     modality_dropout : float
@@ -163,8 +167,9 @@ class RedCoreModule(nn.Module):
         xenc_hidden: int = 128,
         xenc_widths: tuple[int, ...] = (64, 32),
         xenc_blocks: int = 2,
-        classifier_hidden: int = 128,
+        classifier_hidden: int | tuple[int, ...] = 128,
         dropout: float = 0.1,
+        classifier_dropout: float | None = None,
         unimodal_heads: bool = True,
         modality_dropout: float = 0.0,
         sequence_shapes: list[tuple[int, int] | None] | None = None,
@@ -201,13 +206,16 @@ class RedCoreModule(nn.Module):
         self.cross_encoders = CrossModalEncoders(
             self.n_modalities, n_latent, xenc_hidden, tuple(xenc_widths), xenc_blocks
         )
+        head_widths = check_widths(classifier_hidden, "classifier_hidden")
+        head_dropout = dropout if classifier_dropout is None else float(classifier_dropout)
+        joint_in = self.n_modalities * n_latent
         self.joint_head = nn.Sequential(
-            mlp([self.n_modalities * n_latent, classifier_hidden], dropout),
-            nn.Linear(classifier_hidden, n_classes),
+            mlp([joint_in, *head_widths], head_dropout),
+            nn.Linear(head_widths[-1] if head_widths else joint_in, n_classes),
         )
         self.unimodal_heads = (
             stacked_mlp(
-                self.n_modalities, [n_latent, classifier_hidden, n_classes], last_activation=False, dropout=dropout
+                self.n_modalities, [n_latent, *head_widths, n_classes], last_activation=False, dropout=head_dropout
             )
             if unimodal_heads
             else None
@@ -321,19 +329,31 @@ class RedCoreLoss:
         return getattr(self, name)
 
 
-def redcore_objective(parts: RedCoreLoss, eta: np.ndarray | torch.Tensor) -> torch.Tensor:
-    """The training objective ``L = L_VIB + sum_m eta^m L_MSE^m`` (Section 3; eta from Algorithm 1)."""
+def redcore_objective(
+    parts: RedCoreLoss, eta: np.ndarray | torch.Tensor, imputation_weight: float = 1.0
+) -> torch.Tensor:
+    """The training objective ``L = L_VIB + w sum_m eta^m L_MSE^m`` (Section 3; eta from Algorithm 1).
+
+    ``w = imputation_weight`` is 1 in the paper's total loss; it is ``1 / gamma``
+    when eq. (3) is read literally and the whole loss is divided by gamma
+    (the cross-entropy then has weight 1), as ``RedCoreClassifier.from_preset("paper")`` does.
+    """
     eta = torch.as_tensor(eta, dtype=parts.vib.dtype, device=parts.vib.device)
-    return parts.vib + (eta * parts.imputation).sum()
+    return parts.vib + imputation_weight * (eta * parts.imputation).sum()
 
 
 #: The sizes that ``RedCoreClassifier(network_size=...)`` names (docs/speed.md, "Cost of a fit").
 NETWORK_SIZES = {
     "compact": dict(
-        n_latent=32, encoder_hidden=(64,), xenc_hidden=64, xenc_widths=(32, 16), xenc_blocks=1, classifier_hidden=64
+        n_latent=32, encoder_hidden=(64,), xenc_hidden=64, xenc_widths=(32, 16), xenc_blocks=1, classifier_hidden=(64,)
     ),
     "wide": dict(
-        n_latent=64, encoder_hidden=(128,), xenc_hidden=128, xenc_widths=(64, 32), xenc_blocks=2, classifier_hidden=128
+        n_latent=64,
+        encoder_hidden=(128,),
+        xenc_hidden=128,
+        xenc_widths=(64, 32),
+        xenc_blocks=2,
+        classifier_hidden=(128,),
     ),
 }
 
@@ -354,8 +374,9 @@ def network_sizes(
         )
         network_size = "wide" if transformer else "compact"
     sizes = NETWORK_SIZES[network_size] | {name: value for name, value in explicit.items() if value is not None}
-    for name in ("n_latent", "xenc_hidden", "xenc_blocks", "classifier_hidden"):
+    for name in ("n_latent", "xenc_hidden", "xenc_blocks"):
         sizes[name] = int(sizes[name])  # numpy ints (a grid from np.arange) would reach torch as such
     sizes["encoder_hidden"] = check_widths(sizes["encoder_hidden"], "encoder_hidden")
+    sizes["classifier_hidden"] = check_widths(sizes["classifier_hidden"], "classifier_hidden")
     sizes["xenc_widths"] = check_widths(sizes["xenc_widths"], "xenc_widths", allow_empty=False)
     return sizes

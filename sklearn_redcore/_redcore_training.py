@@ -29,14 +29,20 @@ class RedCoreNet(MultimodalNet):
 
     regulator : SupervisionRegulator
         State of Algorithm 1; its eta weights the imputation losses.
+    imputation_weight : float, default=1.0
+        A constant factor on the eta-weighted imputation losses (see
+        :func:`~sklearn_redcore._redcore_network.redcore_objective`).
     """
 
     #: Written once per epoch, each a list of M floats.
     extra_history_keys = ("eta", "relative_advantage", "imputation_loss")
 
-    def __init__(self, *args, regulator: SupervisionRegulator | None = None, **kwargs) -> None:
+    def __init__(
+        self, *args, regulator: SupervisionRegulator | None = None, imputation_weight: float = 1.0, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.regulator = regulator
+        self.imputation_weight = imputation_weight
 
     def extra_state(self) -> dict:
         """The state of Algorithm 1: eta, the moving-average losses and the step count."""
@@ -59,7 +65,7 @@ class RedCoreNet(MultimodalNet):
         self.regulator.n_steps = int(state["n_steps"])
 
     def training_objective(self, parts: RedCoreLoss) -> torch.Tensor:
-        """``L_VIB + sum_m eta^m L_MSE^m`` with eta from Algorithm 1, stepped on this batch (lines 3-4)."""
+        """``L_VIB + w sum_m eta^m L_MSE^m`` with eta from Algorithm 1, stepped on this batch (lines 3-4)."""
         imputation = parts.imputation.detach().cpu().numpy()
         observed = parts.observed.cpu().numpy()
         if not np.isfinite(imputation).all():  # before it reaches the state of Algorithm 1
@@ -67,7 +73,7 @@ class RedCoreNet(MultimodalNet):
         eta = self.regulator.step(imputation, observed)
         self._epoch_imputation_sum += np.where(observed, imputation, 0.0)
         self._epoch_imputation_count += observed
-        return redcore_objective(parts, eta)
+        return redcore_objective(parts, eta, self.imputation_weight)
 
     def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):  # noqa: D102
         super().on_epoch_begin(net, dataset_train=dataset_train, dataset_valid=dataset_valid, **kwargs)
