@@ -12,6 +12,9 @@ Two studies (the first argument):
     ``"mlp"`` (the flattened sequence, padding as zeros, through the MLP
     encoder), all else equal; both are scored (weighted F1) on the complete
     test part under each of the 7 combinations of available modalities.
+    ``--preset`` fits the estimator's own defaults ("default") or a preset
+    of ``RedCoreClassifier.from_preset`` ("paper", "authors_code") instead
+    of the study's smaller transformer.
 
 ``paper-size``
     One fit on random sequences of the paper's sizes (A: 130 features per
@@ -67,16 +70,14 @@ def run_accuracy(args: argparse.Namespace) -> int:
         )
         X_train = mask_modalities(X_train, data.modalities, args.rates, random_state=seed)
         for encoder in args.encoders:
-            model = RedCoreClassifier(
-                data.modalities,
-                sequence_encoder=encoder,
-                transformer_width=args.width,
-                transformer_layers=args.layers,
-                transformer_heads=args.heads,
-                max_epochs=args.epochs,
-                random_state=seed,
-                **parse_params(args.param),
-            )
+            params = dict(sequence_encoder=encoder, random_state=seed) | parse_params(args.param)
+            if args.preset == "default":
+                model = RedCoreClassifier(data.modalities, **params)
+            elif args.preset is not None:
+                model = RedCoreClassifier.from_preset(args.preset, data.modalities, **params)
+            else:
+                sizes = dict(transformer_width=args.width, transformer_layers=args.layers, transformer_heads=args.heads)
+                model = RedCoreClassifier(data.modalities, max_epochs=args.epochs, **sizes, **params)
             start = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # samples that lost every modality
@@ -102,11 +103,15 @@ def run_accuracy(args: argparse.Namespace) -> int:
         table = table + " ± " + std.round(3).astype(str)
     table["fit time (s)"] = results.groupby("encoder", sort=False)["fit_time"].median().round(0)
     table["epoch (s)"] = results.groupby("encoder", sort=False)["epoch_time"].median().round(2)
+    if args.preset is None:
+        model_text = f"transformer width {args.width}, {args.layers} layers, {args.heads} heads; {args.epochs} epochs"
+    else:
+        model_text = f"RedCoreClassifier preset {args.preset!r} (its sizes and epochs)"
     title = (
         f"Weighted F1 on the complete test part (30%), by available modalities; {len(args.seeds)} seed(s) "
         f"{args.seeds}; {args.n_samples} samples, 3 modalities of {args.steps} steps x {args.features} "
-        f"features, {args.classes} classes, training missing rates {tuple(args.rates)}; transformer "
-        f"width {args.width}, {args.layers} layers, {args.heads} heads; {args.epochs} epochs."
+        f"features, {args.classes} classes, training missing rates {tuple(args.rates)}; {model_text}; "
+        f"parameters set: {parse_params(args.param) or 'none'}."
     )
     summary = f"{title}\n\n{table.to_markdown()}\n"
     print("\n" + summary)
@@ -198,6 +203,13 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         metavar="KEY=VALUE",
         help="set a parameter of RedCoreClassifier, e.g. batch_size=128",
+    )
+    accuracy.add_argument(
+        "--preset",
+        choices=["default", "paper", "authors_code"],
+        default=None,
+        help="fit RedCoreClassifier's own defaults ('default') or RedCoreClassifier.from_preset(PRESET) instead "
+        "of the study's sizes (--width, --layers, --heads, --epochs are then ignored)",
     )
     accuracy.add_argument("--out", type=Path, default=None, help="folder for results.csv and summary.md")
     paper = studies.add_parser("paper-size", help="cost of one fit at the paper's sizes")

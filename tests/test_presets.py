@@ -125,3 +125,14 @@ def test_bad_classifier_widths_are_refused_with_the_parameter_named():
     X = np.random.default_rng(0).normal(size=(20, 4))
     with pytest.raises(ValueError, match="classifier_hidden"):
         RedCoreClassifier([[0, 1], [2, 3]], classifier_hidden=(16, 0)).fit(X, np.arange(20) % 2)
+
+
+def test_the_study_names_the_presets_and_its_parameters_go_on_top():
+    from sklearn_redcore._benchmark import MODEL_NAMES, make_model
+
+    assert {"RedCore-paper", "RedCore-authors"} <= set(MODEL_NAMES)
+    model = make_model("RedCore-authors", {"a": [0], "b": [1]}, seed=3, redcore_params={"max_epochs": 2})
+    assert model.get_params() | {"max_epochs": 60} == RedCoreClassifier.from_preset(
+        "authors_code", {"a": [0], "b": [1]}, random_state=3
+    ).get_params()
+    assert model.max_epochs == 2

@@ -7,6 +7,9 @@ adds variants of them, and the scikit-learn pipelines a user would try
 first:
 
 * "Core" and "Red": RedCore's ablations (eta fixed; no unimodal heads);
+* "RedCore-paper" and "RedCore-authors": RedCore with every setting of the
+  paper, or of the authors' code (``RedCoreClassifier.from_preset``); the
+  study's RedCore parameters go on top;
 * three regimes of each comparison method: under its plain name, the
   complete rows of the masked training part (``training="complete"``);
   "<name>-PDT", the paper's perfect data training: the *unmasked* training
@@ -24,6 +27,7 @@ import ast
 from collections.abc import Callable
 from typing import Any
 
+from .._presets import preset_params
 from .._registry import all_estimators
 
 __all__ = ["MODEL_NAMES", "is_pdt", "make_model", "parse_params"]
@@ -33,6 +37,8 @@ _VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "Core": ("RedCore", {"regulate": False}),
     "Red": ("RedCore", {"unimodal_heads": False}),
 }
+#: RedCore under a preset of ``RedCoreClassifier.from_preset``: name -> preset.
+_PRESET_VARIANTS = {"RedCore-paper": "paper", "RedCore-authors": "authors_code"}
 
 
 def _estimators() -> dict[str, type]:
@@ -64,7 +70,7 @@ def _model_names() -> tuple[str, ...]:
     estimators = _estimators()
     regimes = [name for name, cls in estimators.items() if "training" in cls().get_params()]
     idt, pdt = [f"{name}-IDT" for name in regimes], [f"{name}-PDT" for name in regimes]
-    return (*estimators, *_VARIANTS, *idt, *pdt, *_sklearn_models(0))
+    return (*estimators, *_VARIANTS, *_PRESET_VARIANTS, *idt, *pdt, *_sklearn_models(0))
 
 
 #: Every name :func:`make_model` knows.
@@ -110,9 +116,13 @@ def make_model(
         base, fixed = name.removesuffix("-IDT"), {"training": "all"}
     if is_pdt(name):
         base, fixed = name.removesuffix("-PDT"), {"training": "complete", "missing_rates": rates}
+    if name in _PRESET_VARIANTS:
+        base, preset = "RedCore", preset_params(_PRESET_VARIANTS[name])
+    else:
+        preset = {}
     if base in estimators:
         cls = estimators[base]
-        params = dict(redcore_params or {})
+        params = preset | dict(redcore_params or {})
         if cls is not estimators["RedCore"]:
             accepted = cls().get_params()
             params = {key: value for key, value in params.items() if key in accepted}
