@@ -8,13 +8,14 @@ Where things live (see DEVELOPERS.md for the whole map): the estimator in
 ``_redcore.py``, its network in ``_redcore_network.py``, Algorithm 1 in
 ``_regulation.py`` and its training loop in ``_redcore_training.py``; the
 inputs in ``_inputs/``; the comparison methods in ``_baselines/``; the
-missing-modality tools in ``_masking.py`` and ``_evaluation.py``; the
-benchmark command in ``_benchmark/``; data sets in ``datasets`` and figures
-in ``plotting``.
+missing-modality tools in ``_masking.py``, ``_evaluation.py`` and
+``_importance.py``; the benchmark command in ``_benchmark/``; data sets in
+``datasets`` and figures in ``plotting``.
 """
 
 from ._baselines import AMAEClassifier, CRAClassifier, MMINClassifier
 from ._evaluation import evaluate_modality_combinations
+from ._importance import modality_importance
 from ._inputs import SequenceModality, flatten_sequences
 from ._masking import ModalityMasker, mask_modalities, modality_presence
 from ._persistence import load_model, save_model
@@ -31,6 +32,7 @@ __all__ = [
     "SequenceModality",
     "flatten_sequences",
     "evaluate_modality_combinations",
+    "modality_importance",
     "mask_modalities",
     "modality_presence",
     "save_model",

@@ -66,7 +66,12 @@ def test_benchmark_on_a_user_csv_writes_tables_and_figures(table, tmp_path, caps
         "combinations_2.png",
         "combinations_3.png",
         "regulation_history.png",
+        "modality_importance.png",
     }
+    importance = pd.read_csv(out / "modality_importance.csv")
+    assert len(importance) == 3 * 2 * 3  # settings x models x modalities
+    assert list(importance.columns) == ["setting", "model", "modality", "removed", "permuted_mean", "permuted_std"]
+    assert importance["removed"].notna().all() and (importance["permuted_std"] >= 0).all()
     # same seeds, same figures
     again = tmp_path / "again"
     main(

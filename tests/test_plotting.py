@@ -12,6 +12,7 @@ from sklearn_redcore import RedCoreClassifier, evaluate_modality_combinations  #
 from sklearn_redcore.plotting import (  # noqa: E402
     plot_combination_heatmap,
     plot_missing_rate_curves,
+    plot_modality_importance,
     plot_regulation_curves,
     plot_regulation_history,
 )
@@ -89,3 +90,22 @@ def test_regulation_curves_check_shapes():
         plot_regulation_curves(history, history, history, modality_names=["a", "b", "c"])
     with pytest.raises(ValueError, match="imputation_loss_history"):
         plot_regulation_curves(history, history, history[:, 0], modality_names=["a", "b"])
+
+
+def test_modality_importance_bars_carry_the_spread_and_the_score(tmp_path):
+    from sklearn_redcore import modality_importance
+    from sklearn_redcore.datasets import make_multimodal_classification
+
+    data = make_multimodal_classification(120, modality_dims=(4, 3), random_state=0)
+    clf = RedCoreClassifier(data.modalities, random_state=0, **(FAST | {"max_epochs": 3})).fit(data.data, data.target)
+    importance = modality_importance(clf, data.data, data.target, n_repeats=3, random_state=0)
+    fig = plot_modality_importance(importance, title="t")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["m0", "m1"]
+    widths = sorted(round(p.get_width(), 6) for p in ax.patches)
+    expected = sorted(round(v, 6) for v in [*importance["removed"], *importance["permuted_mean"]])
+    assert widths == expected
+    assert "score with every modality" in ax.get_xlabel()
+    fig.savefig(tmp_path / "importance.png")
+    with pytest.raises(ValueError, match="permuted_std"):
+        plot_modality_importance(importance.drop(columns="permuted_std"))

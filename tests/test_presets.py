@@ -132,7 +132,8 @@ def test_the_study_names_the_presets_and_its_parameters_go_on_top():
 
     assert {"RedCore-paper", "RedCore-authors"} <= set(MODEL_NAMES)
     model = make_model("RedCore-authors", {"a": [0], "b": [1]}, seed=3, redcore_params={"max_epochs": 2})
-    assert model.get_params() | {"max_epochs": 60} == RedCoreClassifier.from_preset(
-        "authors_code", {"a": [0], "b": [1]}, random_state=3
-    ).get_params()
+    assert (
+        model.get_params() | {"max_epochs": 60}
+        == RedCoreClassifier.from_preset("authors_code", {"a": [0], "b": [1]}, random_state=3).get_params()
+    )
     assert model.max_epochs == 2

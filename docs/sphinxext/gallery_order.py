@@ -9,6 +9,7 @@ ORDER = [
     "plot_quickstart.py",
     "plot_imbalanced_missing_rates.py",
     "plot_modality_combinations.py",
+    "plot_modality_importance.py",
     "plot_regulation_history.py",
     "plot_dataframe_pipeline.py",
     "plot_grid_search.py",

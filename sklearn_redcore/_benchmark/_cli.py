@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ._models import MODEL_NAMES
+from ._study import IMPORTANCE_COLUMNS, importance_table
 
 DEFAULT_MODELS = ["RedCore", "Core", "Red", "HGB", "Impute+LR", "Impute+MLP"]
 
@@ -190,8 +191,10 @@ def _write_outputs(
     results: pd.DataFrame, tables: dict, out: Path, description: str, plots: bool, modality_names: list[str]
 ) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    plain = results.drop(columns=[c for c in results.columns if c.endswith("_history")])
+    plain = results.drop(columns=[c for c in results.columns if c.endswith("_history") or c in IMPORTANCE_COLUMNS])
     plain.to_csv(out / "results.csv", index=False)
+    importance = importance_table(results, modality_names)
+    importance.round(4).to_csv(out / "modality_importance.csv", index=False)
     (out / "results.json").write_text(results.to_json(orient="records", indent=1))
     with open(out / "summary.md", "w") as handle:
         handle.write(f"# Weighted F1 per modality combination ({description})\n\n")
@@ -230,6 +233,25 @@ def _write_outputs(
         )
         fig.savefig(out / "regulation_history.png", dpi=120, bbox_inches="tight")
         plt.close(fig)
+    _plot_importance(importance, out, plt)
+
+
+def _plot_importance(importance, out: Path, plt) -> None:
+    """modality_importance.png: the first model's importances (RedCore's when it ran), one panel per setting."""
+    from ..plotting import plot_modality_importance
+
+    if importance.empty:
+        return
+    models = importance["model"].unique().tolist()
+    model = "RedCore" if "RedCore" in models else models[0]
+    part = importance[importance["model"] == model]
+    settings = part["setting"].unique().tolist()
+    fig, axes = plt.subplots(1, len(settings), figsize=(5 * len(settings), 0.6 * part["modality"].nunique() + 1.8))
+    for ax, setting in zip(np.atleast_1d(axes), settings):
+        rows = part[part["setting"] == setting].set_index("modality")
+        plot_modality_importance(rows, ax=ax, title=f"{model}, {setting}")
+    fig.savefig(out / "modality_importance.png", dpi=120, bbox_inches="tight")
+    plt.close(fig)
 
 
 def build_parser() -> argparse.ArgumentParser:

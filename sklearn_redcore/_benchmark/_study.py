@@ -18,10 +18,22 @@ import pandas as pd
 
 from ._models import is_pdt, make_model
 
-__all__ = ["run_study", "summarize_study"]
+__all__ = ["IMPORTANCE_COLUMNS", "importance_table", "run_study", "summarize_study"]
 
 _HISTORY_COLUMNS = ("eta_history", "relative_advantage_history", "imputation_loss_history")
-_META_COLUMNS = {"setting", "seed", "model", "fit_time", "missing_rates", "realised_rates", "error", *_HISTORY_COLUMNS}
+#: Per modality (lists in the modalities' order): the score lost when it is removed or permuted.
+IMPORTANCE_COLUMNS = ("importance_removed", "importance_permuted")
+_META_COLUMNS = {
+    "setting",
+    "seed",
+    "model",
+    "fit_time",
+    "missing_rates",
+    "realised_rates",
+    "error",
+    *_HISTORY_COLUMNS,
+    *IMPORTANCE_COLUMNS,
+}
 
 
 def _run_one(
@@ -41,6 +53,7 @@ def _run_one(
     from sklearn.model_selection import train_test_split
 
     from .._evaluation import evaluate_modality_combinations
+    from .._importance import modality_importance
     from .._masking import mask_modalities, modality_presence
 
     counts = np.unique(y, return_counts=True)[1]
@@ -72,6 +85,11 @@ def _run_one(
         row["fit_time"] = time.perf_counter() - start
         table = evaluate_modality_combinations(model, X_test, y_test, modalities)
         row.update(table.iloc[0].to_dict())
+        importance = modality_importance(
+            model, X_test, y_test, modalities, scoring="f1_weighted", n_repeats=3, random_state=seed
+        )
+        row["importance_removed"] = importance["removed"].tolist()
+        row["importance_permuted"] = importance["permuted_mean"].tolist()
         if hasattr(model, "eta_history_"):
             row["eta_history"] = model.eta_history_.tolist()
             row["relative_advantage_history"] = model.relative_advantage_history_.tolist()
@@ -124,7 +142,10 @@ def run_study(
     results : pandas.DataFrame
         One row per (setting, seed, model): fit time, requested and realised
         rates, the weighted F1 of every combination and their average
-        ``"Ave."``; RedCore-family rows also hold their training histories.
+        ``"Ave."``; the weighted F1 each modality's removal and permutation
+        cost (``modality_importance``, 3 repeats), as lists in the
+        modalities' order; RedCore-family rows also hold their training
+        histories.
         A model that could not be trained on a run's data has NaN scores and
         its reason in ``"error"``.
     """
@@ -173,3 +194,30 @@ def summarize_study(results: pd.DataFrame) -> dict[str, pd.DataFrame]:
         table["fit_time"] = part.groupby("model", sort=False)["fit_time"].median()
         tables[str(setting)] = table
     return tables
+
+
+def importance_table(results: pd.DataFrame, modality_names: list[str]) -> pd.DataFrame:
+    """The modalities' importance per (setting, model): mean and spread over the seeds.
+
+    One row per (setting, model, modality), with the columns of
+    :func:`~sklearn_redcore.modality_importance`: ``removed``,
+    ``permuted_mean`` and ``permuted_std`` (here the standard deviation over
+    the seeds of the permutation cost, each seed's cost a mean of 3 repeats).
+    """
+    rows = []
+    trained = results.dropna(subset=[IMPORTANCE_COLUMNS[0]]) if IMPORTANCE_COLUMNS[0] in results else results[:0]
+    for (setting, model), part in trained.groupby(["setting", "model"], sort=False):
+        removed = np.array(part["importance_removed"].tolist(), dtype=float)
+        permuted = np.array(part["importance_permuted"].tolist(), dtype=float)
+        for i, name in enumerate(modality_names):
+            rows.append(
+                {
+                    "setting": setting,
+                    "model": model,
+                    "modality": name,
+                    "removed": removed[:, i].mean(),
+                    "permuted_mean": permuted[:, i].mean(),
+                    "permuted_std": permuted[:, i].std(),
+                }
+            )
+    return pd.DataFrame(rows, columns=["setting", "model", "modality", "removed", "permuted_mean", "permuted_std"])

@@ -3,8 +3,15 @@
 from ._plots import (
     plot_combination_heatmap,
     plot_missing_rate_curves,
+    plot_modality_importance,
     plot_regulation_curves,
     plot_regulation_history,
 )
 
-__all__ = ["plot_missing_rate_curves", "plot_regulation_curves", "plot_regulation_history", "plot_combination_heatmap"]
+__all__ = [
+    "plot_missing_rate_curves",
+    "plot_regulation_curves",
+    "plot_regulation_history",
+    "plot_combination_heatmap",
+    "plot_modality_importance",
+]

@@ -1,5 +1,6 @@
 """Figures in the style of the paper: F1 against missing rate (Figure 3), relative
-advantage and eta over training (Figure 5), scores per modality combination (Table 3).
+advantage and eta over training (Figure 5), scores per modality combination (Table 3);
+and the importance of each modality to a fitted model.
 
 Each function returns a matplotlib Figure for the caller to show or save.
 """
@@ -16,6 +17,7 @@ __all__ = [
     "plot_regulation_curves",
     "plot_regulation_history",
     "plot_combination_heatmap",
+    "plot_modality_importance",
 ]
 
 
@@ -265,6 +267,70 @@ def plot_combination_heatmap(
             j, i, fmt.format(value), ha="center", va="center", color="black" if value > middle else "white", fontsize=8
         )
     fig.colorbar(image, ax=ax, fraction=0.04)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_modality_importance(importance: pd.DataFrame, *, ax: Any = None, title: str | None = None):
+    """Bars of the score each modality's absence and permutation cost, with the spread over repeats.
+
+    Parameters
+    ----------
+    importance : pandas.DataFrame
+        As returned by :func:`~sklearn_redcore.modality_importance`: one row
+        per modality, columns ``removed``, ``permuted_mean`` and
+        ``permuted_std``.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure otherwise.
+    title : str, optional
+        Title of the axes.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        Two horizontal bars per modality: "removed" (set to NaN) and
+        "permuted" (with an error bar of one standard deviation).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklearn_redcore.plotting import plot_modality_importance
+    >>> importance = pd.DataFrame(
+    ...     {"removed": [0.03, 0.01], "permuted_mean": [0.27, 0.04], "permuted_std": [0.01, 0.003]},
+    ...     index=["zer", "mor"],
+    ... )
+    >>> fig = plot_modality_importance(importance)
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['zer', 'mor']
+    """
+    _require_columns(importance, ["removed", "permuted_mean", "permuted_std"])
+    if importance.empty:
+        raise ValueError("importance is empty.")
+    plt = _pyplot()
+    n = len(importance)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6, 0.7 * n + 1.4))
+    else:
+        fig = ax.figure
+    rows = np.arange(n)
+    height = 0.38
+    ax.barh(rows - height / 2, importance["removed"], height, label="removed (set to NaN)")
+    ax.barh(
+        rows + height / 2,
+        importance["permuted_mean"],
+        height,
+        xerr=importance["permuted_std"],
+        capsize=3,
+        label="permuted across samples",
+    )
+    ax.set_yticks(rows, [str(i) for i in importance.index])
+    ax.invert_yaxis()  # the first modality on top
+    ax.axvline(0.0, color="black", linewidth=0.8)
+    score = importance.attrs.get("score")
+    ax.set_xlabel("score lost" + (f" (score with every modality: {score:.3f})" if score is not None else ""))
+    ax.legend(loc="best", fontsize=8)
     if title:
         ax.set_title(title)
     fig.tight_layout()
