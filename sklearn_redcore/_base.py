@@ -20,15 +20,16 @@ import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 from skorch.callbacks import EarlyStopping
 
 from ._callbacks import PlateauStopping
 from ._inputs import ModalityInputs, NetworkInputs, check_label_types
 from ._parameters import AUTO_EARLY_STOPPING_ROWS, TRAINING_CONSTRAINTS
 from ._runtime import quiet, resolve_device, seed_from, torch_threads
-from ._training import MultimodalNet, RowSplit, TensorBatchIterator
+from ._training import WEIGHT_KEY, MultimodalNet, RowSplit, TensorBatchIterator
 
 #: Rows of X per forward pass at prediction (bounds the memory of the network's activations).
 PREDICT_BATCH_ROWS = 4096
@@ -111,7 +112,7 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
         return bool(getattr(self, "warm_start", False)) and hasattr(self, "net_")
 
     # -------------------------------------------------------------------- fit
-    def fit(self, X: Any, y: Any) -> BaseMultimodalClassifier:
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> BaseMultimodalClassifier:
         """Train the network on X (NaN marks missing values) and y.
 
         Parameters
@@ -121,6 +122,13 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
             columns are NaN.
         y : array-like of shape (n_samples,)
             Class labels, of any type.
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+            Non-negative weight of each sample, multiplied by ``class_weight``:
+            every per-sample term of the training loss (each head's
+            cross-entropy, the KL and imputation terms) and the validation
+            loss of early stopping count a sample that many times, and
+            ``class_prior_`` is the weighted class frequencies. Samples of
+            weight 0 are left out. Equal weights change nothing.
 
         Returns
         -------
@@ -144,6 +152,8 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
             )
         check_label_types(y)
         check_classification_targets(y)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
         if warm:
             unknown = np.setdiff1d(np.unique(y), self.classes_)
             if len(unknown):
@@ -184,21 +194,54 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
                 f"Modality {never[0]!r} is missing in every training sample (missing rate 1); "
                 "drop it from `modalities` or provide samples that have it."
             )
+        weight = self._sample_weight(sample_weight, y_enc)
         rows = self._training_rows(present) & ~empty
+        if weight is not None:
+            rows &= weight > 0
+            if not rows.any():
+                raise ValueError(
+                    "Every training sample that has a modality has weight 0: there is nothing to learn from."
+                )
         if not rows.all():  # (no copy of X when every row is used)
             X, y_enc, present = X[rows], y_enc[rows], present[rows]
+            weight = weight[rows] if weight is not None else None
+        if weight is not None and np.all(weight == weight[0]):
+            weight = None  # equal weights: the weighted means are the plain ones
         if not warm:
             self.inputs_ = inputs.fit(X)
-            self.class_prior_ = np.bincount(y_enc, minlength=len(self.classes_)) / len(y_enc)
+            counts = np.bincount(y_enc, weights=weight, minlength=len(self.classes_))
+            self.class_prior_ = counts / counts.sum()
             auto = self.early_stopping == "auto"
             self.do_early_stopping_ = len(y_enc) >= AUTO_EARLY_STOPPING_ROWS if auto else bool(self.early_stopping)
         self.missing_rate_ = missing_rate
         self.n_training_samples_ = int(rows.sum())
-        self._train(inputs.transform(X, present=present), y_enc, n_modalities, device, warm)
+        self._train(inputs.transform(X, present=present), y_enc, n_modalities, device, warm, weight)
         self._store_fit_results()
         return self
 
-    def _train(self, data: NetworkInputs, y: np.ndarray, n_modalities: int, device: str, warm: bool) -> None:
+    def _sample_weight(self, sample_weight: np.ndarray | None, y_enc: np.ndarray) -> np.ndarray | None:
+        """``sample_weight`` times the weight of each sample's class (``class_weight``); None when neither is set."""
+        if self.class_weight is None:
+            return sample_weight
+        if isinstance(self.class_weight, dict):
+            unknown = [label for label in self.class_weight if label not in set(self.classes_.tolist())]
+            if unknown:
+                raise ValueError(
+                    f"class_weight names the class {unknown[0]!r}, which is not in y ({self.classes_.tolist()})."
+                )
+        by_class = compute_class_weight(self.class_weight, classes=self.classes_, y=self.classes_[y_enc])
+        weight = by_class[y_enc]
+        return weight if sample_weight is None else weight * sample_weight
+
+    def _train(
+        self,
+        data: NetworkInputs,
+        y: np.ndarray,
+        n_modalities: int,
+        device: str,
+        warm: bool,
+        weight: np.ndarray | None = None,
+    ) -> None:
         """Build (or keep, on a warm start) the skorch net and run its training loop on the prepared data."""
         seed = seed_from(self.random_state)
         cuda_devices = [torch.device(device).index or 0] if device.startswith("cuda") else []
@@ -214,7 +257,10 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
             n_before = len(self.net_.history) if warm else 0
             self.net_.interrupted = False
             train = self.net_.partial_fit if warm else self.net_.fit
-            train(data.to_tensors(self.net_.device, with_steps=with_steps), torch.as_tensor(y, device=self.net_.device))
+            tensors = data.to_tensors(self.net_.device, with_steps=with_steps)
+            if weight is not None:  # the losses read them (MultimodalNet.infer keeps them from the module)
+                tensors[WEIGHT_KEY] = torch.as_tensor(weight, dtype=torch.float32, device=self.net_.device)
+            train(tensors, torch.as_tensor(y, device=self.net_.device))
         self._finish_history(n_before)
 
     def _finish_history(self, n_before: int) -> None:
@@ -276,6 +322,7 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
             self._module_class,
             **{f"module__{key}": value for key, value in module_params.items()},
             criterion=torch.nn.CrossEntropyLoss,  # validation: the joint head (training: the module's loss)
+            criterion__reduction="none",  # per sample, so that samples' weights can count
             optimizer=torch.optim.Adam,
             optimizer__weight_decay=self.weight_decay,
             optimizer__foreach=True,  # one batched update of all parameters per step

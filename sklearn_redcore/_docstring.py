@@ -90,6 +90,10 @@ TRAINING_PARAMETERS = """\
         fallen below ``(1 - tol)`` times its best value for
         ``n_iter_no_change`` epochs. None: run exactly ``max_epochs``
         epochs, the paper's fixed-epoch recipe (with ``early_stopping=False``).
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in every loss (``{label: weight}``;
+        "balanced": ``n_samples / (n_classes * count)``, as in scikit-learn),
+        multiplying ``sample_weight`` (see ``fit``). None: equal weights.
     standardize : bool, default=True
         Scale every column by the standard deviation of its observed training
         values. Columns are always centred on their training mean, which is

@@ -40,6 +40,7 @@ TRAINING_CONSTRAINTS: dict[str, Any] = {
     "validation_fraction": [Interval(Real, 0, 1, closed="left")],
     "n_iter_no_change": positive_int(),
     "tol": [Interval(Real, 0, 1, closed="left"), None],
+    "class_weight": [dict, StrOptions({"balanced"}), None],
     "standardize": ["boolean"],
     "warm_start": ["boolean"],
     "device": [str],  # which devices exist is known at fit time (resolve_device)

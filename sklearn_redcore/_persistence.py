@@ -64,9 +64,10 @@ def _encode(value: Any, where: str) -> Any:
     if isinstance(value, list):
         return [_encode(v, where) for v in value]
     if isinstance(value, dict):
-        if not all(isinstance(k, str) for k in value):
-            raise TypeError(f"{where}: a dict with non-string keys cannot be saved in the safe format")
-        return {"__dict__": {k: _encode(v, f"{where}[{k!r}]") for k, v in value.items()}}
+        if all(isinstance(k, str) for k in value):
+            return {"__dict__": {k: _encode(v, f"{where}[{k!r}]") for k, v in value.items()}}
+        # other keys (class labels of class_weight: ints, floats, numpy scalars) as a list of pairs
+        return {"__items__": [[_encode(k, where), _encode(v, f"{where}[{k!r}]")] for k, v in value.items()]}
     if isinstance(value, torch.Tensor):
         return value.detach().cpu()
     if isinstance(value, SequenceModality):
@@ -97,6 +98,8 @@ def _decode(value: Any) -> Any:
         return tuple(_decode(v) for v in value["__tuple__"])
     if "__dict__" in value:
         return {k: _decode(v) for k, v in value["__dict__"].items()}
+    if "__items__" in value:
+        return {_decode(k): _decode(v) for k, v in value["__items__"]}
     if "__sequence__" in value:
         columns, n_steps, n_features = value["__sequence__"]
         return SequenceModality(_decode(columns), n_steps, n_features)

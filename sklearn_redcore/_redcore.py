@@ -301,6 +301,7 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
         tol: float | None = 1e-3,
+        class_weight: dict | str | None = None,
         standardize: bool = True,
         warm_start: bool = False,
         device: str = "cpu",
@@ -343,6 +344,7 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.class_weight = class_weight
         self.standardize = standardize
         self.warm_start = warm_start
         self.device = device

@@ -40,6 +40,7 @@ from ._inputs import step_slices
 from ._layers import GaussianEncoder, StackedLinear, mlp, stacked_mlp
 from ._parameters import check_widths
 from ._sequence_encoders import TransformerGaussianEncoder
+from ._training import weighted_mean
 
 
 class ResidualAutoencoderBlocks(nn.Module):
@@ -271,7 +272,7 @@ class RedCoreModule(nn.Module):
             unimodal_logits = self.unimodal_heads(z.transpose(0, 1))  # (M, B, n_classes)
         return RedCoreOutput(logits, unimodal_logits, mean, log_var, z_bar, z_hat, present, visible)
 
-    def loss(self, out: RedCoreOutput, y: torch.Tensor) -> RedCoreLoss:
+    def loss(self, out: RedCoreOutput, y: torch.Tensor, sample_weight: torch.Tensor | None = None) -> RedCoreLoss:
         """The parts of the training objective on one batch (Section 3); eta weights them in
         :func:`redcore_objective`.
 
@@ -291,22 +292,39 @@ class RedCoreModule(nn.Module):
           imputation. Its gradient still reaches the cross-modal encoder of m
           and, through z_hat's inputs, the self-modal encoders of the other
           modalities.
+        * ``sample_weight`` (B,): every per-sample term counts each sample that
+          many times (the means become weighted means), as if it were repeated.
         """
         present = out.present.to(out.mean.dtype)
-        n = y.shape[0]
-        kl = (gaussian_kl(out.mean, out.log_var) * present).sum(0) / n  # (M,)
-        classification = F.cross_entropy(out.logits, y)  # the joint head's
+        if sample_weight is None:
+            n = y.shape[0]
+            kl = (gaussian_kl(out.mean, out.log_var) * present).sum(0) / n  # (M,)
+            classification = F.cross_entropy(out.logits, y)  # the joint head's
+        else:
+            weight = sample_weight.to(present.dtype)
+            kl = weighted_mean(gaussian_kl(out.mean, out.log_var) * present, weight)
+            classification = weighted_mean(F.cross_entropy(out.logits, y, reduction="none"), weight)
+            present_weight = present * weight.unsqueeze(1)  # what each present entry counts for
         vib = classification + self.kl_weight * kl.sum()  # the joint representation's KL: the sum over modalities
         if out.unimodal_logits is not None:
             n_modalities, _, n_classes = out.unimodal_logits.shape
-            unimodal_ce = F.cross_entropy(out.unimodal_logits.reshape(-1, n_classes), y.repeat(n_modalities))
+            flat_logits, flat_y = out.unimodal_logits.reshape(-1, n_classes), y.repeat(n_modalities)
+            if sample_weight is None:
+                unimodal_ce = F.cross_entropy(flat_logits, flat_y)
+            else:
+                unimodal_ce = weighted_mean(
+                    F.cross_entropy(flat_logits, flat_y, reduction="none"), weight.repeat(n_modalities)
+                )
             vib = vib + n_modalities * unimodal_ce + self.kl_weight * kl.sum()
         else:  # the Red ablation drops the unimodal cross-entropies only, as the paper does: their KL terms stay
             vib = vib + self.kl_weight * kl.sum()
         counts = present.sum(0)
         target = out.z_bar.detach() if self.detach_target else out.z_bar
         squared = (target - out.z_hat).pow(2).sum(-1)  # (B, M)
-        imputation = (squared * present).sum(0) / counts.clamp(min=1.0)
+        if sample_weight is None:
+            imputation = (squared * present).sum(0) / counts.clamp(min=1.0)
+        else:
+            imputation = (squared * present_weight).sum(0) / present_weight.sum(0).clamp(min=1e-12)
         return RedCoreLoss(vib, imputation, counts > 0, classification)
 
 

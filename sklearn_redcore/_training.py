@@ -30,7 +30,18 @@ from skorch import NeuralNet
 from torch.nn.utils import clip_grad_norm_
 from torch.utils.data import Subset
 
-__all__ = ["MultimodalNet", "RowSplit", "TensorBatchIterator"]
+__all__ = ["WEIGHT_KEY", "MultimodalNet", "RowSplit", "TensorBatchIterator", "weighted_mean"]
+
+#: The entry of a batch's X that holds the samples' weights (read by the loss, not given to the module).
+WEIGHT_KEY = "sample_weight"
+
+
+def weighted_mean(values: torch.Tensor, weight: torch.Tensor | None) -> torch.Tensor:
+    """Mean over the first axis (the samples), each sample counted ``weight`` times; plain mean when None."""
+    if weight is None:
+        return values.mean(0)
+    weight = weight.to(values.dtype).reshape(-1, *([1] * (values.dim() - 1)))
+    return (values * weight).sum(0) / weight.sum()
 
 
 class RowSplit:
@@ -102,11 +113,15 @@ class MultimodalNet(NeuralNet):
     """skorch net for a module that computes the parts of its own loss.
 
     The module's forward returns an object with a ``logits`` attribute (the
-    joint head) and the module has a method ``loss(out, y)`` returning a dict
-    of scalar tensors: ``"total"`` (what is minimised) and the named parts
-    listed in the module's ``loss_parts``, whose epoch means are recorded in
-    the history under those names. The criterion (the cross-entropy) scores
-    the joint head on validation data.
+    joint head) and the module has a method ``loss(out, y, sample_weight)``
+    returning a dict of scalar tensors: ``"total"`` (what is minimised) and
+    the named parts listed in the module's ``loss_parts``, whose epoch means
+    are recorded in the history under those names. The criterion (the
+    cross-entropy, per sample) scores the joint head on validation data.
+
+    Samples' weights, when there are any, travel in the batch's X under
+    ``WEIGHT_KEY``: :meth:`infer` keeps them from the module, and the losses
+    (training and validation) count each sample that many times.
 
     Extra parameter (beyond :class:`skorch.NeuralNet`):
 
@@ -148,6 +163,12 @@ class MultimodalNet(NeuralNet):
             self.interrupted = stopper is None or stopper.misses_ < stopper.patience
             raise
 
+    def infer(self, x, **fit_params):
+        """skorch's forward pass, without the samples' weights (which only the losses read)."""
+        if isinstance(x, dict) and WEIGHT_KEY in x:
+            x = {key: value for key, value in x.items() if key != WEIGHT_KEY}
+        return super().infer(x, **fit_params)
+
     def _set_training(self, training=True):
         """Switch train/eval mode only when it changes (skorch sets it every batch)."""
         if self.module_.training != training:
@@ -162,9 +183,10 @@ class MultimodalNet(NeuralNet):
         and a loss that is not finite stops training with a clear error. Otherwise
         (validation) skorch's criterion scores ``y_pred.logits``.
         """
-        if not training:
-            return super().get_loss(y_pred.logits, y_true, X=X, training=training)
-        parts = self.module_.loss(y_pred, y_true)
+        weight = X.get(WEIGHT_KEY) if isinstance(X, dict) else None
+        if not training:  # the criterion gives one loss per sample
+            return weighted_mean(super().get_loss(y_pred.logits, y_true, X=X, training=training), weight)
+        parts = self.module_.loss(y_pred, y_true, weight)
         loss = self.training_objective(parts)
         for name in self.loss_parts_:  # summed where they are (no device sync per batch), read once per epoch
             self._epoch_sums[name] = self._epoch_sums[name] + parts[name].detach()

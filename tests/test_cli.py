@@ -280,3 +280,19 @@ def test_bad_sequence_declarations_are_one_line_errors(sequence_table, extra, me
         code = main(["benchmark", "--data", "table.csv", "--label", "kind", *extra, *FAST])
     err = capsys.readouterr().err.strip()
     assert code == 2 and "\n" not in err and pd.Series([err]).str.contains(message).all(), err
+
+
+def test_class_weight_reaches_every_model_that_takes_one(table, tmp_path):
+    out = tmp_path / "weighted"
+    data = ["--data", str(table / "table.csv"), "--label", "kind", "--modalities", str(table / "spec.json")]
+    code = main(
+        ["benchmark", *data, "--shared", "0.5", "--class-weight", "balanced", "--out", str(out), "--no-plots", *FAST]
+    )
+    assert code == 0
+    assert "class_weight='balanced'" in (out / "summary.md").read_text()
+    from sklearn_redcore._benchmark import make_model
+
+    for name in ("RedCore", "MMIN-PDT", "HGB"):
+        model = make_model(name, {"a": [0], "b": [1]}, 0, rates=[0.5, 0.5], class_weight="balanced")
+        assert model.get_params()["class_weight"] == "balanced", name
+    assert make_model("Impute+LR", {"a": [0]}, 0, class_weight="balanced")[-1].class_weight == "balanced"

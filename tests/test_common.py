@@ -7,9 +7,19 @@ from sklearn_redcore._registry import all_estimators
 
 from .conftest import FAST
 
-# Checks that are expected to fail, with the reason. None so far: keep the
-# dictionary so that a future exception is listed here with its reason.
-EXPECTED_FAILURES: dict[str, str] = {}
+# Checks that are expected to fail, with the reason.
+_NEURAL_FAILURES = {
+    # The check fits once with integer weights and once with each sample repeated that many times,
+    # and wants the same model. Mini-batch training cannot give that: the repeated rows change the
+    # number and the make-up of the mini-batches (and so the shuffling and every update), as for
+    # scikit-learn's own SGD-trained models. What does hold, and is tested in tests/test_weights.py:
+    # weight 0 is the sample left out, equal weights are no weights, and the weighted loss equals
+    # the loss of the repeated rows on one batch.
+    "check_sample_weight_equivalence_on_dense_data": (
+        "mini-batch training: repeated rows change the batches, so no exact equivalence (tests/test_weights.py)"
+    ),
+}
+EXPECTED_FAILURES: dict[str, dict[str, str]] = {name: _NEURAL_FAILURES for name, _ in all_estimators("multimodal")}
 
 # The comparison methods at a comparable small size. They train on every
 # sample (training="all"): the checks' data have a single modality, and
@@ -43,6 +53,6 @@ def test_registry_lists_the_public_estimators_and_the_multimodal_ones():
         all_estimators("regressor")
 
 
-@parametrize_with_checks(ESTIMATORS, expected_failed_checks=lambda est: EXPECTED_FAILURES)
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=lambda est: EXPECTED_FAILURES.get(type(est).__name__, {}))
 def test_sklearn_compatible(estimator, check):
     check(estimator)

@@ -104,6 +104,7 @@ class CRAClassifier(BaselineClassifier):
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
         tol: float | None = 1e-3,
+        class_weight: dict | str | None = None,
         standardize: bool = True,
         warm_start: bool = False,
         device: str = "cpu",
@@ -129,6 +130,7 @@ class CRAClassifier(BaselineClassifier):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.class_weight = class_weight
         self.standardize = standardize
         self.warm_start = warm_start
         self.device = device
@@ -240,6 +242,7 @@ class MMINClassifier(CRAClassifier):
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
         tol: float | None = 1e-3,
+        class_weight: dict | str | None = None,
         standardize: bool = True,
         warm_start: bool = False,
         device: str = "cpu",
@@ -266,6 +269,7 @@ class MMINClassifier(CRAClassifier):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.class_weight = class_weight
         self.standardize = standardize
         self.warm_start = warm_start
         self.device = device

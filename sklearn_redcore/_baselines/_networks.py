@@ -26,6 +26,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .._layers import mlp
+from .._training import weighted_mean
 
 
 def sample_visible(present: torch.Tensor, hide_rates: torch.Tensor | None = None) -> torch.Tensor:
@@ -130,11 +131,23 @@ class BaselineOutput:
     cycle_target: torch.Tensor | None = None  # (B, M * d) the visible embeddings, zeros elsewhere
 
 
-def _masked_mse(prediction: torch.Tensor, target: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """Mean over the masked (B, M) entries of the squared error averaged over d."""
+def _masked_mse(
+    prediction: torch.Tensor, target: torch.Tensor, mask: torch.Tensor, sample_weight: torch.Tensor | None = None
+) -> torch.Tensor:
+    """Mean over the masked (B, M) entries of the squared error averaged over d (each sample counted its weight)."""
     squared = (prediction - target.detach()).pow(2).mean(-1)
     weight = mask.to(squared.dtype)
-    return (squared * weight).sum() / weight.sum().clamp(min=1.0)
+    if sample_weight is None:
+        return (squared * weight).sum() / weight.sum().clamp(min=1.0)
+    weight = weight * sample_weight.to(squared.dtype).unsqueeze(1)
+    return (squared * weight).sum() / weight.sum().clamp(min=1e-12)
+
+
+def _classification(logits: torch.Tensor, y: torch.Tensor, sample_weight: torch.Tensor | None) -> torch.Tensor:
+    """The cross-entropy of the joint head, each sample counted its weight."""
+    if sample_weight is None:
+        return F.cross_entropy(logits, y)
+    return weighted_mean(F.cross_entropy(logits, y, reduction="none"), sample_weight)
 
 
 class ImaginationModule(_HidingModule):
@@ -225,14 +238,20 @@ class ImaginationModule(_HidingModule):
         reconstruction = imagined.view(-1, self.n_modalities, self.n_latent)
         return BaselineOutput(logits, embedding, reconstruction, present, visible, cycle, shown)
 
-    def loss(self, out: BaselineOutput, y: torch.Tensor) -> dict[str, torch.Tensor]:
-        """Cross-entropy + imagination_weight * imagination + cycle_weight * cycle."""
-        classification = F.cross_entropy(out.logits, y)
-        imagination = _masked_mse(out.reconstruction, out.embedding, out.present)
+    def loss(
+        self, out: BaselineOutput, y: torch.Tensor, sample_weight: torch.Tensor | None = None
+    ) -> dict[str, torch.Tensor]:
+        """Cross-entropy + imagination_weight * imagination + cycle_weight * cycle (weighted means by sample)."""
+        classification = _classification(out.logits, y, sample_weight)
+        imagination = _masked_mse(out.reconstruction, out.embedding, out.present, sample_weight)
         total = classification + self.imagination_weight * imagination
         cycle = torch.zeros((), dtype=total.dtype, device=total.device)
         if out.cycle is not None:
-            cycle = F.mse_loss(out.cycle, out.cycle_target.detach())
+            if sample_weight is None:
+                cycle = F.mse_loss(out.cycle, out.cycle_target.detach())
+            else:
+                squared = (out.cycle - out.cycle_target.detach()).pow(2).flatten(1).mean(1)
+                cycle = weighted_mean(squared, sample_weight)
             total = total + self.cycle_weight * cycle
         return {"total": total, "classification": classification, "imagination": imagination, "cycle": cycle}
 
@@ -315,9 +334,11 @@ class MaskedModalityModule(_HidingModule):
         logits = self.classifier(tokens.mean(1))
         return BaselineOutput(logits, embedding, self.decoder(tokens), present, visible)
 
-    def loss(self, out: BaselineOutput, y: torch.Tensor) -> dict[str, torch.Tensor]:
-        """Cross-entropy + reconstruction_weight * reconstruction of the hidden modalities."""
-        classification = F.cross_entropy(out.logits, y)
-        reconstruction = _masked_mse(out.reconstruction, out.embedding, out.present & ~out.visible)
+    def loss(
+        self, out: BaselineOutput, y: torch.Tensor, sample_weight: torch.Tensor | None = None
+    ) -> dict[str, torch.Tensor]:
+        """Cross-entropy + reconstruction_weight * reconstruction of the hidden modalities (weighted by sample)."""
+        classification = _classification(out.logits, y, sample_weight)
+        reconstruction = _masked_mse(out.reconstruction, out.embedding, out.present & ~out.visible, sample_weight)
         total = classification + self.reconstruction_weight * reconstruction
         return {"total": total, "classification": classification, "reconstruction": reconstruction}

@@ -314,6 +314,12 @@ def build_parser() -> argparse.ArgumentParser:
     study.add_argument("--test-size", type=float, default=0.3)
     study.add_argument("--max-epochs", type=int, default=None, help="max_epochs of the package's neural models")
     study.add_argument("--n-jobs", type=int, default=1, help="parallel (setting, seed) runs")
+    study.add_argument(
+        "--class-weight",
+        choices=["balanced"],
+        default=None,
+        help="weight the classes in every model that can (all but Impute+MLP): for imbalanced classes",
+    )
     output = bench.add_argument_group("output")
     output.add_argument("--out", type=Path, default=Path("redcore-benchmark"), help="output folder")
     output.add_argument("--no-plots", action="store_true", help="skip the PNG figures")
@@ -343,6 +349,8 @@ def run_benchmark(args: argparse.Namespace) -> int:
     if args.out.exists() and (not args.out.is_dir() or any(args.out.iterdir())):
         raise UsageError(f"output folder {args.out} exists and is not empty")
     X, y, modalities, description = _load_data(args)
+    if args.class_weight is not None:
+        description += f", class_weight={args.class_weight!r}"
     if args.imbalanced is None:
         args.imbalanced = ["0.8,0.5,0.2", "0.2,0.5,0.8"] if len(modalities) == 3 else []
     settings = _settings(args, len(modalities))
@@ -360,6 +368,7 @@ def run_benchmark(args: argparse.Namespace) -> int:
             test_size=args.test_size,
             n_jobs=args.n_jobs,
             redcore_params=redcore_params,
+            class_weight=args.class_weight,
             progress=not args.quiet,
         )
     except ValueError as exc:  # e.g. too few samples for the split; the estimators' messages are clear

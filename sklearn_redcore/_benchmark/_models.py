@@ -46,7 +46,7 @@ def _estimators() -> dict[str, type]:
     return {name.removesuffix("Classifier"): cls for name, cls in all_estimators("multimodal")}
 
 
-def _sklearn_models(seed: int) -> dict[str, Callable[[], Any]]:
+def _sklearn_models(seed: int, class_weight: str | dict | None = None) -> dict[str, Callable[[], Any]]:
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
@@ -58,8 +58,10 @@ def _sklearn_models(seed: int) -> dict[str, Callable[[], Any]]:
         return SimpleImputer(add_indicator=True, keep_empty_features=True)
 
     return {
-        "HGB": lambda: HistGradientBoostingClassifier(random_state=seed),
-        "Impute+LR": lambda: make_pipeline(StandardScaler(), imputer(), LogisticRegression(max_iter=2000)),
+        "HGB": lambda: HistGradientBoostingClassifier(class_weight=class_weight, random_state=seed),
+        "Impute+LR": lambda: make_pipeline(
+            StandardScaler(), imputer(), LogisticRegression(max_iter=2000, class_weight=class_weight)
+        ),  # (scikit-learn's MLPClassifier has no class_weight)
         "Impute+MLP": lambda: make_pipeline(
             StandardScaler(), imputer(), MLPClassifier(max_iter=500, random_state=seed)
         ),
@@ -102,13 +104,19 @@ def is_pdt(name: str) -> bool:
 
 
 def make_model(
-    name: str, modalities: dict, seed: int, redcore_params: dict | None = None, rates: list[float] | None = None
+    name: str,
+    modalities: dict,
+    seed: int,
+    redcore_params: dict | None = None,
+    rates: list[float] | None = None,
+    class_weight: str | dict | None = None,
 ) -> Any:
     """A fresh, unfitted model of the study by name (see ``MODEL_NAMES``).
 
     ``redcore_params`` go to every neural model of the package, each taking
     those of its parameters it has (RedCore takes them all). ``rates``: the
     setting's missing rates, which a "-PDT" model simulates.
+    ``class_weight`` goes to every model that takes one (all but Impute+MLP).
     """
     estimators = _estimators()
     base, fixed = _VARIANTS.get(name, (name, {}))
@@ -122,12 +130,12 @@ def make_model(
         preset = {}
     if base in estimators:
         cls = estimators[base]
-        params = preset | dict(redcore_params or {})
+        params = preset | dict(redcore_params or {}) | {"class_weight": class_weight}
         if cls is not estimators["RedCore"]:
             accepted = cls().get_params()
             params = {key: value for key, value in params.items() if key in accepted}
         return cls(modalities, random_state=seed, **(params | fixed))
-    sklearn_models = _sklearn_models(seed)
+    sklearn_models = _sklearn_models(seed, class_weight)
     if name not in sklearn_models:
         raise ValueError(f"unknown model {name!r}; choose among {', '.join(MODEL_NAMES)}")
     return sklearn_models[name]()

@@ -46,6 +46,7 @@ def _run_one(
     models: Sequence[str],
     test_size: float,
     redcore_params: dict | None,
+    class_weight: str | dict | None = None,
 ) -> list[dict]:
     import warnings
 
@@ -64,7 +65,7 @@ def _run_one(
     realised = (~modality_presence(X_train, modalities)).mean(axis=0)
     rows = []
     for name in models:
-        model = make_model(name, modalities, seed, redcore_params, rates=[float(r) for r in rates])
+        model = make_model(name, modalities, seed, redcore_params, [float(r) for r in rates], class_weight)
         start = time.perf_counter()
         row = {
             "setting": setting,
@@ -109,6 +110,7 @@ def run_study(
     test_size: float = 0.3,
     n_jobs: int = 1,
     redcore_params: dict | None = None,
+    class_weight: str | dict | None = None,
     progress: bool = True,
 ) -> pd.DataFrame:
     """Fit and score every model at every missing-rate setting for every seed.
@@ -134,6 +136,8 @@ def run_study(
     redcore_params : dict, optional
         Parameters passed to every neural model of the package (each takes
         the ones it has).
+    class_weight : dict, "balanced" or None, default=None
+        Given to every model that takes it (all but "Impute+MLP").
     progress : bool, default=True
         Print a progress bar on standard error.
 
@@ -157,7 +161,7 @@ def run_study(
     y = np.asarray(y)
     jobs = [(setting, rates, seed) for setting, rates in settings.items() for seed in seeds]
     runner = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-        delayed(_run_one)(X, y, modalities, setting, rates, seed, models, test_size, redcore_params)
+        delayed(_run_one)(X, y, modalities, setting, rates, seed, models, test_size, redcore_params, class_weight)
         for setting, rates, seed in jobs
     )
     rows: list[dict] = []
