@@ -87,7 +87,9 @@ class RedCoreNet(MultimodalNet):
         eta = self.regulator.step(imputation, observed)
         self._epoch_imputation_sum += np.where(observed, imputation, 0.0)
         self._epoch_imputation_count += observed
-        weights = unimodal_weights(eta) if self.eta_scope == "imputation+unimodal" else None
+        # Core (eta fixed and equal) would get weights of 1 up to round-off: it is left exactly as it is.
+        shared = self.eta_scope == "imputation+unimodal" and self.regulator.regulate
+        weights = unimodal_weights(eta) if shared else None
         return redcore_objective(parts, eta, self.imputation_weight, weights)
 
     def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):  # noqa: D102

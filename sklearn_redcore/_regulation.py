@@ -34,7 +34,6 @@ __all__ = [
     "unimodal_weights",
     "SupervisionRegulator",
     "ADVANTAGE_REFERENCES",
-
 ]
 
 
