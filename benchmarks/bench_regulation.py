@@ -46,6 +46,9 @@ docs/benchmarks.md ("Does the regulation help?") come from::
 
     python benchmarks/bench_regulation.py --variant paper initial unimodal --n-jobs 2 --out regulation
     python benchmarks/bench_regulation.py --diagnose --out regulation
+
+(with ``--datasets`` to run one data set at a time, and ``--results
+a/results.csv b/results.csv`` to summarise such runs together).
 """
 
 from __future__ import annotations
@@ -118,6 +121,29 @@ def format_difference(mean: float, low: float, high: float) -> str:
         return f"{mean:+.3f}"
     mark = " ▲" if low > 0 else (" ▼" if high < 0 else "")
     return f"{mean:+.3f} [{low:+.3f}, {high:+.3f}]{mark}"
+
+
+def decision(intervals: dict[str, list[tuple[float, float]]]) -> tuple[bool, int, int]:
+    """Issue 17's rule: adopt a variant only if its interval is above 0 on two data sets and below 0 on none.
+
+    Parameters
+    ----------
+    intervals : dict
+        Data set -> the (low, high) 95 % intervals of its settings.
+
+    Returns
+    -------
+    adopt, n_above, n_below : bool, int, int
+        ``n_above`` (``n_below``): the data sets where some setting's interval lies above (below) 0.
+
+    Examples
+    --------
+    >>> decision({"a": [(0.001, 0.01), (-0.01, 0.01)], "b": [(0.002, 0.02)], "c": [(-0.01, 0.0)]})
+    (True, 2, 0)
+    """
+    above = sum(any(low > 0 for low, _ in bounds) for bounds in intervals.values())
+    below = sum(any(high < 0 for _, high in bounds) for bounds in intervals.values())
+    return above >= 2 and below == 0, above, below
 
 
 def load_dataset(name: str):
@@ -211,6 +237,7 @@ def summarize(frame: pd.DataFrame, variants: list[str], extra: dict[str, Any]) -
     header = "| data set | setting (training missing rates) | Core F1 | " + " | ".join(variants) + " |"
     lines += [header, "|---" * (3 + len(variants)) + "|"]
     per_modality = []
+    intervals: dict[str, dict[str, list[tuple[float, float]]]] = {variant: {} for variant in variants}
     for (dataset, setting), group in frame.groupby(["dataset", "setting"], sort=False):
         cells = []
         core_f1 = ""
@@ -224,7 +251,9 @@ def summarize(frame: pd.DataFrame, variants: list[str], extra: dict[str, Any]) -
                 continue
             if variant == variants[0]:
                 core_f1 = f"{pairs['Ave._core'].mean():.3f}"
-            cells.append(format_difference(*paired_difference(pairs["Ave._red"], pairs["Ave._core"])))
+            mean, low, high = paired_difference(pairs["Ave._red"], pairs["Ave._core"])
+            cells.append(format_difference(mean, low, high))
+            intervals[variant].setdefault(dataset, []).append((low, high))
             singles = [
                 f"{name} ({rate:.1f}): "
                 + format_difference(*paired_difference(pairs[f"{name}_red"], pairs[f"{name}_core"]))
@@ -237,6 +266,13 @@ def summarize(frame: pd.DataFrame, variants: list[str], extra: dict[str, Any]) -
                 + f" | {', '.join(f'{e:.3f}' for e in eta)} | {len(pairs)} |"
             )
         lines.append(f"| {dataset} | {setting} | {core_f1} | " + " | ".join(cells) + " |")
+    lines += ["", "Decision rule (adopt as the default only if above 0 on two data sets and below 0 on none):", ""]
+    for variant in variants:
+        adopt, above, below = decision(intervals[variant])
+        lines.append(
+            f"* {variant}: above 0 on {above}, below 0 on {below} of {len(intervals[variant])} data sets: "
+            + ("meets the rule." if adopt else "does not meet the rule.")
+        )
     lines += [
         "",
         "Per single modality (the test part with only that modality; its training missing rate in brackets), "
@@ -380,6 +416,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n-jobs", type=int, default=1, help="parallel fits, one torch thread each")
     parser.add_argument("--out", type=Path, default=None, help="folder for results.csv and summary.md")
     parser.add_argument(
+        "--results",
+        nargs="+",
+        type=Path,
+        default=None,
+        metavar="CSV",
+        help="no fits: summarise results.csv files of earlier runs together (give the same --param and --variant)",
+    )
+    parser.add_argument(
         "--diagnose",
         action="store_true",
         help="instead of the study: gradient shares per loss term (first data set, setting and seed)",
@@ -394,6 +438,10 @@ def main(argv: list[str] | None = None) -> int:
         summary = diagnose(args.datasets[0], args.settings[0], args.seeds[0], extra, args.test_size)
         name = "diagnose.md"
         frame = None
+    elif args.results:
+        frame = pd.concat([pd.read_csv(path) for path in args.results], ignore_index=True)
+        summary = summarize(frame, args.variant, extra)
+        name = "summary.md"
     else:
         from joblib import Parallel, delayed
 

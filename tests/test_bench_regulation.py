@@ -38,6 +38,14 @@ def test_format_difference_marks_intervals_that_exclude_zero(bench):
     assert bench.format_difference(0.0, -0.01, 0.01) == "+0.000 [-0.010, +0.010]"
 
 
+def test_decision_rule_of_the_issue(bench):
+    up, flat, down = (0.001, 0.01), (-0.01, 0.01), (-0.01, -0.001)
+    assert bench.decision({"a": [up, flat], "b": [flat, up]}) == (True, 2, 0)
+    assert bench.decision({"a": [up], "b": [up], "c": [down, up]}) == (False, 3, 1)  # a loss anywhere vetoes
+    assert bench.decision({"a": [up, up, up], "b": [flat]}) == (False, 1, 0)  # one data set is not enough
+    assert bench.decision({"a": [(float("nan"), float("nan"))]}) == (False, 0, 0)
+
+
 def test_variants_that_only_act_through_eta_share_their_core(bench):
     jobs = bench.plan_fits(["synthetic"], ["(0.8, 0.5, 0.2)"], [0, 1], ["paper", "initial", "strong-imputation"], {})
     labels = [job[3] for job in jobs]
@@ -58,7 +66,12 @@ def test_tiny_study_writes_paired_tables(bench, tmp_path, capsys):
     assert len(results) == 6 and results["Ave."].between(0, 1).all()
     row = next(line for line in summary.splitlines() if line.startswith("| synthetic | (0.8, 0.5, 0.2) | 0."))
     assert row.count("[") == 2  # one interval per variant
-    assert "m0 (0.8):" in summary
+    assert "m0 (0.8):" in summary and "* unimodal: above 0 on" in summary
+    # The same tables from the saved results, without fitting.
+    again = tmp_path / "again"
+    argv = ["--results", str(tmp_path / "results.csv"), "--out", str(again), *argv[argv.index("--variant") :]]
+    assert bench.main(argv) == 0
+    assert (again / "summary.md").read_text().split("\n\n")[:4] == summary.split("\n\n")[:4]
 
 
 @pytest.mark.parametrize("stop", [True, False])
