@@ -102,8 +102,8 @@ def paired_difference(a: Any, b: Any, confidence: float = 0.95) -> tuple[float, 
 
     Examples
     --------
-    >>> paired_difference([0.80, 0.82, 0.81], [0.79, 0.80, 0.80])
-    (0.013333333333333345, 0.0...
+    >>> [round(x, 4) for x in paired_difference([0.80, 0.82, 0.81], [0.79, 0.80, 0.80])]
+    [0.0133, -0.001, 0.0277]
     """
     d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
     if d.ndim != 1 or d.size == 0:
