@@ -22,7 +22,7 @@ from ._parameters import WIDTHS, check_widths, positive_int
 from ._presets import preset_params, presets_table
 from ._redcore_network import NETWORK_SIZES, RedCoreModule, network_sizes
 from ._redcore_training import RedCoreNet
-from ._regulation import SupervisionRegulator, check_regulation_params
+from ._regulation import ADVANTAGE_REFERENCES, SupervisionRegulator, check_regulation_params
 
 __all__ = ["RedCoreClassifier"]
 
@@ -66,6 +66,21 @@ class RedCoreClassifier(BaseMultimodalClassifier):
     regulate : bool, default=True
         Adapt eta by Algorithm 1 (RedCore). False keeps eta fixed and equal,
         ``xi2 / M**(1/p)`` per modality: the paper's "Core" ablation.
+    advantage_reference : {"none", "initial"}, default="none"
+        Not in the paper. What the relative advantage (eqs. 4-5) compares:
+        "none", the moving-average imputation losses (the paper); "initial",
+        each modality's moving-average loss divided by its first value, so
+        that how predictable a modality is from the others (a property of
+        the data) cancels and only its progress during training counts.
+        See the user guide's method page ("Does the regulation help?").
+    eta_scope : {"imputation", "imputation+unimodal"}, default="imputation"
+        Not in the paper. What eta weights: the imputation losses (the
+        paper), or also the unimodal classification losses of eq. (3), the
+        head of m weighted by ``M eta^m / sum(eta)`` (mean 1; all 1 at the
+        fixed eta of Core, which is unchanged). Adam largely cancels a
+        weight on a loss that alone reaches a parameter; the self-modal
+        encoder of m also follows the joint head, so there eta changes the
+        mix of its supervision.
     unimodal_heads : bool, default=True
         Train one classifier per modality besides the joint one (the m in [M]
         terms of eq. 3). False keeps only the joint head: the paper's "Red"
@@ -240,6 +255,8 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         "beta": [Interval(Real, 0, 1, closed="right")],
         "p": [Interval(Real, 1, None, closed="left")],
         "regulate": ["boolean"],
+        "advantage_reference": [StrOptions(set(ADVANTAGE_REFERENCES))],
+        "eta_scope": [StrOptions({"imputation", "imputation+unimodal"})],
         "unimodal_heads": ["boolean"],
         "K": positive_int(),
         "alpha1": [Interval(Real, 0, None, closed="left")],
@@ -272,6 +289,8 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         beta: float = 0.7,
         p: float = 2,
         regulate: bool = True,
+        advantage_reference: str = "none",
+        eta_scope: str = "imputation",
         unimodal_heads: bool = True,
         K: int = 3,
         alpha1: float = 0.1,
@@ -315,6 +334,8 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         self.beta = beta
         self.p = p
         self.regulate = regulate
+        self.advantage_reference = advantage_reference
+        self.eta_scope = eta_scope
         self.unimodal_heads = unimodal_heads
         self.K = K
         self.alpha1 = alpha1
@@ -475,8 +496,9 @@ class RedCoreClassifier(BaseMultimodalClassifier):
             alpha1=self.alpha1,
             K=self.K,
             regulate=self.regulate,
+            advantage_reference=self.advantage_reference,
         )
-        return dict(regulator=regulator, imputation_weight=self.imputation_weight)
+        return dict(regulator=regulator, imputation_weight=self.imputation_weight, eta_scope=self.eta_scope)
 
     def _extra_callbacks(self) -> list[tuple[str, Any]]:
         if self.lr_schedule == "linear":

@@ -309,15 +309,18 @@ class RedCoreModule(nn.Module):
         if out.unimodal_logits is not None:
             n_modalities, _, n_classes = out.unimodal_logits.shape
             flat_logits, flat_y = out.unimodal_logits.reshape(-1, n_classes), y.repeat(n_modalities)
+            # Each head's own cross-entropy (M,), which eta_scope weighs; their mean is unimodal_ce.
+            per_head = F.cross_entropy(flat_logits, flat_y, reduction="none").reshape(n_modalities, -1)
             if sample_weight is None:
                 unimodal_ce = F.cross_entropy(flat_logits, flat_y)
+                unimodal = per_head.mean(1)
             else:
-                unimodal_ce = weighted_mean(
-                    F.cross_entropy(flat_logits, flat_y, reduction="none"), weight.repeat(n_modalities)
-                )
+                unimodal = weighted_mean(per_head.T, weight)
+                unimodal_ce = unimodal.mean()
             vib = vib + n_modalities * unimodal_ce + self.kl_weight * kl.sum()
         else:  # the Red ablation drops the unimodal cross-entropies only, as the paper does: their KL terms stay
             vib = vib + self.kl_weight * kl.sum()
+            unimodal = None
         counts = present.sum(0)
         target = out.z_bar.detach() if self.detach_target else out.z_bar
         squared = (target - out.z_hat).pow(2).sum(-1)  # (B, M)
@@ -325,7 +328,7 @@ class RedCoreModule(nn.Module):
             imputation = (squared * present).sum(0) / counts.clamp(min=1.0)
         else:
             imputation = (squared * present_weight).sum(0) / present_weight.sum(0).clamp(min=1e-12)
-        return RedCoreLoss(vib, imputation, counts > 0, classification)
+        return RedCoreLoss(vib, imputation, counts > 0, classification, unimodal)
 
 
 def gaussian_kl(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
@@ -341,6 +344,7 @@ class RedCoreLoss:
     imputation: torch.Tensor  # (M,) L_MSE^m on the batch (0 where unobserved)
     observed: torch.Tensor  # (M,) bool: m present in at least one sample
     classification: torch.Tensor  # the joint head's cross-entropy (a term of L_VIB)
+    unimodal: torch.Tensor | None = None  # (M,) each unimodal head's cross-entropy (terms of L_VIB); None without heads
 
     def __getitem__(self, name: str) -> torch.Tensor:
         """A part by name, as the training loop reads the parts listed in ``loss_parts``."""
@@ -348,16 +352,28 @@ class RedCoreLoss:
 
 
 def redcore_objective(
-    parts: RedCoreLoss, eta: np.ndarray | torch.Tensor, imputation_weight: float = 1.0
+    parts: RedCoreLoss,
+    eta: np.ndarray | torch.Tensor,
+    imputation_weight: float = 1.0,
+    unimodal_weights: np.ndarray | None = None,
 ) -> torch.Tensor:
     """The training objective ``L = L_VIB + w sum_m eta^m L_MSE^m`` (Section 3; eta from Algorithm 1).
 
     ``w = imputation_weight`` is 1 in the paper's total loss; it is ``1 / gamma``
     when eq. (3) is read literally and the whole loss is divided by gamma
     (the cross-entropy then has weight 1), as ``RedCoreClassifier.from_preset("paper")`` does.
+
+    ``unimodal_weights`` (M,), not in the paper: the unimodal head of m has its
+    cross-entropy weighted by ``unimodal_weights[m]`` instead of 1 in L_VIB
+    (see :func:`~sklearn_redcore._regulation.unimodal_weights`); ignored
+    without unimodal heads.
     """
     eta = torch.as_tensor(eta, dtype=parts.vib.dtype, device=parts.vib.device)
-    return parts.vib + imputation_weight * (eta * parts.imputation).sum()
+    objective = parts.vib + imputation_weight * (eta * parts.imputation).sum()
+    if unimodal_weights is not None and parts.unimodal is not None:
+        weights = torch.as_tensor(unimodal_weights, dtype=parts.vib.dtype, device=parts.vib.device)
+        objective = objective + ((weights - 1.0) * parts.unimodal).sum()
+    return objective
 
 
 #: The sizes that ``RedCoreClassifier(network_size=...)`` names (docs/speed.md, "Cost of a fit").

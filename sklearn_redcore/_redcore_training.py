@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from ._redcore_network import RedCoreLoss, redcore_objective
-from ._regulation import SupervisionRegulator
+from ._regulation import SupervisionRegulator, unimodal_weights
 from ._training import MultimodalNet
 
 __all__ = ["RedCoreNet"]
@@ -32,17 +32,27 @@ class RedCoreNet(MultimodalNet):
     imputation_weight : float, default=1.0
         A constant factor on the eta-weighted imputation losses (see
         :func:`~sklearn_redcore._redcore_network.redcore_objective`).
+    eta_scope : {"imputation", "imputation+unimodal"}, default="imputation"
+        What eta weights: the imputation losses (Algorithm 1), or also the
+        unimodal classification losses through
+        :func:`~sklearn_redcore._regulation.unimodal_weights` (not in the paper).
     """
 
     #: Written once per epoch, each a list of M floats.
     extra_history_keys = ("eta", "relative_advantage", "imputation_loss")
 
     def __init__(
-        self, *args, regulator: SupervisionRegulator | None = None, imputation_weight: float = 1.0, **kwargs
+        self,
+        *args,
+        regulator: SupervisionRegulator | None = None,
+        imputation_weight: float = 1.0,
+        eta_scope: str = "imputation",
+        **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.regulator = regulator
         self.imputation_weight = imputation_weight
+        self.eta_scope = eta_scope
 
     def extra_state(self) -> dict:
         """The state of Algorithm 1: eta, the moving-average losses and the step count."""
@@ -52,6 +62,7 @@ class RedCoreNet(MultimodalNet):
             "eta": np.asarray(reg.eta, dtype=float),
             "moving_loss": np.asarray(reg.moving_loss, dtype=float),
             "n_steps": int(reg.n_steps),
+            "reference_loss": np.asarray(reg.reference_loss, dtype=float),
         }
 
     def load_extra_state(self, state: dict) -> None:  # noqa: D102
@@ -63,6 +74,9 @@ class RedCoreNet(MultimodalNet):
             raise ValueError(f"the saved state of Algorithm 1 is for {eta.shape} modalities, not {m}")
         self.regulator.eta, self.regulator.moving_loss = eta, moving_loss
         self.regulator.n_steps = int(state["n_steps"])
+        # Saved before advantage_reference existed: the first losses are unknown; the moving ones stand in.
+        reference = np.asarray(state.get("reference_loss", moving_loss), dtype=float)
+        self.regulator.reference_loss = reference if reference.shape == (m,) else moving_loss.copy()
 
     def training_objective(self, parts: RedCoreLoss) -> torch.Tensor:
         """``L_VIB + w sum_m eta^m L_MSE^m`` with eta from Algorithm 1, stepped on this batch (lines 3-4)."""
@@ -73,7 +87,10 @@ class RedCoreNet(MultimodalNet):
         eta = self.regulator.step(imputation, observed)
         self._epoch_imputation_sum += np.where(observed, imputation, 0.0)
         self._epoch_imputation_count += observed
-        return redcore_objective(parts, eta, self.imputation_weight)
+        # Core (eta fixed and equal) would get weights of 1 up to round-off: it is left exactly as it is.
+        shared = self.eta_scope == "imputation+unimodal" and self.regulator.regulate
+        weights = unimodal_weights(eta) if shared else None
+        return redcore_objective(parts, eta, self.imputation_weight, weights)
 
     def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):  # noqa: D102
         super().on_epoch_begin(net, dataset_train=dataset_train, dataset_valid=dataset_valid, **kwargs)

@@ -7,6 +7,18 @@ the projected update of the supervision weights eta (eq. 8) onto
     Gamma_1 = {eta in R^M : eta >= xi1, ||eta||_p = xi2}        (eqs. 6b-6c)
 
 It is pure NumPy, free of torch, so that it can be tested on its own.
+
+Two variants that are not in the paper (issue 17; off by default, the
+paper's Algorithm 1 is unchanged) live here too:
+
+* ``advantage_reference="initial"``: the relative advantage (eq. 5) of each
+  modality's moving-average loss *divided by its own first value*, so that a
+  modality's intrinsic difficulty (how predictable it is from the others)
+  cancels and only its progress counts (:func:`relative_advantage`'s
+  ``reference``);
+* :func:`unimodal_weights`: eta also weighting the unimodal classification
+  losses of eq. (3), relative to their mean, where Adam cannot cancel it
+  (the self-modal encoder of m also receives the joint head's gradient).
 """
 
 from __future__ import annotations
@@ -19,7 +31,9 @@ __all__ = [
     "initial_eta",
     "project_eta",
     "relative_advantage",
+    "unimodal_weights",
     "SupervisionRegulator",
+    "ADVANTAGE_REFERENCES",
 ]
 
 
@@ -61,18 +75,66 @@ def initial_eta(n_modalities: int, xi2: float, p: float) -> np.ndarray:
     return np.full(n_modalities, xi2 / n_modalities ** (1.0 / p))
 
 
-def relative_advantage(losses: np.ndarray) -> np.ndarray:
+#: What the losses are measured against before eqs. (4)-(5): "none" (the paper) or "initial".
+ADVANTAGE_REFERENCES = ("none", "initial")
+
+
+def relative_advantage(losses: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
     """Relative advantage of each modality, eqs. (4)-(5).
 
     ``RA^m = (mean(L) - L^m) / mean(L)``: positive for a modality whose
     (moving-average) imputation loss is below the average, i.e. a strong one.
     The entries sum to zero. When every loss is zero the result is zero.
+
+    With ``reference`` (not in the paper), eqs. (4)-(5) read the ratios
+    ``L^m / reference^m`` instead of the losses: a modality whose loss is
+    large only because it is hard to predict from the others (a large
+    reference too) is no longer "weak"; one that has progressed less than
+    the others from its own reference is. A non-positive reference leaves
+    that modality's loss as it is.
+
+    Examples
+    --------
+    >>> from sklearn_redcore._regulation import relative_advantage
+    >>> relative_advantage([1.0, 2.0, 3.0]).round(3)
+    array([ 0.5,  0. , -0.5])
+    >>> relative_advantage([1.0, 2.0, 3.0], reference=[2.0, 4.0, 6.0])  # equal progress
+    array([0., 0., 0.])
     """
     losses = np.asarray(losses, dtype=float)
+    if reference is not None:
+        reference = np.asarray(reference, dtype=float)
+        losses = np.divide(losses, reference, out=losses.copy(), where=reference > 0)
     mean = losses.mean()
     if mean <= 0:
         return np.zeros_like(losses)
     return (mean - losses) / mean
+
+
+def unimodal_weights(eta: np.ndarray) -> np.ndarray:
+    """Weights of the M unimodal classification losses from eta: ``M eta^m / sum(eta)``.
+
+    Not in the paper. Eq. (3) weighs every unimodal head's loss by 1; this
+    variant lets Algorithm 1's eta also share out that supervision, keeping
+    its total: the weights have mean 1, and are all 1 at the equal eta of
+    the Core ablation, which is therefore unchanged. Adam rescales each
+    parameter's update by its own gradient's size, so a weight on a loss
+    that is the only one reaching a parameter (eta^m on the cross-modal
+    encoder of m when the target's gradient is stopped) barely changes the
+    update; the self-modal encoder of m also receives the joint head's
+    gradient, so a weight on the unimodal loss of m changes the mix it
+    follows.
+
+    Examples
+    --------
+    >>> from sklearn_redcore._regulation import unimodal_weights
+    >>> unimodal_weights([0.1, 0.1, 0.1])
+    array([1., 1., 1.])
+    >>> unimodal_weights([0.2, 0.05, 0.05])
+    array([2. , 0.5, 0.5])
+    """
+    eta = np.asarray(eta, dtype=float)
+    return eta.size * eta / eta.sum()
 
 
 def _pnorm(x: np.ndarray, p: float) -> float:
@@ -252,6 +314,11 @@ class SupervisionRegulator:
     regulate : bool
         If False, eta stays at its equal initial value (Core ablation) while
         the moving averages and relative advantages are still tracked.
+    advantage_reference : {"none", "initial"}
+        "none": eqs. (4)-(5) on the moving-average losses (the paper).
+        "initial": on each moving-average loss divided by its first value
+        (the loss of the first mini-batch where the modality is present), see
+        :func:`relative_advantage`. Not in the paper.
 
     Examples
     --------
@@ -275,14 +342,19 @@ class SupervisionRegulator:
         alpha1: float,
         K: int,
         regulate: bool = True,
+        advantage_reference: str = "none",
     ) -> None:
         check_regulation_params(n_modalities, xi1, xi2, p, beta, alpha1, K)
+        if advantage_reference not in ADVANTAGE_REFERENCES:
+            raise ValueError(f"advantage_reference must be one of {ADVANTAGE_REFERENCES}, got {advantage_reference!r}.")
         self.n_modalities = n_modalities
         self.xi1, self.xi2, self.p = float(xi1), float(xi2), float(p)
         self.beta, self.alpha1, self.K = float(beta), float(alpha1), int(K)
         self.regulate = bool(regulate)
+        self.advantage_reference = advantage_reference
         self.eta = initial_eta(n_modalities, xi2, p)
         self.moving_loss = np.full(n_modalities, np.nan)
+        self.reference_loss = np.full(n_modalities, np.nan)  # the first moving-average loss of each modality
         self.n_steps = 0
 
     @property
@@ -290,7 +362,8 @@ class SupervisionRegulator:
         """``r(theta)`` from the current moving-average losses (zeros until known)."""
         if np.isnan(self.moving_loss).any():
             return np.zeros(self.n_modalities)
-        return relative_advantage(self.moving_loss)
+        reference = self.reference_loss if self.advantage_reference == "initial" else None
+        return relative_advantage(self.moving_loss, reference)
 
     def step(self, batch_losses: np.ndarray, observed: np.ndarray) -> np.ndarray:
         """Advance one parameter update; return eta to weight this update's loss.
@@ -314,5 +387,6 @@ class SupervisionRegulator:
         """Eq. (9); the first observation of a modality initialises its average."""
         fresh = observed & np.isnan(self.moving_loss)
         self.moving_loss[fresh] = losses[fresh]
+        self.reference_loss[fresh] = losses[fresh]
         old = observed & ~fresh
         self.moving_loss[old] = (1 - self.beta) * self.moving_loss[old] + self.beta * losses[old]

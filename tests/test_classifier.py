@@ -123,6 +123,8 @@ def test_missing_data_rules(mfeat_small):
         (dict(lr=-1.0), "lr"),
         (dict(device="cuda:7"), "cuda"),
         (dict(modalities={"a": [0, 1], "b": [1]}), "two modalities"),
+        (dict(advantage_reference="minimum"), "advantage_reference"),
+        (dict(eta_scope="unimodal"), "eta_scope"),
     ],
 )
 def test_bad_parameters_raise_clear_errors(params, match):
@@ -142,6 +144,24 @@ def test_ablations(mfeat_small):
     red = RedCoreClassifier(spec, unimodal_heads=False, random_state=0, **FAST).fit(X, y)
     assert red.net_.module_.unimodal_heads is None
     assert red.score(X, y) > 0.7
+
+
+def test_regulation_variants_leave_core_alone_and_change_redcore(mfeat_small):
+    X, y, spec = mfeat_small
+    fast = FAST | {"max_epochs": 8}
+    core = RedCoreClassifier(spec, regulate=False, random_state=0, **fast).fit(X, y)
+    variants = dict(advantage_reference="initial", eta_scope="imputation+unimodal")
+    core_variant = RedCoreClassifier(spec, regulate=False, random_state=0, **variants, **fast).fit(X, y)
+    # eta fixed and equal: neither option changes a thing (the paired study's Core is shared).
+    np.testing.assert_array_equal(core.predict_proba(X), core_variant.predict_proba(X))
+    paper = RedCoreClassifier(spec, random_state=0, **fast).fit(X, y)
+    for name, value in variants.items():
+        variant = RedCoreClassifier(spec, random_state=0, **{name: value}, **fast).fit(X, y)
+        assert not np.allclose(variant.eta_history_, paper.eta_history_), name
+        assert not np.array_equal(variant.predict_proba(X), paper.predict_proba(X)), name
+    progress = RedCoreClassifier(spec, random_state=0, advantage_reference="initial", **fast).fit(X, y)
+    reference = progress.net_.regulator.reference_loss
+    assert np.isfinite(reference).all() and (reference > 0).all()
 
 
 def test_early_stopping_holds_out_data(mfeat_small):

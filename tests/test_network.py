@@ -138,3 +138,18 @@ def test_the_red_ablation_drops_the_unimodal_cross_entropies_and_keeps_their_kl_
         if heads:
             expected = expected + 3 * torch.nn.functional.cross_entropy(out.unimodal_logits.reshape(-1, 3), y.repeat(3))
         torch.testing.assert_close(module.loss(out, y).vib, expected)
+
+
+def test_unimodal_parts_and_their_weights_in_the_objective(module):
+    module.eval()
+    x, present, y = batch()
+    out = module(x, present)
+    parts = module.loss(out, y)
+    per_head = torch.stack([torch.nn.functional.cross_entropy(out.unimodal_logits[m], y) for m in range(3)])
+    torch.testing.assert_close(parts.unimodal, per_head)
+    eta = torch.tensor([0.1, 0.05, 0.02])
+    base = redcore_objective(parts, eta)
+    torch.testing.assert_close(redcore_objective(parts, eta, unimodal_weights=np.ones(3)), base)
+    weights = np.array([2.0, 0.5, 0.5])
+    expected = base + ((torch.as_tensor(weights, dtype=base.dtype) - 1) * per_head).sum()
+    torch.testing.assert_close(redcore_objective(parts, eta, unimodal_weights=weights), expected)

@@ -45,6 +45,9 @@ def test_round_trip_keeps_predictions_parameters_and_fitted_state(name, mfeat_sm
     assert {k: v.tolist() for k, v in loaded.modalities_.items()} == {k: v.tolist() for k, v in clf.modalities_.items()}
     if name == "RedCore":
         np.testing.assert_array_equal(loaded.eta_history_, clf.eta_history_)
+        # Algorithm 1's state, including the references of advantage_reference="initial".
+        for key in ("eta", "moving_loss", "reference_loss"):
+            np.testing.assert_array_equal(getattr(loaded.net_.regulator, key), getattr(clf.net_.regulator, key))
 
 
 def test_dataframe_names_and_warm_start_after_loading(mfeat_small, tmp_path):

@@ -11,6 +11,7 @@ from sklearn_redcore._regulation import (
     initial_eta,
     project_eta,
     relative_advantage,
+    unimodal_weights,
 )
 
 
@@ -164,3 +165,42 @@ def test_core_ablation_keeps_eta_fixed():
         eta = reg.step(np.array([1.0, 2.0, 4.0]), np.ones(3, bool))
     np.testing.assert_allclose(eta, initial_eta(3, 0.15, 2))
     assert reg.relative_advantage[2] < 0  # still tracked
+
+
+def test_relative_advantage_of_progress_cancels_each_modality_reference():
+    losses = np.array([1.0, 2.0, 6.0])
+    # Each loss at half its reference: equal progress, no advantage, whatever the scales.
+    np.testing.assert_allclose(relative_advantage(losses, reference=2 * losses), 0.0, atol=1e-15)
+    # The same losses against equal references: the paper's RA.
+    np.testing.assert_allclose(relative_advantage(losses, reference=np.full(3, 7.0)), relative_advantage(losses))
+    # Progress decides the sign, not the size: modality 2 has the largest loss but went down most.
+    ra = relative_advantage(losses, reference=[1.0, 2.0, 60.0])
+    assert ra[2] > 0 > ra[0] and abs(ra.sum()) < 1e-12
+    # A reference that is not positive leaves that loss as it is.
+    np.testing.assert_allclose(relative_advantage([1.0, 3.0], reference=[0.0, 1.0]), relative_advantage([1.0, 3.0]))
+
+
+def test_unimodal_weights_share_out_a_total_of_m():
+    np.testing.assert_allclose(unimodal_weights(initial_eta(4, 0.15, 2)), 1.0)
+    w = unimodal_weights([0.02, 0.04, 0.14])
+    np.testing.assert_allclose(w, [0.3, 0.6, 2.1])
+    assert w.mean() == pytest.approx(1.0)
+
+
+def test_regulator_with_initial_reference_follows_progress_not_size():
+    kwargs = dict(xi1=0.015, xi2=0.15, p=2, beta=1.0, alpha1=0.1, K=1)
+    paper = SupervisionRegulator(2, **kwargs)
+    progress = SupervisionRegulator(2, **kwargs, advantage_reference="initial")
+    observed = np.ones(2, bool)
+    for reg in (paper, progress):
+        reg.step(np.array([1.0, 10.0]), observed)  # the references
+        reg.step(np.array([0.9, 5.0]), observed)  # modality 1: larger loss but halved; modality 0: -10 %
+    np.testing.assert_allclose(progress.reference_loss, [1.0, 10.0])
+    assert paper.relative_advantage[1] < 0 < paper.relative_advantage[0]  # the paper: 1 is the weak one
+    assert progress.relative_advantage[1] > 0 > progress.relative_advantage[0]  # by progress: 0 is
+    assert progress.eta[0] > progress.eta[1] and paper.eta[1] > paper.eta[0]
+
+
+def test_regulator_rejects_an_unknown_reference():
+    with pytest.raises(ValueError, match="advantage_reference"):
+        SupervisionRegulator(2, xi1=0.015, xi2=0.15, p=2, beta=0.7, alpha1=0.1, K=1, advantage_reference="min")
