@@ -18,7 +18,10 @@ first:
   every sample of the masked training part (``training="all"``, imperfect
   data training, as RedCore);
 * "HGB", "Impute+LR", "Impute+MLP": scikit-learn's gradient boosting, and
-  imputation (with missing indicators) before a logistic regression or an MLP.
+  imputation (with missing indicators) before a logistic regression or an MLP;
+* "MiniRocket": the time-series anchor for sequence modalities (every
+  modality's channels stacked, missing parts set to 0; needs ``aeon``, see
+  ``_anchors.py``).
 """
 
 from __future__ import annotations
@@ -72,7 +75,7 @@ def _model_names() -> tuple[str, ...]:
     estimators = _estimators()
     regimes = [name for name, cls in estimators.items() if "training" in cls().get_params()]
     idt, pdt = [f"{name}-IDT" for name in regimes], [f"{name}-PDT" for name in regimes]
-    return (*estimators, *_VARIANTS, *_PRESET_VARIANTS, *idt, *pdt, *_sklearn_models(0))
+    return (*estimators, *_VARIANTS, *_PRESET_VARIANTS, *idt, *pdt, *_sklearn_models(0), "MiniRocket")
 
 
 #: Every name :func:`make_model` knows.
@@ -135,6 +138,12 @@ def make_model(
             accepted = cls().get_params()
             params = {key: value for key, value in params.items() if key in accepted}
         return cls(modalities, random_state=seed, **(params | fixed))
+    if name == "MiniRocket":
+        from ._anchors import MiniRocketAnchor, aeon_available
+
+        if not aeon_available():
+            raise ValueError("the model MiniRocket needs aeon: pip install 'sklearn-redcore[timeseries]'")
+        return MiniRocketAnchor(modalities, random_state=seed)
     sklearn_models = _sklearn_models(seed, class_weight)
     if name not in sklearn_models:
         raise ValueError(f"unknown model {name!r}; choose among {', '.join(MODEL_NAMES)}")
