@@ -12,7 +12,19 @@ from sklearn.metrics import check_scoring
 from ._inputs import ModalitySpec, resolve_modalities
 from ._masking import _feature_names
 
-__all__ = ["modality_combinations", "evaluate_modality_combinations"]
+__all__ = ["modality_combinations", "evaluate_modality_combinations", "float_copy", "like_input"]
+
+
+def float_copy(X: Any) -> np.ndarray:
+    """A float copy of X to alter (float32 stays float32), whatever X is (array, list, DataFrame)."""
+    return np.array(X, dtype=np.float32 if getattr(X, "dtype", None) == np.float32 else float, copy=True)
+
+
+def like_input(values: np.ndarray, X: Any) -> Any:
+    """``values`` in the form of X: a DataFrame with X's columns and index when X is one, else the array."""
+    if _feature_names(X) is None:
+        return values
+    return pd.DataFrame(values, columns=X.columns, index=X.index)
 
 
 def modality_combinations(names: list[str]) -> list[tuple[str, ...]]:
@@ -61,7 +73,7 @@ def evaluate_modality_combinations(
     ['zer', 'mor', 'zer+mor', 'Ave.']
     """
     names = _feature_names(X)
-    values = np.array(X, dtype=np.float32 if getattr(X, "dtype", None) == np.float32 else float, copy=True)
+    values = float_copy(X)
     resolved = resolve_modalities(modalities, values.shape[1], names, warn_unused=False)
     scorer = check_scoring(estimator, scoring=scoring)
     row: dict[str, float] = {}
@@ -70,8 +82,7 @@ def evaluate_modality_combinations(
         for name, cols in resolved.items():
             if name not in combo:
                 masked[:, cols] = np.nan
-        data = masked if names is None else pd.DataFrame(masked, columns=X.columns, index=X.index)
-        row["+".join(combo)] = float(scorer(estimator, data, y))
+        row["+".join(combo)] = float(scorer(estimator, like_input(masked, X), y))
     row["Ave."] = float(np.mean(list(row.values())))
     label = scoring if isinstance(scoring, str) else "score"
     return pd.DataFrame([row], index=[label])

@@ -9,6 +9,7 @@ import pandas as pd
 from sklearn.metrics import check_scoring
 from sklearn.utils import check_random_state
 
+from ._evaluation import float_copy, like_input
 from ._inputs import ModalitySpec, resolve_modalities
 from ._masking import _feature_names
 
@@ -90,7 +91,7 @@ def modality_importance(
     if isinstance(n_repeats, bool) or not isinstance(n_repeats, (int, np.integer)) or n_repeats < 1:
         raise ValueError(f"n_repeats must be an int >= 1, got {n_repeats!r}.")
     names = _feature_names(X)
-    values = np.array(X, dtype=np.float32 if getattr(X, "dtype", None) == np.float32 else float, copy=True)
+    values = float_copy(X)
     if values.ndim != 2:
         raise ValueError(f"X must be 2-D, got an array of shape {values.shape}.")
     if len(values) != len(y):
@@ -107,8 +108,7 @@ def modality_importance(
     rng = check_random_state(random_state)
 
     def score(data: np.ndarray) -> float:
-        frame = data if names is None else pd.DataFrame(data, columns=X.columns, index=X.index)
-        return float(scorer(estimator, frame, y))
+        return float(scorer(estimator, like_input(data, X), y))
 
     reference = score(values)
     rows = {}
