@@ -40,7 +40,7 @@ from ._inputs import step_slices
 from ._layers import GaussianEncoder, StackedLinear, mlp, stacked_mlp
 from ._parameters import check_widths
 from ._sequence_encoders import TransformerGaussianEncoder
-from ._training import weighted_mean
+from ._training import weighted_cross_entropy, weighted_mean
 
 
 class ResidualAutoencoderBlocks(nn.Module):
@@ -296,27 +296,16 @@ class RedCoreModule(nn.Module):
           many times (the means become weighted means), as if it were repeated.
         """
         present = out.present.to(out.mean.dtype)
-        if sample_weight is None:
-            n = y.shape[0]
-            kl = (gaussian_kl(out.mean, out.log_var) * present).sum(0) / n  # (M,)
-            classification = F.cross_entropy(out.logits, y)  # the joint head's
-        else:
-            weight = sample_weight.to(present.dtype)
-            kl = weighted_mean(gaussian_kl(out.mean, out.log_var) * present, weight)
-            classification = weighted_mean(F.cross_entropy(out.logits, y, reduction="none"), weight)
-            present_weight = present * weight.unsqueeze(1)  # what each present entry counts for
+        classification = weighted_cross_entropy(out.logits, y, sample_weight)  # the joint head's
+        kl = weighted_mean(gaussian_kl(out.mean, out.log_var) * present, sample_weight)  # (M,)
         vib = classification + self.kl_weight * kl.sum()  # the joint representation's KL: the sum over modalities
         if out.unimodal_logits is not None:
             n_modalities, _, n_classes = out.unimodal_logits.shape
             flat_logits, flat_y = out.unimodal_logits.reshape(-1, n_classes), y.repeat(n_modalities)
             # Each head's own cross-entropy (M,), which eta_scope weighs; their mean is unimodal_ce.
             per_head = F.cross_entropy(flat_logits, flat_y, reduction="none").reshape(n_modalities, -1)
-            if sample_weight is None:
-                unimodal_ce = F.cross_entropy(flat_logits, flat_y)
-                unimodal = per_head.mean(1)
-            else:
-                unimodal = weighted_mean(per_head.T, weight)
-                unimodal_ce = unimodal.mean()
+            unimodal = weighted_mean(per_head.T, sample_weight)
+            unimodal_ce = unimodal.mean()
             vib = vib + n_modalities * unimodal_ce + self.kl_weight * kl.sum()
         else:  # the Red ablation drops the unimodal cross-entropies only, as the paper does: their KL terms stay
             vib = vib + self.kl_weight * kl.sum()
@@ -327,6 +316,7 @@ class RedCoreModule(nn.Module):
         if sample_weight is None:
             imputation = (squared * present).sum(0) / counts.clamp(min=1.0)
         else:
+            present_weight = present * sample_weight.to(present.dtype).unsqueeze(1)  # what each entry counts for
             imputation = (squared * present_weight).sum(0) / present_weight.sum(0).clamp(min=1e-12)
         return RedCoreLoss(vib, imputation, counts > 0, classification, unimodal)
 

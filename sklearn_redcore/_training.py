@@ -27,10 +27,11 @@ import math
 import numpy as np
 import torch
 from skorch import NeuralNet
+from torch.nn import functional as F
 from torch.nn.utils import clip_grad_norm_
 from torch.utils.data import Subset
 
-__all__ = ["WEIGHT_KEY", "MultimodalNet", "RowSplit", "TensorBatchIterator", "weighted_mean"]
+__all__ = ["WEIGHT_KEY", "MultimodalNet", "RowSplit", "TensorBatchIterator", "weighted_cross_entropy", "weighted_mean"]
 
 #: The entry of a batch's X that holds the samples' weights (read by the loss, not given to the module).
 WEIGHT_KEY = "sample_weight"
@@ -42,6 +43,13 @@ def weighted_mean(values: torch.Tensor, weight: torch.Tensor | None) -> torch.Te
         return values.mean(0)
     weight = weight.to(values.dtype).reshape(-1, *([1] * (values.dim() - 1)))
     return (values * weight).sum(0) / weight.sum()
+
+
+def weighted_cross_entropy(logits: torch.Tensor, y: torch.Tensor, weight: torch.Tensor | None) -> torch.Tensor:
+    """The mean cross-entropy of a head, each sample counted ``weight`` times (torch's own mean when None)."""
+    if weight is None:
+        return F.cross_entropy(logits, y)
+    return weighted_mean(F.cross_entropy(logits, y, reduction="none"), weight)
 
 
 class RowSplit:

@@ -26,7 +26,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .._layers import mlp
-from .._training import weighted_mean
+from .._training import weighted_cross_entropy, weighted_mean
 
 
 def sample_visible(present: torch.Tensor, hide_rates: torch.Tensor | None = None) -> torch.Tensor:
@@ -143,13 +143,6 @@ def _masked_mse(
     return (squared * weight).sum() / weight.sum().clamp(min=1e-12)
 
 
-def _classification(logits: torch.Tensor, y: torch.Tensor, sample_weight: torch.Tensor | None) -> torch.Tensor:
-    """The cross-entropy of the joint head, each sample counted its weight."""
-    if sample_weight is None:
-        return F.cross_entropy(logits, y)
-    return weighted_mean(F.cross_entropy(logits, y, reduction="none"), sample_weight)
-
-
 class ImaginationModule(_HidingModule):
     """MMIN (and CRA when ``cycle_weight == 0``) for M vector modalities.
 
@@ -242,7 +235,7 @@ class ImaginationModule(_HidingModule):
         self, out: BaselineOutput, y: torch.Tensor, sample_weight: torch.Tensor | None = None
     ) -> dict[str, torch.Tensor]:
         """Cross-entropy + imagination_weight * imagination + cycle_weight * cycle (weighted means by sample)."""
-        classification = _classification(out.logits, y, sample_weight)
+        classification = weighted_cross_entropy(out.logits, y, sample_weight)
         imagination = _masked_mse(out.reconstruction, out.embedding, out.present, sample_weight)
         total = classification + self.imagination_weight * imagination
         cycle = torch.zeros((), dtype=total.dtype, device=total.device)
@@ -338,7 +331,7 @@ class MaskedModalityModule(_HidingModule):
         self, out: BaselineOutput, y: torch.Tensor, sample_weight: torch.Tensor | None = None
     ) -> dict[str, torch.Tensor]:
         """Cross-entropy + reconstruction_weight * reconstruction of the hidden modalities (weighted by sample)."""
-        classification = _classification(out.logits, y, sample_weight)
+        classification = weighted_cross_entropy(out.logits, y, sample_weight)
         reconstruction = _masked_mse(out.reconstruction, out.embedding, out.present & ~out.visible, sample_weight)
         total = classification + self.reconstruction_weight * reconstruction
         return {"total": total, "classification": classification, "reconstruction": reconstruction}
