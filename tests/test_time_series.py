@@ -40,7 +40,7 @@ def test_anchor_stacks_standardised_channels_with_missing_parts_at_zero():
     X = mask_modalities(X, spec, [0.3, 0.3], random_state=0)
     X[0, 16:20] = np.nan  # two padding steps
     anchor = MiniRocketAnchor(spec, n_kernels=84, random_state=0).fit(X, y)
-    series = anchor._series(X)
+    series = anchor._standardize(anchor._stack(X))
     assert series.shape == (n, 4, 10)  # 2 sequence channels + 2 constant ones
     missing = ~modality_presence(X, spec)
     assert (series[missing[:, 0], :2] == 0).all() and (series[missing[:, 1], 2:] == 0).all()

@@ -69,8 +69,8 @@ class MiniRocketAnchor(ClassifierMixin, BaseEstimator):
         self.n_kernels = n_kernels
         self.random_state = random_state
 
-    def _series(self, X: np.ndarray) -> np.ndarray:
-        """(n_samples, n_channels, T): the channels of every modality, standardised, NaN set to 0."""
+    def _stack(self, X: np.ndarray) -> np.ndarray:
+        """(n_samples, n_channels, T): the channels of every modality, NaN where missing or padding."""
         blocks = []
         for columns, shape in zip(self._columns, self._shapes):
             values = X[:, columns]
@@ -83,13 +83,11 @@ class MiniRocketAnchor(ClassifierMixin, BaseEstimator):
                 pad = np.full((len(X), n_features, self._n_steps - n_steps), np.nan)
                 series = np.concatenate([series, pad], axis=2)
             blocks.append(series)
-        series = np.concatenate(blocks, axis=1)
-        if not hasattr(self, "channel_mean_"):
-            with np.errstate(all="ignore"):
-                self.channel_mean_ = np.nan_to_num(np.nanmean(series, axis=(0, 2)))
-                scale = np.nan_to_num(np.nanstd(series, axis=(0, 2)))
-            self.channel_scale_ = np.where(scale > 0, scale, 1.0)
-        series = (series - self.channel_mean_[None, :, None]) / self.channel_scale_[None, :, None]
+        return np.concatenate(blocks, axis=1)
+
+    def _standardize(self, stacked: np.ndarray) -> np.ndarray:
+        """The stacked channels standardised by the training statistics, missing parts and padding at 0."""
+        series = (stacked - self.channel_mean_[None, :, None]) / self.channel_scale_[None, :, None]
         return np.nan_to_num(series, nan=0.0)
 
     def fit(self, X: Any, y: Any) -> MiniRocketAnchor:
@@ -105,19 +103,21 @@ class MiniRocketAnchor(ClassifierMixin, BaseEstimator):
         self._shapes = [shapes[name] for name in resolved]
         steps = [shape[0] for shape in self._shapes if shape is not None]
         self._n_steps = max(steps) if steps else 9  # MiniRocket needs at least 9 steps
-        for name in ("channel_mean_", "channel_scale_"):
-            if hasattr(self, name):
-                delattr(self, name)
+        stacked = self._stack(X)
+        with np.errstate(all="ignore"):  # a channel never observed gets mean 0 and scale 1
+            self.channel_mean_ = np.nan_to_num(np.nanmean(stacked, axis=(0, 2)))
+            scale = np.nan_to_num(np.nanstd(stacked, axis=(0, 2)))
+        self.channel_scale_ = np.where(scale > 0, scale, 1.0)
         self.classes_ = np.unique(y)
         self.model_ = MiniRocketClassifier(n_kernels=self.n_kernels, random_state=self.random_state)
-        self.model_.fit(self._series(X), y)
+        self.model_.fit(self._standardize(stacked), y)
         return self
 
     def predict(self, X: Any) -> np.ndarray:
         """Class of each sample."""
         check_is_fitted(self)
         X = validate_data(self, X, ensure_all_finite="allow-nan", dtype=np.float64, reset=False)
-        return self.model_.predict(self._series(X))
+        return self.model_.predict(self._standardize(self._stack(X)))
 
     def __sklearn_tags__(self):  # noqa: D105
         tags = super().__sklearn_tags__()
