@@ -224,7 +224,8 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
         if self.class_weight is None:
             return sample_weight
         if isinstance(self.class_weight, dict):
-            unknown = [label for label in self.class_weight if label not in set(self.classes_.tolist())]
+            known = set(self.classes_.tolist())
+            unknown = [label for label in self.class_weight if label not in known]
             if unknown:
                 raise ValueError(
                     f"class_weight names the class {unknown[0]!r}, which is not in y ({self.classes_.tolist()})."
