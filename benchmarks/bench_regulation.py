@@ -307,11 +307,11 @@ def parameter_groups(module) -> dict[str, list[tuple[Any, int | None]]]:
 
 def loss_terms(parts, eta, imputation_weight: float) -> dict[str, Any]:
     """The training objective split into its terms (they sum to the objective of ``redcore_objective``)."""
-    terms = {"joint CE": parts.classification}
+    terms = {"joint CE": parts.joint}
     unimodal = parts.unimodal if parts.unimodal is not None else []
     for m, ce in enumerate(unimodal):
         terms[f"CE {m}"] = ce
-    other = parts.vib - parts.classification - (sum(unimodal) if len(unimodal) else 0.0)
+    other = parts.vib - parts.joint - (sum(unimodal) if len(unimodal) else 0.0)
     terms["KL"] = other  # the KL terms of the VIB loss (eq. 3)
     for m in range(len(eta)):
         terms[f"eta{m} L{m}"] = imputation_weight * float(eta[m]) * parts.imputation[m]

@@ -1,13 +1,15 @@
-"""The scikit-learn side shared by every classifier of the package.
+"""The scikit-learn side shared by every estimator of the package.
 
-:class:`BaseMultimodalClassifier` holds what does not depend on the network:
-the declared parameters of the training loop, input validation, the fitted
-input object (:class:`~sklearn_redcore._inputs.ModalityInputs`), seeding,
-threads and device, the skorch net that trains the module, early stopping,
-warm starts, interrupted fits and prediction from the joint head. A subclass
-names its torch module and the module's arguments, and may choose which
-training rows it uses (perfect data training keeps the complete ones) and
-record what its training learnt.
+:class:`BaseMultimodalEstimator` holds what depends neither on the network
+nor on the kind of target: the declared parameters of the training loop,
+input validation, the fitted input object
+(:class:`~sklearn_redcore._inputs.ModalityInputs`), seeding, threads and
+device, the skorch net that trains the module, early stopping, warm starts,
+interrupted fits and the forward pass of prediction. What depends on the
+target (class labels and probabilities, or standardised continuous values)
+is in ``_tasks.py``; a subclass names its torch module and the module's
+arguments, and may choose which training rows it uses (perfect data
+training keeps the complete ones) and record what its training learnt.
 """
 
 from __future__ import annotations
@@ -17,27 +19,29 @@ from typing import Any
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import LabelEncoder
-from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 from skorch.callbacks import EarlyStopping
 
 from ._callbacks import PlateauStopping
-from ._inputs import ModalityInputs, NetworkInputs, check_label_types
-from ._parameters import AUTO_EARLY_STOPPING_ROWS, TRAINING_CONSTRAINTS
+from ._inputs import ModalityInputs, NetworkInputs
+from ._parameters import AUTO_EARLY_STOPPING_ROWS, CLASSIFICATION_CONSTRAINTS, TRAINING_CONSTRAINTS
 from ._runtime import quiet, resolve_device, seed_from, torch_threads
+from ._tasks import ClassificationTask, RegressionTask
 from ._training import WEIGHT_KEY, MultimodalNet, RowSplit, TensorBatchIterator
 
 #: Rows of X per forward pass at prediction (bounds the memory of the network's activations).
 PREDICT_BATCH_ROWS = 4096
 
 
-class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
-    """Base class of the package's classifiers (not for direct use).
+class BaseMultimodalEstimator(BaseEstimator):
+    """Base class of the package's estimators (not for direct use).
 
+    The kind of target comes from a mixin of ``_tasks.py``
+    (:class:`~sklearn_redcore._tasks.ClassificationTask` or
+    :class:`~sklearn_redcore._tasks.RegressionTask`), which implements the
+    target hooks below (:meth:`_encode_targets` to :meth:`_finish_outputs`).
     Subclasses set ``_module_class`` (and ``_net_class`` if the training loop
     needs more than :class:`~sklearn_redcore._training.MultimodalNet`),
     extend ``_parameter_constraints`` and implement :meth:`_module_params`;
@@ -67,8 +71,8 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
     def _check_model_params(self, inputs: ModalityInputs) -> None:
         """Validate the parameters that depend on the modalities (``inputs``, not fitted yet)."""
 
-    def _module_params(self, modality_sizes: list[int], n_classes: int) -> dict[str, Any]:
-        """Keyword arguments of ``_module_class``."""
+    def _module_params(self, modality_sizes: list[int], n_outputs: int) -> dict[str, Any]:
+        """Keyword arguments of ``_module_class`` (``n_outputs``: the width of every head)."""
         raise NotImplementedError
 
     def _net_params(self, n_modalities: int) -> dict[str, Any]:
@@ -85,6 +89,54 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
 
     def _store_fit_results(self) -> None:
         """Copy what training learnt from ``self.net_`` into fitted attributes."""
+
+    # ------------------------------------------------------------ target API (``_tasks.py``)
+    #: The module's loss part that is the joint head's loss (the plateau rule of ``tol`` watches it).
+    _joint_loss_part: str
+
+    def _target_validation(self) -> dict[str, Any]:
+        """Keyword arguments of ``validate_data`` for y."""
+        return {}
+
+    def _encode_targets(self, y: np.ndarray, warm: bool) -> np.ndarray:
+        """y, validated, in the form the network learns from; sets the targets' fitted attributes unless ``warm``."""
+        raise NotImplementedError
+
+    def _sample_weight(self, sample_weight: np.ndarray | None, y: np.ndarray) -> np.ndarray | None:
+        """The weight of each training sample (None: equal weights)."""
+        return sample_weight
+
+    def _fit_target_statistics(self, y: np.ndarray, weight: np.ndarray | None) -> None:
+        """First fit: the statistics of the training rows' targets (the prediction without any modality, ...)."""
+        raise NotImplementedError
+
+    def _network_targets(self, y: np.ndarray) -> np.ndarray:
+        """The network's targets of encoded y, once the statistics are known."""
+        return y
+
+    def _n_outputs(self) -> int:
+        """Width of every head of the network."""
+        raise NotImplementedError
+
+    def _criterion(self) -> dict[str, Any]:
+        """skorch's ``criterion`` and its arguments: the validation loss of the joint head, one value per sample."""
+        raise NotImplementedError
+
+    def _stratify(self, y: np.ndarray) -> np.ndarray | None:
+        """What the validation split of early stopping is stratified by (None: nothing)."""
+        return None
+
+    def _plateau_ceiling(self) -> float:
+        """Joint training losses above this never count as a plateau (see ``PlateauStopping``)."""
+        raise NotImplementedError
+
+    def _finish_outputs(self, outputs: torch.Tensor) -> torch.Tensor:
+        """The joint head's outputs of a batch as the predictions (float64, on the net's device)."""
+        raise NotImplementedError
+
+    def _fallback_prediction(self) -> np.ndarray:
+        """The prediction for a sample with no modality at all (a row of ``_finish_outputs``'s result)."""
+        raise NotImplementedError
 
     # ------------------------------------------------------ fitted attributes
     @property
@@ -112,29 +164,8 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
         return bool(getattr(self, "warm_start", False)) and hasattr(self, "net_")
 
     # -------------------------------------------------------------------- fit
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> BaseMultimodalClassifier:
-        """Train the network on X (NaN marks missing values) and y.
-
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Training data. A modality of a sample is missing when all its
-            columns are NaN.
-        y : array-like of shape (n_samples,)
-            Class labels, of any type.
-        sample_weight : array-like of shape (n_samples,) or None, default=None
-            Non-negative weight of each sample, multiplied by ``class_weight``:
-            every per-sample term of the training loss (each head's
-            cross-entropy, the KL and imputation terms) and the validation
-            loss of early stopping count a sample that many times, and
-            ``class_prior_`` is the weighted class frequencies. Samples of
-            weight 0 are left out. Equal weights change nothing.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> BaseMultimodalEstimator:
+        """Train the network on X (NaN marks missing values) and y (see the subclasses' ``fit``)."""
         self._validate_params()
         self._reject_bools()
         self._check_params()
@@ -149,29 +180,14 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
                 dtype=[np.float64, np.float32],
                 ensure_min_samples=2,
                 reset=not warm,
+                **self._target_validation(),
             )
-        check_label_types(y)
-        check_classification_targets(y)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
+        y = self._encode_targets(y, warm)
         if warm:
-            unknown = np.setdiff1d(np.unique(y), self.classes_)
-            if len(unknown):
-                raise ValueError(
-                    f"warm_start=True: y has classes {unknown.tolist()} that the first fit did "
-                    f"not see ({self.classes_.tolist()}); fit afresh with warm_start=False."
-                )
-            y_enc = np.searchsorted(self.classes_, y)
             inputs = self.inputs_
         else:
-            encoder = LabelEncoder().fit(y)
-            if len(encoder.classes_) < 2:
-                raise ValueError(
-                    f"{type(self).__name__} needs samples of at least 2 classes; "
-                    f"got only the class {encoder.classes_[0]}."
-                )
-            self.classes_ = encoder.classes_
-            y_enc = encoder.transform(y)
             inputs = ModalityInputs.from_spec(
                 self.modalities, X.shape[1], getattr(self, "feature_names_in_", None), standardize=self.standardize
             )
@@ -185,7 +201,7 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("Every training sample misses every modality: there is nothing to learn from.")
         if empty.any():
             warnings.warn(
-                f"{int(empty.sum())} training sample(s) miss every modality and are ignored.", UserWarning, stacklevel=2
+                f"{int(empty.sum())} training sample(s) miss every modality and are ignored.", UserWarning, stacklevel=3
             )
         missing_rate = 1.0 - present[~empty].mean(axis=0)
         never = [m for m, rate in zip(inputs.modalities, missing_rate) if rate == 1.0]
@@ -194,7 +210,7 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
                 f"Modality {never[0]!r} is missing in every training sample (missing rate 1); "
                 "drop it from `modalities` or provide samples that have it."
             )
-        weight = self._sample_weight(sample_weight, y_enc)
+        weight = self._sample_weight(sample_weight, y)
         rows = self._training_rows(present) & ~empty
         if weight is not None:
             rows &= weight > 0
@@ -203,36 +219,21 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
                     "Every training sample that has a modality has weight 0: there is nothing to learn from."
                 )
         if not rows.all():  # (no copy of X when every row is used)
-            X, y_enc, present = X[rows], y_enc[rows], present[rows]
+            X, y, present = X[rows], y[rows], present[rows]
             weight = weight[rows] if weight is not None else None
         if weight is not None and np.all(weight == weight[0]):
             weight = None  # equal weights: the weighted means are the plain ones
         if not warm:
             self.inputs_ = inputs.fit(X)
-            counts = np.bincount(y_enc, weights=weight, minlength=len(self.classes_))
-            self.class_prior_ = counts / counts.sum()
+            self._fit_target_statistics(y, weight)
             auto = self.early_stopping == "auto"
-            self.do_early_stopping_ = len(y_enc) >= AUTO_EARLY_STOPPING_ROWS if auto else bool(self.early_stopping)
+            self.do_early_stopping_ = len(y) >= AUTO_EARLY_STOPPING_ROWS if auto else bool(self.early_stopping)
         self.missing_rate_ = missing_rate
         self.n_training_samples_ = int(rows.sum())
-        self._train(inputs.transform(X, present=present), y_enc, n_modalities, device, warm, weight)
+        data = inputs.transform(X, present=present)
+        self._train(data, self._network_targets(y), n_modalities, device, warm, weight)
         self._store_fit_results()
         return self
-
-    def _sample_weight(self, sample_weight: np.ndarray | None, y_enc: np.ndarray) -> np.ndarray | None:
-        """``sample_weight`` times the weight of each sample's class (``class_weight``); None when neither is set."""
-        if self.class_weight is None:
-            return sample_weight
-        if isinstance(self.class_weight, dict):
-            known = set(self.classes_.tolist())
-            unknown = [label for label in self.class_weight if label not in known]
-            if unknown:
-                raise ValueError(
-                    f"class_weight names the class {unknown[0]!r}, which is not in y ({self.classes_.tolist()})."
-                )
-        by_class = compute_class_weight(self.class_weight, classes=self.classes_, y=self.classes_[y_enc])
-        weight = by_class[y_enc]
-        return weight if sample_weight is None else weight * sample_weight
 
     def _train(
         self,
@@ -282,14 +283,13 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
                 f"Training was interrupted after {done} complete epoch(s) of {self.max_epochs}; the "
                 f"model is usable and keeps {held}. Fit again with warm_start=True to continue.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=5,  # the user's call of fit (through the task's fit, the base's fit and _train)
             )
         self.n_iter_ = len(history)
 
     def _validation_split(self, y: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
         idx = np.arange(len(y))
-        counts = np.bincount(y)
-        stratify = y if counts[counts > 0].min() >= 2 else None
+        stratify = self._stratify(y)
         try:
             return train_test_split(
                 idx, test_size=self.validation_fraction, random_state=seed % (2**31), stratify=stratify
@@ -308,22 +308,25 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
             stopper = EarlyStopping(monitor="valid_loss", patience=self.n_iter_no_change, load_best=True, sink=sink)
             callbacks.append(("early_stopping", stopper))
         elif self.tol is not None:
-            # The plateau of the joint head's training cross-entropy (the module's "classification" loss part): the
-            # whole training loss can rise while the network learns, as its imputation targets move. No plateau
-            # counts while that cross-entropy is above 0.9 times the one of predicting the class frequencies.
-            prior = self.class_prior_[self.class_prior_ > 0]
-            ceiling = 0.9 * float(-(prior * np.log(prior)).sum())
+            # The plateau of the joint head's training loss (the module's loss part ``_joint_loss_part``): the whole
+            # training loss can rise while the network learns, as its imputation targets move. No plateau counts
+            # while the joint loss is above 0.9 times that of predicting without the inputs (``_plateau_ceiling``).
             stopper = PlateauStopping(
-                "classification", patience=self.n_iter_no_change, threshold=self.tol, ceiling=ceiling, sink=sink
+                self._joint_loss_part,
+                patience=self.n_iter_no_change,
+                threshold=self.tol,
+                ceiling=self._plateau_ceiling(),
+                sink=sink,
             )
             callbacks.append(("early_stopping", stopper))
         callbacks.extend(self._extra_callbacks())
-        module_params = self._module_params(self.inputs_.sizes, len(self.classes_))
+        module_params = self._module_params(self.inputs_.sizes, self._n_outputs())
+        criterion = self._criterion()  # validation: the joint head, per sample (training: the module's loss)
         return self._net_class(
             self._module_class,
             **{f"module__{key}": value for key, value in module_params.items()},
-            criterion=torch.nn.CrossEntropyLoss,  # validation: the joint head (training: the module's loss)
-            criterion__reduction="none",  # per sample, so that samples' weights can count
+            criterion=criterion.pop("criterion"),
+            **{f"criterion__{key}": value for key, value in criterion.items()},
             optimizer=torch.optim.Adam,
             optimizer__weight_decay=self.weight_decay,
             optimizer__foreach=True,  # one batched update of all parameters per step
@@ -380,23 +383,11 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
         self.net_.history = history
 
     # ---------------------------------------------------------------- predict
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Class probabilities from the available modalities of each sample.
+    def _predict_outputs(self, X: Any) -> np.ndarray:
+        """The predictions of the joint head for the rows of X (``_finish_outputs``'s form), in blocks of rows.
 
         The network sees which modalities each sample has and predicts from
-        those (the model's own way of standing in for the missing ones);
-        prediction is deterministic. Rows with every modality missing get
-        ``class_prior_``.
-
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Data, NaN marking missing values.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Rows are finite and sum to one; columns follow ``classes_``.
+        those; rows with every modality missing get ``_fallback_prediction()``.
         """
         check_is_fitted(self)
         with np.errstate(over="ignore", invalid="ignore"):  # as in fit
@@ -409,39 +400,34 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
                 module.eval()
             for start in range(0, len(X), PREDICT_BATCH_ROWS):
                 data = self.inputs_.transform(X[start : start + PREDICT_BATCH_ROWS])
-                logits = module(**data.to_tensors(device, with_steps=with_steps)).logits
-                chunks.append(torch.softmax(logits.double(), dim=1).cpu().numpy())
+                outputs = module(**data.to_tensors(device, with_steps=with_steps)).logits
+                chunks.append(self._finish_outputs(outputs).cpu().numpy())
                 presence.append(data.present)
-        proba = np.concatenate(chunks) if chunks else np.empty((0, len(self.classes_)))
+        fallback = self._fallback_prediction()
+        predictions = np.concatenate(chunks) if chunks else np.empty((0, len(fallback)))
         if presence:
-            proba[~np.concatenate(presence).any(axis=1)] = self.class_prior_
-        not_finite = ~np.isfinite(proba).all(axis=1)
+            predictions[~np.concatenate(presence).any(axis=1)] = fallback
+        not_finite = ~np.isfinite(predictions).all(axis=1)
         if not_finite.any():
             raise ValueError(
                 f"{int(not_finite.sum())} sample(s) of X (the first: row {np.argmax(not_finite)}) hold "
                 "values so far from the training data that the network's output is not finite; "
                 "check X for extreme values."
             )
-        return proba
-
-    def predict(self, X: Any) -> np.ndarray:
-        """Most probable class of each sample.
-
-        Parameters
-        ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
-            Data, NaN marking missing values.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Labels from ``classes_``.
-        """
-        check_is_fitted(self)
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        return predictions
 
     def __sklearn_tags__(self):  # noqa: D105
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
         tags.non_deterministic = False
         return tags
+
+
+class BaseMultimodalClassifier(ClassificationTask, BaseMultimodalEstimator):
+    """Base class of the package's classifiers (not for direct use)."""
+
+    _parameter_constraints: dict = {**BaseMultimodalEstimator._parameter_constraints, **CLASSIFICATION_CONSTRAINTS}
+
+
+class BaseMultimodalRegressor(RegressionTask, BaseMultimodalEstimator):
+    """Base class of the package's regressors (not for direct use)."""

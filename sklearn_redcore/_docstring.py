@@ -21,7 +21,15 @@ import re
 import textwrap
 from typing import Any
 
-__all__ = ["COMMON_ATTRIBUTES", "TRAINING_PARAMETERS", "Substitution", "training_parameters"]
+__all__ = [
+    "CLASSIFIER_ATTRIBUTES",
+    "COMMON_ATTRIBUTES",
+    "REGRESSOR_ATTRIBUTES",
+    "TRAINING_PARAMETERS",
+    "Substitution",
+    "common_attributes",
+    "training_parameters",
+]
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 _LINE_PLACEHOLDER = re.compile(r"^(?P<indent>[ \t]*)%\((?P<name>\w+)\)s[ \t]*$", re.MULTILINE)
@@ -122,7 +130,23 @@ TRAINING_PARAMETERS = """\
     verbose : int, default=0
         1 prints skorch's table of the epochs."""
 
-#: The fitted attributes shared by every estimator of the package.
+#: The fitted attributes of every classifier of the package that describe the targets.
+CLASSIFIER_ATTRIBUTES = """\
+    classes_ : ndarray of shape (n_classes,)
+        Class labels."""
+
+#: The fitted attributes of every regressor of the package that describe the targets.
+REGRESSOR_ATTRIBUTES = """\
+    n_outputs_ : int
+        Number of targets.
+    target_mean_, target_scale_ : ndarray of shape (n_outputs,)
+        Mean and standard deviation of the training targets (weighted by
+        ``sample_weight``), by which the network's targets are
+        standardised; ``target_mean_`` is the prediction for a sample with
+        no modality at all."""
+
+#: The fitted attributes shared by every estimator of the package (the classifiers' first, see
+#: :func:`common_attributes`).
 COMMON_ATTRIBUTES = """\
     classes_ : ndarray of shape (n_classes,)
         Class labels.
@@ -161,7 +185,37 @@ COMMON_ATTRIBUTES = """\
         ``net_.history`` the record of the epochs."""
 
 
-def training_parameters(*, batch_size: int = 128, lr: str = "1e-3") -> str:
-    """The documentation of the training loop's parameters, with an estimator's defaults of the two that differ."""
+_CLASS_WEIGHT = """\
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in every loss (``{label: weight}``;
+        "balanced": ``n_samples / (n_classes * count)``, as in scikit-learn),
+        multiplying ``sample_weight`` (see ``fit``). None: equal weights.
+"""
+
+
+def training_parameters(*, batch_size: int = 128, lr: str = "1e-3", task: str = "classification") -> str:
+    """The documentation of the training loop's parameters, with an estimator's defaults of the two that differ.
+
+    ``task="regression"`` words the stopping rules for the squared error of
+    the standardised targets and leaves out ``class_weight``.
+    """
     text = TRAINING_PARAMETERS.replace("batch_size : int, default=128", f"batch_size : int, default={batch_size}")
-    return text.replace("lr : float, default=1e-3", f"lr : float, default={lr}")
+    text = text.replace("lr : float, default=1e-3", f"lr : float, default={lr}")
+    if task == "regression":
+        text = text.replace(_CLASS_WEIGHT, "")
+        text = text.replace("training data held out when early stopping is on", "training data held out")
+        text = text.replace(
+            "(stratified) and stop when the joint head's validation cross-entropy",
+            "and stop when the joint head's validation squared error",
+        )
+        text = text.replace("training\n        cross-entropy (its mean", "training\n        squared error (its mean")
+        text = text.replace("same\n        features and classes,", "same\n        features and targets,")
+    return text
+
+
+def common_attributes(task: str = "classification") -> str:
+    """The shared fitted attributes of a classifier (``classes_`` and ``class_prior_`` among them) or a regressor."""
+    if task == "classification":
+        return COMMON_ATTRIBUTES
+    text = COMMON_ATTRIBUTES.replace(CLASSIFIER_ATTRIBUTES + "\n", REGRESSOR_ATTRIBUTES + "\n")
+    return re.sub(r"    class_prior_ : .*?\n(?=    inputs_ :)", "", text, flags=re.DOTALL)

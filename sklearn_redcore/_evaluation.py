@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import is_regressor
 from sklearn.metrics import check_scoring
 
 from ._inputs import ModalitySpec, resolve_modalities
@@ -33,7 +34,7 @@ def modality_combinations(names: list[str]) -> list[tuple[str, ...]]:
 
 
 def evaluate_modality_combinations(
-    estimator: Any, X: Any, y: Any, modalities: ModalitySpec, scoring: Any = "f1_weighted"
+    estimator: Any, X: Any, y: Any, modalities: ModalitySpec, scoring: Any = None
 ) -> pd.DataFrame:
     """Score a fitted estimator on every non-empty combination of modalities.
 
@@ -48,12 +49,14 @@ def evaluate_modality_combinations(
         Any fitted scikit-learn compatible estimator that accepts NaN.
     X : array-like or DataFrame of shape (n_samples, n_features)
         Test data.
-    y : array-like of shape (n_samples,)
-        True labels.
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        True labels, or true targets for a regressor.
     modalities : dict, list or None
         Modality specification, as for :class:`RedCoreClassifier`.
-    scoring : str or callable, default="f1_weighted"
+    scoring : str, callable or None, default=None
         A scikit-learn scorer name or a callable ``scorer(estimator, X, y)``.
+        None: "r2" for a regressor (scikit-learn's ``is_regressor``),
+        "f1_weighted" otherwise.
 
     Returns
     -------
@@ -72,6 +75,8 @@ def evaluate_modality_combinations(
     >>> list(table.columns)
     ['zer', 'mor', 'zer+mor', 'Ave.']
     """
+    if scoring is None:
+        scoring = "r2" if is_regressor(estimator) else "f1_weighted"
     names = _feature_names(X)
     values = float_copy(X)
     resolved = resolve_modalities(modalities, values.shape[1], names, warn_unused=False)

@@ -15,7 +15,14 @@ from typing import Any
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-__all__ = ["AUTO_EARLY_STOPPING_ROWS", "TRAINING_CONSTRAINTS", "WIDTHS", "check_widths", "positive_int"]
+__all__ = [
+    "AUTO_EARLY_STOPPING_ROWS",
+    "CLASSIFICATION_CONSTRAINTS",
+    "TRAINING_CONSTRAINTS",
+    "WIDTHS",
+    "check_widths",
+    "positive_int",
+]
 
 #: ``early_stopping="auto"`` holds out validation data from this many training rows on.
 AUTO_EARLY_STOPPING_ROWS = 10_000
@@ -40,7 +47,6 @@ TRAINING_CONSTRAINTS: dict[str, Any] = {
     "validation_fraction": [Interval(Real, 0, 1, closed="left")],
     "n_iter_no_change": positive_int(),
     "tol": [Interval(Real, 0, 1, closed="left"), None],
-    "class_weight": [dict, StrOptions({"balanced"}), None],
     "standardize": ["boolean"],
     "warm_start": ["boolean"],
     "device": [str],  # which devices exist is known at fit time (resolve_device)
@@ -48,6 +54,10 @@ TRAINING_CONSTRAINTS: dict[str, Any] = {
     "random_state": ["random_state"],
     "verbose": ["verbose"],
 }
+
+
+#: The parameters of every classifier beyond the training loop's.
+CLASSIFICATION_CONSTRAINTS: dict[str, Any] = {"class_weight": [dict, StrOptions({"balanced"}), None]}
 
 
 def check_widths(widths: Any, name: str, *, allow_empty: bool = True) -> tuple[int, ...]:

@@ -3,7 +3,7 @@
 A pickle can run any code when it is loaded, so a pickled model from someone
 else is a program from someone else. The files written here hold nothing but
 numbers, strings and containers of them: the estimator's class name (one of
-the package's classifiers), its parameters, its fitted attributes, the torch
+the package's estimators), its parameters, its fitted attributes, the torch
 state of its network and optimiser, and its training history. They are read
 with ``torch.load(weights_only=True)``, whose unpickler refuses every other
 type, so loading one cannot execute code.
@@ -23,7 +23,7 @@ import numpy as np
 import torch
 from skorch.history import History
 
-from ._base import BaseMultimodalClassifier
+from ._base import BaseMultimodalEstimator
 from ._inputs import ModalityInputs, SequenceModality
 from ._redcore_network import NETWORK_SIZES, network_sizes
 from ._registry import all_estimators
@@ -36,7 +36,7 @@ FORMAT = "sklearn-redcore model"
 FORMAT_VERSION = 2
 
 
-def _trusted_classes() -> dict[str, type[BaseMultimodalClassifier]]:
+def _trusted_classes() -> dict[str, type[BaseMultimodalEstimator]]:
     """The classes a file may name (the package's own); nothing else is ever instantiated by load_model."""
     return dict(all_estimators("multimodal"))
 
@@ -124,8 +124,8 @@ def _plain(value: Any) -> Any:
 
 
 # ---------------------------------------------------------------------- save
-def save_model(estimator: BaseMultimodalClassifier, path: str | os.PathLike) -> None:
-    """Write a fitted classifier of this package to a file that is safe to load.
+def save_model(estimator: BaseMultimodalEstimator, path: str | os.PathLike) -> None:
+    """Write a fitted estimator of this package to a file that is safe to load.
 
     The file holds the estimator's parameters, its fitted attributes and the
     weights of its network and optimiser (so that ``warm_start`` can continue
@@ -135,7 +135,7 @@ def save_model(estimator: BaseMultimodalClassifier, path: str | os.PathLike) -> 
 
     Parameters
     ----------
-    estimator : RedCoreClassifier, MMINClassifier, CRAClassifier or AMAEClassifier
+    estimator : RedCoreClassifier, RedCoreRegressor, MMINClassifier, CRAClassifier or AMAEClassifier
         A fitted estimator. Its parameters must be plain values (numbers,
         strings, lists, tuples, dicts, slices, ranges, numpy arrays).
     path : str or path-like
@@ -162,7 +162,7 @@ def save_model(estimator: BaseMultimodalClassifier, path: str | os.PathLike) -> 
     classes = _trusted_classes()
     if type(estimator).__name__ not in classes or type(estimator) is not classes[type(estimator).__name__]:
         raise TypeError(
-            f"save_model saves the package's classifiers ({', '.join(classes)}), not {type(estimator).__name__}."
+            f"save_model saves the package's estimators ({', '.join(classes)}), not {type(estimator).__name__}."
         )
     if not hasattr(estimator, "net_"):
         raise ValueError(f"This {type(estimator).__name__} is not fitted yet: there is nothing to save.")
@@ -204,7 +204,7 @@ def _cpu_state(state: Any) -> Any:
 
 
 # ---------------------------------------------------------------------- load
-def load_model(path: str | os.PathLike, *, device: str | None = None) -> BaseMultimodalClassifier:
+def load_model(path: str | os.PathLike, *, device: str | None = None) -> BaseMultimodalEstimator:
     """Read a model written by :func:`save_model`, without running code from the file.
 
     Parameters
@@ -218,7 +218,7 @@ def load_model(path: str | os.PathLike, *, device: str | None = None) -> BaseMul
 
     Returns
     -------
-    estimator : RedCoreClassifier, MMINClassifier, CRAClassifier or AMAEClassifier
+    estimator : RedCoreClassifier, RedCoreRegressor, MMINClassifier, CRAClassifier or AMAEClassifier
         The fitted estimator; its predictions are those of the saved one.
 
     Raises
@@ -270,7 +270,7 @@ def load_model(path: str | os.PathLike, *, device: str | None = None) -> BaseMul
     if payload.get("class") not in classes:
         raise ValueError(
             f"{path} names the class {payload.get('class')!r}, which is not one of the package's "
-            f"classifiers ({', '.join(classes)})."
+            f"estimators ({', '.join(classes)})."
         )
     try:
         params = _decode(payload["params"])
@@ -306,7 +306,7 @@ def load_model(path: str | os.PathLike, *, device: str | None = None) -> BaseMul
     return estimator
 
 
-def _upgrade_fitted_v1(fitted: dict[str, Any], estimator: BaseMultimodalClassifier) -> dict[str, Any]:
+def _upgrade_fitted_v1(fitted: dict[str, Any], estimator: BaseMultimodalEstimator) -> dict[str, Any]:
     """Version 1 kept the input layout and statistics as four attributes; version 2 keeps one ``inputs_``."""
     modalities = fitted.pop("modalities_")
     state = {

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from numbers import Real
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseMultimodalClassifier
 from ._callbacks import linear_decay_scheduler
-from ._docstring import COMMON_ATTRIBUTES, Substitution, training_parameters
+from ._docstring import Substitution, common_attributes, training_parameters
 from ._inputs import ModalityInputs, ModalitySpec
 from ._parameters import WIDTHS, check_widths, positive_int
 from ._presets import preset_params, presets_table
@@ -24,28 +24,196 @@ from ._redcore_network import NETWORK_SIZES, RedCoreModule, network_sizes
 from ._redcore_training import RedCoreNet
 from ._regulation import ADVANTAGE_REFERENCES, SupervisionRegulator, check_regulation_params
 
-__all__ = ["RedCoreClassifier"]
+__all__ = ["RedCoreClassifier", "RedCoreEstimatorMixin"]
 
 _SEQUENCE_ENCODERS = ("transformer", "mlp")
+_Estimator = TypeVar("_Estimator", bound="RedCoreEstimatorMixin")
 
 
-@Substitution(training_parameters=training_parameters(batch_size=256, lr="3e-3"), common_attributes=COMMON_ATTRIBUTES)
-class RedCoreClassifier(BaseMultimodalClassifier):
-    """RedCore: classification from modalities that may be missing (Sun et al., AAAI 2024).
+class RedCoreEstimatorMixin:
+    """What RedCoreClassifier and RedCoreRegressor share: RedCore's parameters, network and Algorithm 1.
 
-    Each modality is a group of columns of X; a sample misses a modality when
-    all of its columns are NaN. The model learns a Gaussian (variational
-    information bottleneck) representation of every available modality and,
-    for every modality, a cross-modal representation computed from the other
-    available ones, which stands in for the modality when it is missing
-    (eq. 1). A joint classifier and one classifier per modality are trained
-    with the VIB loss (eq. 3) plus imputation losses weighted by eta. With
-    ``regulate=True``, eta is adapted during training from the relative
-    advantage of each modality (eqs. 4-9, Algorithm 1), so that modalities
-    with higher missing rates are not under-trained.
+    A mixin placed before the base class of the task (``BaseMultimodalClassifier``
+    or ``BaseMultimodalRegressor``); the estimator classes only declare their
+    parameters.
+    """
 
-    Parameters
-    ----------
+    _net_class = RedCoreNet
+    _module_class = RedCoreModule
+    #: The parameters RedCore adds to the training loop's.
+    _redcore_constraints: dict = {
+        "xi1": [Interval(Real, 0, None, closed="neither")],
+        "xi2": [Interval(Real, 0, None, closed="neither")],
+        "beta": [Interval(Real, 0, 1, closed="right")],
+        "p": [Interval(Real, 1, None, closed="left")],
+        "regulate": ["boolean"],
+        "advantage_reference": [StrOptions(set(ADVANTAGE_REFERENCES))],
+        "eta_scope": [StrOptions({"imputation", "imputation+unimodal"})],
+        "unimodal_heads": ["boolean"],
+        "K": positive_int(),
+        "alpha1": [Interval(Real, 0, None, closed="left")],
+        "kl_weight": [Interval(Real, 0, None, closed="left")],
+        "imputation_weight": [Interval(Real, 0, None, closed="left")],
+        "modality_dropout": [Interval(Real, 0, 1, closed="left")],
+        "stop_target_gradient": ["boolean"],
+        "network_size": [StrOptions(set(NETWORK_SIZES) | {"auto"})],
+        "n_latent": [*positive_int(), None],
+        "encoder_hidden": [*WIDTHS, None],
+        "sequence_encoder": [StrOptions(set(_SEQUENCE_ENCODERS)), Mapping],
+        "transformer_width": positive_int(),
+        "transformer_layers": positive_int(),
+        "transformer_heads": positive_int(),
+        "xenc_hidden": [*positive_int(), None],
+        "xenc_widths": [*WIDTHS, None],
+        "xenc_blocks": [*positive_int(), None],
+        "classifier_hidden": [*WIDTHS, None],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "classifier_dropout": [Interval(Real, 0, 1, closed="left"), None],
+        "lr_schedule": [StrOptions({"constant", "linear"})],
+    }
+
+    @classmethod
+    @Substitution(presets_table=presets_table())
+    def from_preset(cls: type[_Estimator], preset: str, modalities: ModalitySpec = None, **params: Any) -> _Estimator:
+        """RedCore with every setting of the paper, or of the authors' code, in one call.
+
+        Parameters
+        ----------
+        preset : {"paper", "authors_code"}
+            "paper": the implementation section of the paper, with eq. (3)
+            and the total loss weighted as written (gamma = 0.008 on the
+            log-likelihood, so after dividing by gamma the KL and the
+            imputation losses weigh 125 times the cross-entropy), the
+            paper's network and optimiser, the paper's recipe (no
+            ``modality_dropout``, the imputation gradient on both sides) and
+            a fixed number of epochs. "authors_code": the public code's
+            choices where it departs from the text (loss weights, linear
+            learning-rate decay, two-layer heads with dropout 0.5, residual
+            blocks narrowing to 64).
+        modalities : dict, list or None, default=None
+            As for :class:`RedCoreClassifier`.
+        **params
+            Further parameters of the estimator; they override the preset's.
+
+        Returns
+        -------
+        estimator : RedCoreClassifier or RedCoreRegressor
+            An unfitted estimator of the class the method is called on, whose
+            parameters (``get_params()``) show every value in force.
+
+        Notes
+        -----
+        The parameters each preset sets ("(default)": the estimator's own):
+
+        %(presets_table)s
+
+        The user guide's method page gives the source of every value, the
+        differences from the paper and the authors' code that no parameter
+        reproduces, and the measured accuracy of both presets.
+
+        Examples
+        --------
+        >>> from sklearn_redcore import RedCoreClassifier
+        >>> clf = RedCoreClassifier.from_preset("paper", [[0, 1], [2, 3]], max_epochs=5)
+        >>> clf.kl_weight, clf.lr, clf.max_epochs
+        (125.0, 0.0002, 5)
+        """
+        return cls(modalities, **(preset_params(preset) | params))
+
+    def _check_params(self) -> None:
+        if self.transformer_width % self.transformer_heads:
+            raise ValueError(
+                f"transformer_width ({self.transformer_width}) must be a multiple of transformer_heads "
+                f"({self.transformer_heads}): each head attends over width / heads features."
+            )
+        if isinstance(self.sequence_encoder, Mapping):
+            bad = [kind for kind in self.sequence_encoder.values() if kind not in _SEQUENCE_ENCODERS]
+            if bad:
+                raise ValueError(
+                    f"sequence_encoder must be 'transformer' or 'mlp', or a dict of modality names to "
+                    f"these; got {bad[0]!r}."
+                )
+        for name, allow_empty in (("encoder_hidden", True), ("xenc_widths", False), ("classifier_hidden", True)):
+            if getattr(self, name) is not None:
+                check_widths(getattr(self, name), name, allow_empty=allow_empty)
+
+    def _check_model_params(self, inputs: ModalityInputs) -> None:
+        check_regulation_params(len(inputs.modalities), self.xi1, self.xi2, self.p, self.beta, self.alpha1, self.K)
+        if isinstance(self.sequence_encoder, Mapping):
+            for name in self.sequence_encoder:
+                if str(name) not in inputs.modalities:
+                    raise ValueError(
+                        f"sequence_encoder names the modality {name!r}, which is not one of {list(inputs.modalities)}."
+                    )
+                if inputs.shapes[str(name)] is None:
+                    raise ValueError(
+                        f"sequence_encoder names the modality {name!r}, which is a vector, not a "
+                        "sequence: declare it with SequenceModality(columns, n_steps)."
+                    )
+
+    def _sequence_encoders(self) -> list[str]:
+        choice = self.sequence_encoder
+        if isinstance(choice, Mapping):
+            choice = {str(name): kind for name, kind in choice.items()}
+            return [choice.get(name, "transformer") for name in self.modalities_]
+        return [choice] * len(self.modalities_)
+
+    def _network_sizes(self) -> dict[str, Any]:
+        """The sizes of the network: ``network_size``'s, with the explicit size parameters on top."""
+        explicit = {name: getattr(self, name) for name in NETWORK_SIZES["compact"]}
+        return network_sizes(self.network_size, self.inputs_.sequence_shapes, self._sequence_encoders(), explicit)
+
+    def _module_params(self, modality_sizes: list[int], n_outputs: int) -> dict[str, Any]:
+        # Fixed when the network is built; a restored model rebuilds the network it saved.
+        if not (getattr(self, "_restoring", False) and hasattr(self, "network_sizes_")):
+            self.network_sizes_ = self._network_sizes()
+        return dict(
+            modality_sizes=modality_sizes,
+            n_classes=n_outputs,
+            **self.network_sizes_,
+            dropout=self.dropout,
+            classifier_dropout=self.classifier_dropout,
+            unimodal_heads=self.unimodal_heads,
+            modality_dropout=self.modality_dropout,
+            sequence_shapes=self.inputs_.sequence_shapes,
+            sequence_encoders=self._sequence_encoders(),
+            transformer_width=self.transformer_width,
+            transformer_layers=self.transformer_layers,
+            transformer_heads=self.transformer_heads,
+            kl_weight=self.kl_weight,
+            detach_target=self.stop_target_gradient,
+        )
+
+    def _net_params(self, n_modalities: int) -> dict[str, Any]:
+        regulator = SupervisionRegulator(
+            n_modalities,
+            xi1=self.xi1,
+            xi2=self.xi2,
+            p=self.p,
+            beta=self.beta,
+            alpha1=self.alpha1,
+            K=self.K,
+            regulate=self.regulate,
+            advantage_reference=self.advantage_reference,
+        )
+        return dict(regulator=regulator, imputation_weight=self.imputation_weight, eta_scope=self.eta_scope)
+
+    def _extra_callbacks(self) -> list[tuple[str, Any]]:
+        if self.lr_schedule == "linear":
+            return [("lr_schedule", linear_decay_scheduler(self.max_epochs))]
+        return []
+
+    def _store_fit_results(self) -> None:
+        history = self.net_.history
+        self.eta_ = np.asarray(self.net_.regulator.eta, dtype=float).copy()
+        m = len(self.modalities_)
+        for key in RedCoreNet.extra_history_keys:
+            values = history[:, key] if len(history) else []
+            setattr(self, f"{key}_history_", np.asarray(values, dtype=float).reshape(-1, m))
+
+
+#: The documentation of the parameters RedCore adds to the training loop's (both estimators).
+_REDCORE_PARAMETERS = """\
     modalities : dict, list or None, default=None
         Which columns form which modality: a dict ``name -> columns`` or a
         list of column groups (named ``"m0"``, ``"m1"``, ...). Columns are int
@@ -177,11 +345,10 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         "linear": the learning rate of the authors' code, constant for the
         first half of ``max_epochs`` and falling linearly over the second
         (to ``1 / (h + 1)`` of ``lr`` at the last epoch, h the half). Each
-        call to ``fit`` runs the schedule from its start.
-    %(training_parameters)s
+        call to ``fit`` runs the schedule from its start."""
 
-    Attributes
-    ----------
+#: The documentation of the fitted attributes of Algorithm 1 and the network (both estimators).
+_REDCORE_ATTRIBUTES = """\
     network_sizes_ : dict
         The six size parameters, as ``network_size`` and the explicit values
         set them.
@@ -195,7 +362,37 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         Relative advantage RA^m (eq. 5) of the moving-average imputation
         losses at the end of each epoch.
     imputation_loss_history_ : ndarray of shape (n_epochs, n_modalities)
-        Mean over the epoch's mini-batches of the imputation loss L_MSE^m.
+        Mean over the epoch's mini-batches of the imputation loss L_MSE^m."""
+
+
+@Substitution(
+    training_parameters=training_parameters(batch_size=256, lr="3e-3"),
+    common_attributes=common_attributes(),
+    redcore_parameters=_REDCORE_PARAMETERS,
+    redcore_attributes=_REDCORE_ATTRIBUTES,
+)
+class RedCoreClassifier(RedCoreEstimatorMixin, BaseMultimodalClassifier):
+    """RedCore: classification from modalities that may be missing (Sun et al., AAAI 2024).
+
+    Each modality is a group of columns of X; a sample misses a modality when
+    all of its columns are NaN. The model learns a Gaussian (variational
+    information bottleneck) representation of every available modality and,
+    for every modality, a cross-modal representation computed from the other
+    available ones, which stands in for the modality when it is missing
+    (eq. 1). A joint classifier and one classifier per modality are trained
+    with the VIB loss (eq. 3) plus imputation losses weighted by eta. With
+    ``regulate=True``, eta is adapted during training from the relative
+    advantage of each modality (eqs. 4-9, Algorithm 1), so that modalities
+    with higher missing rates are not under-trained.
+
+    Parameters
+    ----------
+    %(redcore_parameters)s
+    %(training_parameters)s
+
+    Attributes
+    ----------
+    %(redcore_attributes)s
     %(common_attributes)s
 
     See Also
@@ -249,38 +446,9 @@ class RedCoreClassifier(BaseMultimodalClassifier):
     (3,)
     """
 
-    _net_class = RedCoreNet
-    _module_class = RedCoreModule
     _parameter_constraints: dict = {
         **BaseMultimodalClassifier._parameter_constraints,
-        "xi1": [Interval(Real, 0, None, closed="neither")],
-        "xi2": [Interval(Real, 0, None, closed="neither")],
-        "beta": [Interval(Real, 0, 1, closed="right")],
-        "p": [Interval(Real, 1, None, closed="left")],
-        "regulate": ["boolean"],
-        "advantage_reference": [StrOptions(set(ADVANTAGE_REFERENCES))],
-        "eta_scope": [StrOptions({"imputation", "imputation+unimodal"})],
-        "unimodal_heads": ["boolean"],
-        "K": positive_int(),
-        "alpha1": [Interval(Real, 0, None, closed="left")],
-        "kl_weight": [Interval(Real, 0, None, closed="left")],
-        "imputation_weight": [Interval(Real, 0, None, closed="left")],
-        "modality_dropout": [Interval(Real, 0, 1, closed="left")],
-        "stop_target_gradient": ["boolean"],
-        "network_size": [StrOptions(set(NETWORK_SIZES) | {"auto"})],
-        "n_latent": [*positive_int(), None],
-        "encoder_hidden": [*WIDTHS, None],
-        "sequence_encoder": [StrOptions(set(_SEQUENCE_ENCODERS)), Mapping],
-        "transformer_width": positive_int(),
-        "transformer_layers": positive_int(),
-        "transformer_heads": positive_int(),
-        "xenc_hidden": [*positive_int(), None],
-        "xenc_widths": [*WIDTHS, None],
-        "xenc_blocks": [*positive_int(), None],
-        "classifier_hidden": [*WIDTHS, None],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
-        "classifier_dropout": [Interval(Real, 0, 1, closed="left"), None],
-        "lr_schedule": [StrOptions({"constant", "linear"})],
+        **RedCoreEstimatorMixin._redcore_constraints,
     }
 
     def __init__(
@@ -375,143 +543,3 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         self.n_threads = n_threads
         self.random_state = random_state
         self.verbose = verbose
-
-    @classmethod
-    @Substitution(presets_table=presets_table())
-    def from_preset(cls, preset: str, modalities: ModalitySpec = None, **params: Any) -> RedCoreClassifier:
-        """RedCore with every setting of the paper, or of the authors' code, in one call.
-
-        Parameters
-        ----------
-        preset : {"paper", "authors_code"}
-            "paper": the implementation section of the paper, with eq. (3)
-            and the total loss weighted as written (gamma = 0.008 on the
-            log-likelihood, so after dividing by gamma the KL and the
-            imputation losses weigh 125 times the cross-entropy), the
-            paper's network and optimiser, the paper's recipe (no
-            ``modality_dropout``, the imputation gradient on both sides) and
-            a fixed number of epochs. "authors_code": the public code's
-            choices where it departs from the text (loss weights, linear
-            learning-rate decay, two-layer heads with dropout 0.5, residual
-            blocks narrowing to 64).
-        modalities : dict, list or None, default=None
-            As for :class:`RedCoreClassifier`.
-        **params
-            Further parameters of :class:`RedCoreClassifier`; they override
-            the preset's.
-
-        Returns
-        -------
-        estimator : RedCoreClassifier
-            An unfitted estimator whose parameters (``get_params()``) show
-            every value in force.
-
-        Notes
-        -----
-        The parameters each preset sets ("(default)": the estimator's own):
-
-        %(presets_table)s
-
-        The user guide's method page gives the source of every value, the
-        differences from the paper and the authors' code that no parameter
-        reproduces, and the measured accuracy of both presets.
-
-        Examples
-        --------
-        >>> from sklearn_redcore import RedCoreClassifier
-        >>> clf = RedCoreClassifier.from_preset("paper", [[0, 1], [2, 3]], max_epochs=5)
-        >>> clf.kl_weight, clf.lr, clf.max_epochs
-        (125.0, 0.0002, 5)
-        """
-        return cls(modalities, **(preset_params(preset) | params))
-
-    def _check_params(self) -> None:
-        if self.transformer_width % self.transformer_heads:
-            raise ValueError(
-                f"transformer_width ({self.transformer_width}) must be a multiple of transformer_heads "
-                f"({self.transformer_heads}): each head attends over width / heads features."
-            )
-        if isinstance(self.sequence_encoder, Mapping):
-            bad = [kind for kind in self.sequence_encoder.values() if kind not in _SEQUENCE_ENCODERS]
-            if bad:
-                raise ValueError(
-                    f"sequence_encoder must be 'transformer' or 'mlp', or a dict of modality names to "
-                    f"these; got {bad[0]!r}."
-                )
-        for name, allow_empty in (("encoder_hidden", True), ("xenc_widths", False), ("classifier_hidden", True)):
-            if getattr(self, name) is not None:
-                check_widths(getattr(self, name), name, allow_empty=allow_empty)
-
-    def _check_model_params(self, inputs: ModalityInputs) -> None:
-        check_regulation_params(len(inputs.modalities), self.xi1, self.xi2, self.p, self.beta, self.alpha1, self.K)
-        if isinstance(self.sequence_encoder, Mapping):
-            for name in self.sequence_encoder:
-                if str(name) not in inputs.modalities:
-                    raise ValueError(
-                        f"sequence_encoder names the modality {name!r}, which is not one of {list(inputs.modalities)}."
-                    )
-                if inputs.shapes[str(name)] is None:
-                    raise ValueError(
-                        f"sequence_encoder names the modality {name!r}, which is a vector, not a "
-                        "sequence: declare it with SequenceModality(columns, n_steps)."
-                    )
-
-    def _sequence_encoders(self) -> list[str]:
-        choice = self.sequence_encoder
-        if isinstance(choice, Mapping):
-            choice = {str(name): kind for name, kind in choice.items()}
-            return [choice.get(name, "transformer") for name in self.modalities_]
-        return [choice] * len(self.modalities_)
-
-    def _network_sizes(self) -> dict[str, Any]:
-        """The sizes of the network: ``network_size``'s, with the explicit size parameters on top."""
-        explicit = {name: getattr(self, name) for name in NETWORK_SIZES["compact"]}
-        return network_sizes(self.network_size, self.inputs_.sequence_shapes, self._sequence_encoders(), explicit)
-
-    def _module_params(self, modality_sizes: list[int], n_classes: int) -> dict[str, Any]:
-        # Fixed when the network is built; a restored model rebuilds the network it saved.
-        if not (getattr(self, "_restoring", False) and hasattr(self, "network_sizes_")):
-            self.network_sizes_ = self._network_sizes()
-        return dict(
-            modality_sizes=modality_sizes,
-            n_classes=n_classes,
-            **self.network_sizes_,
-            dropout=self.dropout,
-            classifier_dropout=self.classifier_dropout,
-            unimodal_heads=self.unimodal_heads,
-            modality_dropout=self.modality_dropout,
-            sequence_shapes=self.inputs_.sequence_shapes,
-            sequence_encoders=self._sequence_encoders(),
-            transformer_width=self.transformer_width,
-            transformer_layers=self.transformer_layers,
-            transformer_heads=self.transformer_heads,
-            kl_weight=self.kl_weight,
-            detach_target=self.stop_target_gradient,
-        )
-
-    def _net_params(self, n_modalities: int) -> dict[str, Any]:
-        regulator = SupervisionRegulator(
-            n_modalities,
-            xi1=self.xi1,
-            xi2=self.xi2,
-            p=self.p,
-            beta=self.beta,
-            alpha1=self.alpha1,
-            K=self.K,
-            regulate=self.regulate,
-            advantage_reference=self.advantage_reference,
-        )
-        return dict(regulator=regulator, imputation_weight=self.imputation_weight, eta_scope=self.eta_scope)
-
-    def _extra_callbacks(self) -> list[tuple[str, Any]]:
-        if self.lr_schedule == "linear":
-            return [("lr_schedule", linear_decay_scheduler(self.max_epochs))]
-        return []
-
-    def _store_fit_results(self) -> None:
-        history = self.net_.history
-        self.eta_ = np.asarray(self.net_.regulator.eta, dtype=float).copy()
-        m = len(self.modalities_)
-        for key in RedCoreNet.extra_history_keys:
-            values = history[:, key] if len(history) else []
-            setattr(self, f"{key}_history_", np.asarray(values, dtype=float).reshape(-1, m))

@@ -272,6 +272,14 @@ class RedCoreModule(nn.Module):
             unimodal_logits = self.unimodal_heads(z.transpose(0, 1))  # (M, B, n_classes)
         return RedCoreOutput(logits, unimodal_logits, mean, log_var, z_bar, z_hat, present, visible)
 
+    def head_losses(self, outputs: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """The loss of a head on each sample: the cross-entropy (-log q of eq. 3)."""
+        return F.cross_entropy(outputs, y, reduction="none")
+
+    def joint_loss(self, outputs: torch.Tensor, y: torch.Tensor, sample_weight: torch.Tensor | None) -> torch.Tensor:
+        """The mean loss of the joint head over the batch, each sample counted ``sample_weight`` times."""
+        return weighted_cross_entropy(outputs, y, sample_weight)
+
     def loss(self, out: RedCoreOutput, y: torch.Tensor, sample_weight: torch.Tensor | None = None) -> RedCoreLoss:
         """The parts of the training objective on one batch (Section 3); eta weights them in
         :func:`redcore_objective`.
@@ -296,14 +304,15 @@ class RedCoreModule(nn.Module):
           many times (the means become weighted means), as if it were repeated.
         """
         present = out.present.to(out.mean.dtype)
-        classification = weighted_cross_entropy(out.logits, y, sample_weight)  # the joint head's
+        joint = self.joint_loss(out.logits, y, sample_weight)  # the joint head's
         kl = weighted_mean(gaussian_kl(out.mean, out.log_var) * present, sample_weight)  # (M,)
-        vib = classification + self.kl_weight * kl.sum()  # the joint representation's KL: the sum over modalities
+        vib = joint + self.kl_weight * kl.sum()  # the joint representation's KL: the sum over modalities
         if out.unimodal_logits is not None:
-            n_modalities, _, n_classes = out.unimodal_logits.shape
-            flat_logits, flat_y = out.unimodal_logits.reshape(-1, n_classes), y.repeat(n_modalities)
-            # Each head's own cross-entropy (M,), which eta_scope weighs; their mean is unimodal_ce.
-            per_head = F.cross_entropy(flat_logits, flat_y, reduction="none").reshape(n_modalities, -1)
+            n_modalities, _, n_outputs = out.unimodal_logits.shape
+            flat_outputs = out.unimodal_logits.reshape(-1, n_outputs)
+            flat_y = y.repeat(n_modalities, *([1] * (y.dim() - 1)))
+            # Each head's own loss (M,), which eta_scope weighs; their mean is unimodal_ce.
+            per_head = self.head_losses(flat_outputs, flat_y).reshape(n_modalities, -1)
             unimodal = weighted_mean(per_head.T, sample_weight)
             unimodal_ce = unimodal.mean()
             vib = vib + n_modalities * unimodal_ce + self.kl_weight * kl.sum()
@@ -318,12 +327,37 @@ class RedCoreModule(nn.Module):
         else:
             present_weight = present * sample_weight.to(present.dtype).unsqueeze(1)  # what each entry counts for
             imputation = (squared * present_weight).sum(0) / present_weight.sum(0).clamp(min=1e-12)
-        return RedCoreLoss(vib, imputation, counts > 0, classification, unimodal)
+        return RedCoreLoss(vib, imputation, counts > 0, joint, unimodal)
 
 
 def gaussian_kl(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
     """``D_KL(N(mean, diag exp(log_var)) || N(0, I))`` summed over the last axis."""
     return 0.5 * torch.sum(mean.pow(2) + log_var.exp() - 1.0 - log_var, dim=-1)
+
+
+class RedCoreRegressionModule(RedCoreModule):
+    """The RedCore network with regression heads (``n_classes``: the number of targets).
+
+    Every head outputs the standardised targets, and its loss is the squared
+    error averaged over the targets: the negative log-likelihood of a
+    Gaussian of fixed variance (up to a constant and a factor), in place of
+    the cross-entropy of eq. (3). Everything else (the encoders, eq. 1, the
+    KL and imputation terms, Algorithm 1) is :class:`RedCoreModule`'s.
+    """
+
+    loss_parts = ("regression",)
+
+    def head_losses(self, outputs: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """The squared error of a head on each sample, averaged over the targets."""
+        return (outputs - y).pow(2).mean(-1)
+
+    def joint_loss(self, outputs: torch.Tensor, y: torch.Tensor, sample_weight: torch.Tensor | None) -> torch.Tensor:
+        """The mean squared error of the joint head over the batch, each sample counted ``sample_weight`` times."""
+        return weighted_mean(self.head_losses(outputs, y), sample_weight)
+
+
+#: The names under which the training loop reads the joint head's loss (a module's first ``loss_parts``).
+_JOINT_PART_NAMES = frozenset({"classification", "regression"})
 
 
 @dataclass
@@ -333,12 +367,13 @@ class RedCoreLoss:
     vib: torch.Tensor  # L_VIB, eq. (3)
     imputation: torch.Tensor  # (M,) L_MSE^m on the batch (0 where unobserved)
     observed: torch.Tensor  # (M,) bool: m present in at least one sample
-    classification: torch.Tensor  # the joint head's cross-entropy (a term of L_VIB)
-    unimodal: torch.Tensor | None = None  # (M,) each unimodal head's cross-entropy (terms of L_VIB); None without heads
+    joint: torch.Tensor  # the joint head's loss, cross-entropy or squared error (a term of L_VIB)
+    unimodal: torch.Tensor | None = None  # (M,) each unimodal head's loss (terms of L_VIB); None without heads
 
     def __getitem__(self, name: str) -> torch.Tensor:
-        """A part by name, as the training loop reads the parts listed in ``loss_parts``."""
-        return getattr(self, name)
+        """A part by name, as the training loop reads the parts listed in ``loss_parts``
+        ("classification" or "regression": the joint head's loss)."""
+        return self.joint if name in _JOINT_PART_NAMES else getattr(self, name)
 
 
 def redcore_objective(

@@ -20,9 +20,10 @@ def all_estimators(kind: str | None = None) -> list[tuple[str, type[BaseEstimato
     Parameters
     ----------
     kind : {"multimodal"} or None, default=None
-        "multimodal": only the classifiers that train a network on modalities
-        (the subclasses of ``BaseMultimodalClassifier``, which
-        :func:`~sklearn_redcore.save_model` can save). None: every estimator.
+        "multimodal": only the estimators that train a network on modalities
+        (the subclasses of ``BaseMultimodalEstimator``, classifiers and
+        regressors, which :func:`~sklearn_redcore.save_model` can save).
+        None: every estimator.
 
     Returns
     -------
@@ -30,11 +31,11 @@ def all_estimators(kind: str | None = None) -> list[tuple[str, type[BaseEstimato
     """
     import sklearn_redcore
 
-    from ._base import BaseMultimodalClassifier
+    from ._base import BaseMultimodalEstimator
 
     if kind not in (None, "multimodal"):
         raise ValueError(f"kind must be None or 'multimodal', got {kind!r}")
-    base = BaseMultimodalClassifier if kind == "multimodal" else BaseEstimator
+    base = BaseMultimodalEstimator if kind == "multimodal" else BaseEstimator
     found = []
     for name in sklearn_redcore.__all__:
         obj = getattr(sklearn_redcore, name)

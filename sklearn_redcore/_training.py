@@ -31,7 +31,15 @@ from torch.nn import functional as F
 from torch.nn.utils import clip_grad_norm_
 from torch.utils.data import Subset
 
-__all__ = ["WEIGHT_KEY", "MultimodalNet", "RowSplit", "TensorBatchIterator", "weighted_cross_entropy", "weighted_mean"]
+__all__ = [
+    "WEIGHT_KEY",
+    "MultimodalNet",
+    "RowSplit",
+    "SquaredError",
+    "TensorBatchIterator",
+    "weighted_cross_entropy",
+    "weighted_mean",
+]
 
 #: The entry of a batch's X that holds the samples' weights (read by the loss, not given to the module).
 WEIGHT_KEY = "sample_weight"
@@ -50,6 +58,17 @@ def weighted_cross_entropy(logits: torch.Tensor, y: torch.Tensor, weight: torch.
     if weight is None:
         return F.cross_entropy(logits, y)
     return weighted_mean(F.cross_entropy(logits, y, reduction="none"), weight)
+
+
+class SquaredError(torch.nn.Module):
+    """The squared error of each sample, averaged over its targets: the validation loss of regression heads.
+
+    ``forward(prediction, target)`` takes two tensors of shape (B, k) and
+    returns one of shape (B,), so that samples' weights can count.
+    """
+
+    def forward(self, prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:  # noqa: D102
+        return (prediction - target).pow(2).mean(-1)
 
 
 class RowSplit:

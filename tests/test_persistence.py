@@ -100,7 +100,7 @@ def test_a_file_that_would_run_code_is_refused_without_running_it(mfeat_small, t
 @pytest.mark.parametrize(
     ("edit", "match"),
     [
-        (lambda p: p.update({"class": "Popen"}), "not one of the package's classifiers"),
+        (lambda p: p.update({"class": "Popen"}), "not one of the package's estimators"),
         (lambda p: p.update({"format": "other"}), "not a sklearn-redcore model file"),
         (lambda p: p.update({"format_version": 99}), "newer version"),
         (lambda p: p["fitted"].update({"predict": 1}), "unexpected fitted attribute"),
@@ -122,7 +122,7 @@ def test_save_refuses_what_it_cannot_write(mfeat_small, tmp_path):
     X, y, spec = mfeat_small
     with pytest.raises(ValueError, match="not fitted"):
         save_model(RedCoreClassifier(spec), tmp_path / "m.pt")
-    with pytest.raises(TypeError, match="saves the package's classifiers"):
+    with pytest.raises(TypeError, match="saves the package's estimators"):
         save_model(torch.nn.Linear(2, 2), tmp_path / "m.pt")
     clf = ESTIMATORS["CRA"](spec).fit(X, y)
     clf.set_params(modalities={"all": object()})  # not a plain value

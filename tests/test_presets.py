@@ -98,7 +98,7 @@ def test_imputation_weight_scales_only_the_imputation_term():
         vib=torch.tensor(2.0),
         imputation=torch.tensor([1.0, 3.0]),
         observed=torch.tensor([True, True]),
-        classification=torch.tensor(1.5),
+        joint=torch.tensor(1.5),
     )
     eta = np.array([0.1, 0.2])
     assert redcore_objective(parts, eta).item() == pytest.approx(2.0 + 0.7)

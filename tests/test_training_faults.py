@@ -57,6 +57,7 @@ def test_keyboard_interrupt_leaves_a_usable_model_and_says_so(mfeat_small, monke
     with pytest.warns(UserWarning, match="interrupted after 3 complete epoch") as record:
         clf.fit(X, y)
     message = str(record[0].message)
+    assert record[0].filename == __file__  # the warning points at the user's call of fit
     assert ("best on the validation data" in message) is early_stopping
     assert clf.interrupted_ and clf.n_iter_ == 3 and clf.eta_history_.shape == (3, 3)
     proba = clf.predict_proba(X)

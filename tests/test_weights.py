@@ -59,7 +59,7 @@ def test_an_integer_weight_counts_as_repeated_rows_in_every_loss_term():
     rows = torch.arange(6).repeat_interleave(counts)
     x_rep, present_rep = x[rows], present[rows]
     repeated = module.loss(module(x_rep * present_rep.repeat_interleave(torch.tensor([4, 3]), 1), present_rep), y[rows])
-    for name in ("vib", "imputation", "classification", "unimodal"):
+    for name in ("vib", "imputation", "joint", "unimodal"):
         torch.testing.assert_close(getattr(weighted, name), getattr(repeated, name))
 
 
