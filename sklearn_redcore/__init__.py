@@ -1,11 +1,12 @@
 """sklearn-redcore: RedCore (Sun et al., AAAI 2024) for scikit-learn.
 
-Classification from several modalities (groups of feature columns) when
-whole modalities are missing for many samples, at missing rates that differ
-from one modality to another.
+Classification (and regression) from several modalities (groups of feature
+columns) when whole modalities are missing for many samples, at missing rates
+that differ from one modality to another.
 
-Where things live (see DEVELOPERS.md for the whole map): the estimator in
-``_redcore.py``, its network in ``_redcore_network.py``, Algorithm 1 in
+Where things live (see DEVELOPERS.md for the whole map): the estimators in
+``_redcore.py`` and ``_redcore_regressor.py`` (what depends on the kind of
+target in ``_tasks.py``), their network in ``_redcore_network.py``, Algorithm 1 in
 ``_regulation.py`` and its training loop in ``_redcore_training.py``; the
 inputs in ``_inputs/``; the comparison methods in ``_baselines/``; the
 missing-modality tools in ``_masking.py``, ``_evaluation.py`` and
@@ -20,11 +21,13 @@ from ._inputs import SequenceModality, flatten_sequences
 from ._masking import ModalityMasker, mask_modalities, modality_presence
 from ._persistence import load_model, save_model
 from ._redcore import RedCoreClassifier
+from ._redcore_regressor import RedCoreRegressor
 from ._version import __version__
 
 # The public API, and the one list of the package's estimators (``_registry.all_estimators`` reads it).
 __all__ = [
     "RedCoreClassifier",
+    "RedCoreRegressor",
     "MMINClassifier",
     "CRAClassifier",
     "AMAEClassifier",

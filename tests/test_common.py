@@ -32,6 +32,7 @@ _BASELINE = dict(
 # that the registry finds and that is missing here fails test_every_estimator_has_check_settings.
 CHECK_SETTINGS = {
     "RedCoreClassifier": {**FAST, "max_epochs": 40},
+    "RedCoreRegressor": {**FAST, "max_epochs": 40},
     "MMINClassifier": dict(cra_widths=(16, 8), cra_blocks=2, **_BASELINE),
     "CRAClassifier": dict(cra_widths=(16, 8), cra_blocks=2, **_BASELINE),
     "AMAEClassifier": dict(n_heads=2, feedforward=32, **_BASELINE),
@@ -47,8 +48,15 @@ def test_every_estimator_has_check_settings():
 
 def test_registry_lists_the_public_estimators_and_the_multimodal_ones():
     names = [name for name, _ in all_estimators()]
-    assert names == ["RedCoreClassifier", "MMINClassifier", "CRAClassifier", "AMAEClassifier", "ModalityMasker"]
-    assert [name for name, _ in all_estimators("multimodal")] == names[:4]
+    assert names == [
+        "RedCoreClassifier",
+        "RedCoreRegressor",
+        "MMINClassifier",
+        "CRAClassifier",
+        "AMAEClassifier",
+        "ModalityMasker",
+    ]
+    assert [name for name, _ in all_estimators("multimodal")] == names[:5]
     with pytest.raises(ValueError, match="kind"):
         all_estimators("regressor")
 
