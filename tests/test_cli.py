@@ -296,3 +296,67 @@ def test_class_weight_reaches_every_model_that_takes_one(table, tmp_path):
         model = make_model(name, {"a": [0], "b": [1]}, 0, rates=[0.5, 0.5], class_weight="balanced")
         assert model.get_params()["class_weight"] == "balanced", name
     assert make_model("Impute+LR", {"a": [0]}, 0, class_weight="balanced")[-1].class_weight == "balanced"
+
+
+@pytest.fixture(scope="module")
+def regression_table(tmp_path_factory):
+    from sklearn.datasets import load_diabetes
+
+    data = load_diabetes(as_frame=True)
+    frame = data.frame.iloc[:200]
+    folder = tmp_path_factory.mktemp("regression")
+    frame.to_csv(folder / "diabetes.csv", index=False)
+    noisy = frame.assign(target=frame["target"] + 0.25)  # non-integer values: unambiguously continuous
+    noisy.to_csv(folder / "continuous.csv", index=False)
+    return folder
+
+
+def _regression_args(path, out, *extra):
+    return [
+        "benchmark",
+        "--data",
+        str(path),
+        "--label",
+        "target",
+        "--modality",
+        "clinical=age,sex,bmi,bp",
+        "--modality",
+        "serum=s1,s2,s3,s4,s5,s6",
+        "--shared",
+        "0.5",
+        "--max-epochs",
+        "3",
+        "--out",
+        str(out),
+        "--no-plots",
+        *extra,
+    ]
+
+
+def test_benchmark_of_a_continuous_target(regression_table, tmp_path, capsys):
+    # whole numbers with many distinct values: classes or a target? The command asks.
+    code = main(_regression_args(regression_table / "diabetes.csv", tmp_path / "a"))
+    assert code == 2 and "--task regression" in capsys.readouterr().err
+    code = main(_regression_args(regression_table / "diabetes.csv", tmp_path / "b", "--task", "regression"))
+    assert code == 0
+    captured = capsys.readouterr()
+    assert "task: regression (--task)" in captured.err and "(R²;" in captured.out
+    results = pd.read_csv(tmp_path / "b" / "results.csv")
+    assert results["model"].tolist() == ["RedCore", "Core", "HGB", "Impute+Ridge", "Impute+MLP"]
+    assert (results["Ave."] < 1).all() and results["Ave."].notna().all()  # R²
+    assert "R² per modality combination" in (tmp_path / "b" / "summary.md").read_text()
+    # non-integer numbers are a continuous target without being told
+    code = main(_regression_args(regression_table / "continuous.csv", tmp_path / "c", "--models", "RedCore"))
+    assert code == 0 and "task: regression (the label column holds non-integer numbers)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--task", "regression", "--models", "MMIN"], "not available for regression"),
+        (["--task", "regression", "--class-weight", "balanced"], "does not apply to --task regression"),
+    ],
+)
+def test_regression_study_errors(regression_table, tmp_path, capsys, extra, message):
+    assert main(_regression_args(regression_table / "diabetes.csv", tmp_path / "out", *extra)) == 2
+    assert message in capsys.readouterr().err

@@ -2,7 +2,8 @@
 
 Runs the paper's studies (shared and imbalanced missing rates, every
 combination of available modalities) on the shipped mfeat data or on a user's
-CSV or Parquet table, and writes tables and figures to an output folder.
+CSV or Parquet table, for class labels or continuous targets, and writes
+tables and figures to an output folder.
 """
 
 from __future__ import annotations
@@ -19,10 +20,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._models import MODEL_NAMES
+from ._models import MODEL_NAMES, regression_models
 from ._study import IMPORTANCE_COLUMNS, importance_table
 
 DEFAULT_MODELS = ["RedCore", "Core", "Red", "HGB", "Impute+LR", "Impute+MLP"]
+DEFAULT_REGRESSION_MODELS = ["RedCore", "Core", "HGB", "Impute+Ridge", "Impute+MLP"]
+#: Integer labels with more distinct values than this are not taken for classes by --task auto.
+MAX_AUTO_CLASSES = 20
+_SCORE_NAMES = {"classification": "weighted F1", "regression": "R²"}
 
 
 class UsageError(Exception):
@@ -161,6 +166,25 @@ def _load_data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, dict[s
     return X, y, positions, f"{args.data.name} ({len(y)} rows)"
 
 
+def _task(args: argparse.Namespace, y: np.ndarray) -> tuple[str, str]:
+    """The study's task, and how it was chosen (``--task auto`` reads the label column)."""
+    from sklearn.utils.multiclass import type_of_target
+
+    if args.task != "auto":
+        return args.task, "--task"
+    numeric = pd.api.types.is_numeric_dtype(y.dtype) and y.dtype != bool
+    kind = type_of_target(y) if numeric else "multiclass"
+    if kind == "continuous":
+        return "regression", "the label column holds non-integer numbers"
+    n_values = len(np.unique(y))
+    if not numeric or n_values <= MAX_AUTO_CLASSES:
+        return "classification", f"the label column holds {n_values} distinct values"
+    raise UsageError(
+        f"the label column {args.label!r} holds {n_values} distinct whole numbers: classes or a continuous "
+        "target? Say which with --task classification or --task regression"
+    )
+
+
 def _settings(args: argparse.Namespace, n_modalities: int) -> dict[str, list[float]]:
     settings: dict[str, list[float]] = {}
     for rate in args.shared:
@@ -188,7 +212,13 @@ def _untrained_notes(results: pd.DataFrame) -> list[str]:
 
 
 def _write_outputs(
-    results: pd.DataFrame, tables: dict, out: Path, description: str, plots: bool, modality_names: list[str]
+    results: pd.DataFrame,
+    tables: dict,
+    out: Path,
+    description: str,
+    plots: bool,
+    modality_names: list[str],
+    score_name: str = "weighted F1",
 ) -> None:
     out.mkdir(parents=True, exist_ok=True)
     plain = results.drop(columns=[c for c in results.columns if c.endswith("_history") or c in IMPORTANCE_COLUMNS])
@@ -197,7 +227,7 @@ def _write_outputs(
     importance.round(4).to_csv(out / "modality_importance.csv", index=False)
     (out / "results.json").write_text(results.to_json(orient="records", indent=1))
     with open(out / "summary.md", "w") as handle:
-        handle.write(f"# Weighted F1 per modality combination ({description})\n\n")
+        handle.write(f"# {score_name[0].upper()}{score_name[1:]} per modality combination ({description})\n\n")
         for setting, table in tables.items():
             handle.write(f"## {setting}\n\n{table.round(3).to_markdown()}\n\n")
         for line in _untrained_notes(results):
@@ -304,11 +334,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="per-modality missing rates, one setting each (default for 3 modalities: 0.8,0.5,0.2 and 0.2,0.5,0.8)",
     )
     study.add_argument(
+        "--task",
+        choices=["auto", "classification", "regression"],
+        default="auto",
+        help="class labels or continuous targets (auto: regression when the label column holds non-integer "
+        f"numbers, classification when it holds text or at most {MAX_AUTO_CLASSES} distinct values; "
+        "otherwise say which)",
+    )
+    study.add_argument(
         "--models",
         nargs="+",
-        default=DEFAULT_MODELS,
+        default=None,
         metavar="MODEL",
-        help=f"among {', '.join(MODEL_NAMES)} (default: {' '.join(DEFAULT_MODELS)})",
+        help=f"among {', '.join(MODEL_NAMES)} (default: {' '.join(DEFAULT_MODELS)}; for regression, "
+        f"among {', '.join(regression_models())}, default: {' '.join(DEFAULT_REGRESSION_MODELS)})",
     )
     study.add_argument("--seeds", nargs="+", type=int, default=[0])
     study.add_argument("--test-size", type=float, default=0.3)
@@ -330,7 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
 def run_benchmark(args: argparse.Namespace) -> int:
     from ._study import run_study, summarize_study
 
-    unknown = [m for m in args.models if m not in MODEL_NAMES]
+    unknown = [m for m in args.models or [] if m not in MODEL_NAMES]
     if unknown:
         raise UsageError(f"unknown model {unknown[0]!r}; choose among {', '.join(MODEL_NAMES)}")
     if not 0 < args.test_size < 1:
@@ -349,6 +388,24 @@ def run_benchmark(args: argparse.Namespace) -> int:
     if args.out.exists() and (not args.out.is_dir() or any(args.out.iterdir())):
         raise UsageError(f"output folder {args.out} exists and is not empty")
     X, y, modalities, description = _load_data(args)
+    task, reason = _task(args, y)
+    if task == "regression":
+        if args.class_weight is not None:
+            raise UsageError("--class-weight weights classes: it does not apply to --task regression")
+        args.models = args.models or DEFAULT_REGRESSION_MODELS
+        unknown = [m for m in args.models if m not in regression_models()]
+        if unknown:
+            raise UsageError(
+                f"model {unknown[0]!r} is not available for regression; choose among {', '.join(regression_models())}"
+            )
+        try:
+            y = np.asarray(y, dtype=float)
+        except (TypeError, ValueError):
+            raise UsageError(f"--task regression needs a numeric label column; {args.label!r} is not") from None
+    args.models = args.models or DEFAULT_MODELS
+    if not args.quiet:
+        print(f"task: {task} ({reason})", file=sys.stderr)
+    description += f", {task}"
     if args.class_weight is not None:
         description += f", class_weight={args.class_weight!r}"
     if args.imbalanced is None:
@@ -369,6 +426,7 @@ def run_benchmark(args: argparse.Namespace) -> int:
             n_jobs=args.n_jobs,
             redcore_params=redcore_params,
             class_weight=args.class_weight,
+            task=task,
             progress=not args.quiet,
         )
     except ValueError as exc:  # e.g. too few samples for the split; the estimators' messages are clear
@@ -380,14 +438,14 @@ def run_benchmark(args: argparse.Namespace) -> int:
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".redcore-", dir=parent))
     try:
-        _write_outputs(results, tables, staging, description, not args.no_plots, list(modalities))
+        _write_outputs(results, tables, staging, description, not args.no_plots, list(modalities), _SCORE_NAMES[task])
         if args.out.exists():
             args.out.rmdir()
         os.replace(staging, args.out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     for setting, table in tables.items():
-        print(f"\n{setting}  (weighted F1; fit time in seconds, median)")
+        print(f"\n{setting}  ({_SCORE_NAMES[task]}; fit time in seconds, median)")
         print(table.round(3).to_string())
     for line in _untrained_notes(results):
         print(line)

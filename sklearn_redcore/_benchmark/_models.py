@@ -2,9 +2,11 @@
 
 The package's estimators come from the registry
 (:func:`~sklearn_redcore._registry.all_estimators`), each under its class
-name without ``Classifier`` ("RedCore", "MMIN", "CRA", "AMAE"). The study
-adds variants of them, and the scikit-learn pipelines a user would try
-first:
+name without ``Classifier`` ("RedCore", "MMIN", "CRA", "AMAE"); for a
+regression study (``task="regression"``), "RedCore" and its variants are
+:class:`~sklearn_redcore.RedCoreRegressor`, and "HGB", "Impute+Ridge" and
+"Impute+MLP" scikit-learn's regressors. The study adds variants of them,
+and the scikit-learn pipelines a user would try first:
 
 * "Core" and "Red": RedCore's ablations (eta fixed; no unimodal heads);
 * "RedCore-paper" and "RedCore-authors": RedCore with every setting of the
@@ -19,6 +21,8 @@ first:
   data training, as RedCore);
 * "HGB", "Impute+LR", "Impute+MLP": scikit-learn's gradient boosting, and
   imputation (with missing indicators) before a logistic regression or an MLP;
+  "Impute+Ridge": the same imputation before a ridge regression whose
+  penalty is chosen by leave-one-out (regression only);
 * "MiniRocket": the time-series anchor for sequence modalities (every
   modality's channels stacked, missing parts set to 0; needs ``aeon``, see
   ``_anchors.py``).
@@ -30,10 +34,15 @@ import ast
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from .._presets import preset_params
 from .._registry import all_estimators
 
-__all__ = ["MODEL_NAMES", "is_pdt", "make_model", "parse_params"]
+__all__ = ["MODEL_NAMES", "TASKS", "is_pdt", "make_model", "parse_params", "regression_models"]
+
+#: The kinds of study: the task of the models.
+TASKS = ("classification", "regression")
 
 #: Variants of the package's estimators: name -> (estimator's short name, parameters set).
 _VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -44,9 +53,10 @@ _VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
 _PRESET_VARIANTS = {"RedCore-paper": "paper", "RedCore-authors": "authors_code"}
 
 
-def _estimators() -> dict[str, type]:
-    """The package's multimodal estimators by short name ("RedCore", "MMIN", ...)."""
-    return {name.removesuffix("Classifier"): cls for name, cls in all_estimators("multimodal")}
+def _estimators(task: str = "classification") -> dict[str, type]:
+    """The package's multimodal estimators of a task by short name ("RedCore", "MMIN", ...)."""
+    suffix = "Regressor" if task == "regression" else "Classifier"
+    return {name.removesuffix(suffix): cls for name, cls in all_estimators("multimodal") if name.endswith(suffix)}
 
 
 def _sklearn_models(seed: int, class_weight: str | dict | None = None) -> dict[str, Callable[[], Any]]:
@@ -71,11 +81,37 @@ def _sklearn_models(seed: int, class_weight: str | dict | None = None) -> dict[s
     }
 
 
+def _regression_models(seed: int) -> dict[str, Callable[[], Any]]:
+    from sklearn.ensemble import HistGradientBoostingRegressor
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import RidgeCV
+    from sklearn.neural_network import MLPRegressor
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    def imputer():
+        return SimpleImputer(add_indicator=True, keep_empty_features=True)
+
+    return {
+        "HGB": lambda: HistGradientBoostingRegressor(random_state=seed),
+        "Impute+Ridge": lambda: make_pipeline(StandardScaler(), imputer(), RidgeCV(alphas=np.logspace(-3, 3, 13))),
+        "Impute+MLP": lambda: make_pipeline(
+            StandardScaler(), imputer(), MLPRegressor(max_iter=500, early_stopping=True, random_state=seed)
+        ),
+    }
+
+
 def _model_names() -> tuple[str, ...]:
     estimators = _estimators()
     regimes = [name for name, cls in estimators.items() if "training" in cls().get_params()]
     idt, pdt = [f"{name}-IDT" for name in regimes], [f"{name}-PDT" for name in regimes]
-    return (*estimators, *_VARIANTS, *_PRESET_VARIANTS, *idt, *pdt, *_sklearn_models(0), "MiniRocket")
+    sklearn_models = (*_sklearn_models(0), *(name for name in _regression_models(0) if name not in _sklearn_models(0)))
+    return (*estimators, *_VARIANTS, *_PRESET_VARIANTS, *idt, *pdt, *sklearn_models, "MiniRocket")
+
+
+def regression_models() -> tuple[str, ...]:
+    """The names :func:`make_model` knows for ``task="regression"``."""
+    return (*_estimators("regression"), *_VARIANTS, *_PRESET_VARIANTS, *_regression_models(0))
 
 
 #: Every name :func:`make_model` knows.
@@ -113,15 +149,27 @@ def make_model(
     redcore_params: dict | None = None,
     rates: list[float] | None = None,
     class_weight: str | dict | None = None,
+    task: str = "classification",
 ) -> Any:
     """A fresh, unfitted model of the study by name (see ``MODEL_NAMES``).
 
     ``redcore_params`` go to every neural model of the package, each taking
     those of its parameters it has (RedCore takes them all). ``rates``: the
     setting's missing rates, which a "-PDT" model simulates.
-    ``class_weight`` goes to every model that takes one (all but Impute+MLP).
+    ``class_weight`` goes to every classifier that takes one (all but
+    Impute+MLP). ``task="regression"``: the regressors of
+    :func:`regression_models`.
     """
-    estimators = _estimators()
+    if task == "regression":
+        if class_weight is not None:
+            raise ValueError("class_weight applies to classification, not to a regression study")
+        if name not in regression_models():
+            raise ValueError(
+                f"model {name!r} is not available for regression; choose among {', '.join(regression_models())}"
+            )
+        if name in _regression_models(seed):
+            return _regression_models(seed)[name]()
+    estimators = _estimators(task)
     base, fixed = _VARIANTS.get(name, (name, {}))
     if name.endswith("-IDT"):
         base, fixed = name.removesuffix("-IDT"), {"training": "all"}
@@ -133,7 +181,7 @@ def make_model(
         preset = {}
     if base in estimators:
         cls = estimators[base]
-        params = preset | dict(redcore_params or {}) | {"class_weight": class_weight}
+        params = preset | dict(redcore_params or {}) | ({"class_weight": class_weight} if task != "regression" else {})
         if cls is not estimators["RedCore"]:
             accepted = cls().get_params()
             params = {key: value for key, value in params.items() if key in accepted}

@@ -1,9 +1,11 @@
 """Missing-modality studies: every model, at every missing-rate setting, for every seed.
 
 This is the machinery behind ``python -m sklearn_redcore benchmark`` and the
-scripts in ``benchmarks/``: for each (setting, seed), a stratified split, the
-training part masked at the setting's missing rates, every model fitted and
-scored on every combination of available modalities of the complete test part.
+scripts in ``benchmarks/``: for each (setting, seed), a split (stratified by
+class in a classification study), the training part masked at the setting's
+missing rates, every model fitted and scored on every combination of
+available modalities of the complete test part (weighted F1, or R² in a
+regression study).
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ import pandas as pd
 
 from ._models import is_pdt, make_model
 
-__all__ = ["IMPORTANCE_COLUMNS", "importance_table", "run_study", "summarize_study"]
+__all__ = ["IMPORTANCE_COLUMNS", "SCORING", "importance_table", "run_study", "summarize_study"]
 
+#: The score of a study, by task (a scikit-learn scorer name).
+SCORING = {"classification": "f1_weighted", "regression": "r2"}
 _HISTORY_COLUMNS = ("eta_history", "relative_advantage_history", "imputation_loss_history")
 #: Per modality (lists in the modalities' order): the score lost when it is removed or permuted.
 IMPORTANCE_COLUMNS = ("importance_removed", "importance_permuted")
@@ -47,6 +51,7 @@ def _run_one(
     test_size: float,
     redcore_params: dict | None,
     class_weight: str | dict | None = None,
+    task: str = "classification",
 ) -> list[dict]:
     import warnings
 
@@ -57,15 +62,17 @@ def _run_one(
     from .._importance import modality_importance
     from .._masking import mask_modalities, modality_presence
 
-    counts = np.unique(y, return_counts=True)[1]
-    stratify = y if counts.min() >= 2 else None
+    stratify = None
+    if task == "classification":
+        counts = np.unique(y, return_counts=True)[1]
+        stratify = y if counts.min() >= 2 else None
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, stratify=stratify, random_state=seed)
     unmasked = X_train  # perfect data training (the "-PDT" models) learns from it, simulating the rates
     X_train = mask_modalities(X_train, modalities, list(rates), random_state=seed)
     realised = (~modality_presence(X_train, modalities)).mean(axis=0)
     rows = []
     for name in models:
-        model = make_model(name, modalities, seed, redcore_params, [float(r) for r in rates], class_weight)
+        model = make_model(name, modalities, seed, redcore_params, [float(r) for r in rates], class_weight, task)
         start = time.perf_counter()
         row = {
             "setting": setting,
@@ -84,10 +91,11 @@ def _run_one(
             rows.append(row | {"fit_time": np.nan, "error": str(exc)})
             continue
         row["fit_time"] = time.perf_counter() - start
-        table = evaluate_modality_combinations(model, X_test, y_test, modalities)
+        scoring = SCORING[task]
+        table = evaluate_modality_combinations(model, X_test, y_test, modalities, scoring=scoring)
         row.update(table.iloc[0].to_dict())
         importance = modality_importance(
-            model, X_test, y_test, modalities, scoring="f1_weighted", n_repeats=3, random_state=seed
+            model, X_test, y_test, modalities, scoring=scoring, n_repeats=3, random_state=seed
         )
         row["importance_removed"] = importance["removed"].tolist()
         row["importance_permuted"] = importance["permuted_mean"].tolist()
@@ -111,6 +119,7 @@ def run_study(
     n_jobs: int = 1,
     redcore_params: dict | None = None,
     class_weight: str | dict | None = None,
+    task: str = "classification",
     progress: bool = True,
 ) -> pd.DataFrame:
     """Fit and score every model at every missing-rate setting for every seed.
@@ -120,7 +129,7 @@ def run_study(
     X : array-like of shape (n_samples, n_features)
         Complete data (missing values, if any, stay missing).
     y : array-like of shape (n_samples,)
-        Labels.
+        Labels, or continuous targets in a regression study.
     modalities : dict of str to columns
         Resolved-style modality specification (int positions).
     settings : dict of str to sequence of float
@@ -138,6 +147,10 @@ def run_study(
         the ones it has).
     class_weight : dict, "balanced" or None, default=None
         Given to every model that takes it (all but "Impute+MLP").
+    task : {"classification", "regression"}, default="classification"
+        The models' task: "regression" makes "RedCore" and its variants
+        :class:`~sklearn_redcore.RedCoreRegressor`, scores by R² instead of
+        the weighted F1 and does not stratify the split.
     progress : bool, default=True
         Print a progress bar on standard error.
 
@@ -145,8 +158,8 @@ def run_study(
     -------
     results : pandas.DataFrame
         One row per (setting, seed, model): fit time, requested and realised
-        rates, the weighted F1 of every combination and their average
-        ``"Ave."``; the weighted F1 each modality's removal and permutation
+        rates, the score (weighted F1, or R²) of every combination and their
+        average ``"Ave."``; the score each modality's removal and permutation
         cost (``modality_importance``, 3 repeats), as lists in the
         modalities' order; RedCore-family rows also hold their training
         histories.
@@ -156,12 +169,12 @@ def run_study(
     from joblib import Parallel, delayed
 
     for name in models:
-        make_model(name, modalities, 0)  # unknown names fail before any work
+        make_model(name, modalities, 0, class_weight=class_weight, task=task)  # unknown names fail before any work
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
     jobs = [(setting, rates, seed) for setting, rates in settings.items() for seed in seeds]
     runner = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-        delayed(_run_one)(X, y, modalities, setting, rates, seed, models, test_size, redcore_params, class_weight)
+        delayed(_run_one)(X, y, modalities, setting, rates, seed, models, test_size, redcore_params, class_weight, task)
         for setting, rates, seed in jobs
     )
     rows: list[dict] = []
