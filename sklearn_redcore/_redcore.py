@@ -70,6 +70,9 @@ class RedCoreEstimatorMixin:
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "classifier_dropout": [Interval(Real, 0, 1, closed="left"), None],
         "lr_schedule": [StrOptions({"constant", "linear"})],
+        "numerical_embedding": [StrOptions({"periodic"}), None],
+        "embedding_dim": positive_int(),
+        "embedding_scale": [Interval(Real, 0, None, closed="neither")],
     }
 
     @classmethod
@@ -182,6 +185,9 @@ class RedCoreEstimatorMixin:
             transformer_heads=self.transformer_heads,
             kl_weight=self.kl_weight,
             detach_target=self.stop_target_gradient,
+            numerical_embedding=self.numerical_embedding,
+            embedding_dim=self.embedding_dim,
+            embedding_scale=self.embedding_scale,
         )
 
     def _net_params(self, n_modalities: int) -> dict[str, Any]:
@@ -303,6 +309,21 @@ _REDCORE_PARAMETERS = """\
         Hidden widths of each MLP self-modal encoder (that of every vector
         modality, and of the sequences encoded with "mlp"); ``()`` for none.
         None: from ``network_size``.
+    numerical_embedding : {"periodic"} or None, default=None
+        Not in the paper. "periodic": each feature of a vector modality is
+        mapped to a vector of ``embedding_dim`` values before the encoder's
+        MLP, ``ReLU(W [cos(2 pi c_j x_j); sin(2 pi c_j x_j)] + b)`` with
+        trainable frequencies ``c_j`` per feature and ``W`` shared by the
+        features (the "PLR lite" embedding of Gorishniy et al., NeurIPS
+        2022), which lets the encoder learn sharp or periodic functions of
+        single features, as trees do. None: the features enter the MLP
+        directly (the paper).
+    embedding_dim : int, default=16
+        Size of each feature's embedding, and its number of frequencies.
+    embedding_scale : float, default=0.1
+        Standard deviation of the initial frequencies (truncated normal):
+        small values start the embedding close to a linear function of the
+        feature, large ones oscillating.
     sequence_encoder : {"transformer", "mlp"} or dict, default="transformer"
         Self-modal encoder of the sequence modalities: "transformer" (the
         paper's: a linear map of each step to ``transformer_width``, a
@@ -472,6 +493,9 @@ class RedCoreClassifier(RedCoreEstimatorMixin, BaseMultimodalClassifier):
         network_size: str = "auto",
         n_latent: int | None = None,
         encoder_hidden: tuple[int, ...] | None = None,
+        numerical_embedding: str | None = None,
+        embedding_dim: int = 16,
+        embedding_scale: float = 0.1,
         sequence_encoder: str | Mapping[str, str] = "transformer",
         transformer_width: int = 64,
         transformer_layers: int = 2,
@@ -517,6 +541,9 @@ class RedCoreClassifier(RedCoreEstimatorMixin, BaseMultimodalClassifier):
         self.network_size = network_size
         self.n_latent = n_latent
         self.encoder_hidden = encoder_hidden
+        self.numerical_embedding = numerical_embedding
+        self.embedding_dim = embedding_dim
+        self.embedding_scale = embedding_scale
         self.sequence_encoder = sequence_encoder
         self.transformer_width = transformer_width
         self.transformer_layers = transformer_layers

@@ -36,6 +36,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ._embeddings import EmbeddedGaussianEncoder
 from ._inputs import step_slices
 from ._layers import GaussianEncoder, StackedLinear, mlp, stacked_mlp
 from ._parameters import check_widths
@@ -151,6 +152,13 @@ class RedCoreModule(nn.Module):
         Weight of the KL terms of the VIB loss (see :meth:`loss`).
     detach_target : bool
         Stop the gradient of the imputation losses at z_bar (see :meth:`loss`).
+    numerical_embedding : {None, "periodic"}
+        "periodic": every feature of a vector modality is embedded before its
+        encoder's MLP (:class:`~sklearn_redcore._embeddings.PeriodicEmbedding`).
+    embedding_dim : int
+        Size of each feature's embedding (and number of its frequencies).
+    embedding_scale : float
+        Standard deviation of the embedding's initial frequencies.
     """
 
     #: The forward pass reads ``observed_steps`` (which steps of the sequences hold data).
@@ -180,6 +188,9 @@ class RedCoreModule(nn.Module):
         transformer_heads: int = 8,
         kl_weight: float = 1e-3,
         detach_target: bool = False,
+        numerical_embedding: str | None = None,
+        embedding_dim: int = 16,
+        embedding_scale: float = 0.1,
     ) -> None:
         super().__init__()
         self.kl_weight = float(kl_weight)
@@ -199,6 +210,12 @@ class RedCoreModule(nn.Module):
                 encoders.append(
                     TransformerGaussianEncoder(
                         shape[1], shape[0], transformer_width, transformer_layers, transformer_heads, n_latent, dropout
+                    )
+                )
+            elif shape is None and numerical_embedding == "periodic":
+                encoders.append(
+                    EmbeddedGaussianEncoder(
+                        size, tuple(encoder_hidden), n_latent, dropout, n_dims=embedding_dim, scale=embedding_scale
                     )
                 )
             else:

@@ -114,6 +114,9 @@ class RedCoreRegressor(RedCoreEstimatorMixin, BaseMultimodalRegressor):
         network_size: str = "auto",
         n_latent: int | None = None,
         encoder_hidden: tuple[int, ...] | None = None,
+        numerical_embedding: str | None = None,
+        embedding_dim: int = 16,
+        embedding_scale: float = 0.1,
         sequence_encoder: str | Mapping[str, str] = "transformer",
         transformer_width: int = 64,
         transformer_layers: int = 2,
@@ -158,6 +161,9 @@ class RedCoreRegressor(RedCoreEstimatorMixin, BaseMultimodalRegressor):
         self.network_size = network_size
         self.n_latent = n_latent
         self.encoder_hidden = encoder_hidden
+        self.numerical_embedding = numerical_embedding
+        self.embedding_dim = embedding_dim
+        self.embedding_scale = embedding_scale
         self.sequence_encoder = sequence_encoder
         self.transformer_width = transformer_width
         self.transformer_layers = transformer_layers
