@@ -27,7 +27,7 @@ from skorch.callbacks import EarlyStopping
 
 from ._callbacks import PlateauStopping
 from ._inputs import ModalityInputs, NetworkInputs, check_label_types
-from ._parameters import AUTO_EARLY_STOPPING_ROWS, TRAINING_CONSTRAINTS
+from ._parameters import AUTO_EARLY_STOPPING_ROWS, TRAINING_CONSTRAINTS, resolve_feature_transform
 from ._runtime import quiet, resolve_device, seed_from, torch_threads
 from ._training import WEIGHT_KEY, MultimodalNet, RowSplit, TensorBatchIterator
 
@@ -173,7 +173,10 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
             self.classes_ = encoder.classes_
             y_enc = encoder.transform(y)
             inputs = ModalityInputs.from_spec(
-                self.modalities, X.shape[1], getattr(self, "feature_names_in_", None), standardize=self.standardize
+                self.modalities,
+                X.shape[1],
+                getattr(self, "feature_names_in_", None),
+                feature_transform=resolve_feature_transform(self.feature_transform, self.standardize),
             )
         n_modalities = len(inputs.modalities)
         self._check_model_params(inputs)
@@ -208,7 +211,7 @@ class BaseMultimodalClassifier(ClassifierMixin, BaseEstimator):
         if weight is not None and np.all(weight == weight[0]):
             weight = None  # equal weights: the weighted means are the plain ones
         if not warm:
-            self.inputs_ = inputs.fit(X)
+            self.inputs_ = inputs.fit(X, random_state=self.random_state)
             counts = np.bincount(y_enc, weights=weight, minlength=len(self.classes_))
             self.class_prior_ = counts / counts.sum()
             auto = self.early_stopping == "auto"
