@@ -226,3 +226,21 @@ def test_values_beyond_1e100_are_found_in_any_block_of_rows():
     np.testing.assert_allclose([mean_first[0], std_first[0]], [mean_last[0], std_last[0]], rtol=1e-12)
     expected = X[:, 0] / 1e306
     np.testing.assert_allclose([mean_first[0] / 1e306, std_first[0] / 1e306], [expected.mean(), expected.std()])
+
+
+@pytest.mark.parametrize("transform", ["robust", "quantile"])
+def test_columns_in_any_order_are_mapped_each_by_its_own_statistics(transform):
+    from sklearn_redcore._inputs._transforms import normal_scores, smooth_clip
+
+    rng = np.random.default_rng(10)
+    X = rng.lognormal(size=(300, 4)) * [1, 10, 100, 1000]
+    X[::5, 2] = np.nan
+    spec = {"a": [3, 0], "b": [2], "c": [1]}  # not side by side in X
+    inputs = ModalityInputs.from_spec(spec, 4, feature_transform=transform).fit(X)
+    z = inputs.transform(X).x
+    for k, column in enumerate([3, 0, 2, 1]):
+        if transform == "robust":
+            expected = smooth_clip((X[:, column] - inputs.mean_[column]) / inputs.scale_[column])
+        else:
+            expected = normal_scores(X[:, column], inputs.quantiles_[column], inputs.quantile_counts_[column])
+        np.testing.assert_allclose(z[:, k], np.nan_to_num(expected, nan=0.0), rtol=1e-6, atol=1e-6)

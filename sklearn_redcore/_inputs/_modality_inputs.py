@@ -30,7 +30,7 @@ from .._runtime import seed_from
 from ._modalities import ModalitySpec, modality_presence, resolve_modalities
 from ._statistics import (
     column_stats,
-    quantile_block,
+    quantile_columns,
     quantile_stats,
     robust_block,
     robust_stats,
@@ -249,8 +249,6 @@ class ModalityInputs:
         """
         order = self.column_order
         mean, scale = self.mean_[order], self.scale_[order]
-        if self.feature_transform == "quantile":
-            knots, n_values = self.quantiles_[order], self.quantile_counts_[order]
         bounds = np.cumsum([0, *self.sizes])
         layout = self._sequence_layout()
         Z = np.empty((len(X), len(order)), dtype=np.float32)
@@ -274,10 +272,10 @@ class ModalityInputs:
                 offset += T
             if self.feature_transform == "robust":
                 robust_block(block, mean, scale, out=Z[rows], missing=isnan)
-            elif self.feature_transform == "quantile":
-                quantile_block(block, knots, n_values, out=Z[rows], missing=isnan)
-            else:
+            elif self.feature_transform != "quantile":  # (the quantile map is written column by column below)
                 standardize_block(block, mean, scale, out=Z[rows], missing=isnan, first_row=rows.start, columns=order)
+        if self.feature_transform == "quantile":
+            quantile_columns(X, order, self.quantiles_[order], self.quantile_counts_[order], out=Z)
         return NetworkInputs(Z, present, steps)
 
     # ---------------------------------------------------------- persistence

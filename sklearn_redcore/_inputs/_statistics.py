@@ -4,8 +4,8 @@ X is never copied whole: :func:`row_blocks` cuts it into blocks of about
 :data:`BLOCK_VALUES` values, so that the temporaries of every pass (NaN
 masks, float64 copies, deviations) stay small however large X is. The one
 full-size array the estimators create is the float32 input of the network
-(:func:`standardize_block`, :func:`robust_block` and :func:`quantile_block`
-write it block by block). The order statistics of the robust and quantile
+(:func:`standardize_block` and :func:`robust_block` write it block by
+block, :func:`quantile_columns` column by column). The order statistics of the robust and quantile
 transforms need a feature's values together: :func:`feature_values` reads
 X in blocks of features (about :data:`BLOCK_VALUES` values, one feature at
 least), so that the largest temporary is one feature's values (pooled over
@@ -24,7 +24,7 @@ __all__ = [
     "BLOCK_VALUES",
     "column_stats",
     "feature_values",
-    "quantile_block",
+    "quantile_columns",
     "quantile_stats",
     "robust_block",
     "robust_stats",
@@ -285,30 +285,38 @@ def robust_block(
     return out
 
 
-def quantile_block(
-    block: np.ndarray, knots: np.ndarray, n_values: np.ndarray, *, out: np.ndarray, missing: np.ndarray
+def quantile_columns(
+    X: np.ndarray, columns: np.ndarray, knots: np.ndarray, n_values: np.ndarray, *, out: np.ndarray
 ) -> np.ndarray:
-    """Write the quantile map (:func:`~._transforms.normal_scores`) of each column into float32 ``out``, NaN as 0.
+    """Write the quantile map (:func:`~._transforms.normal_scores`) of some columns of X into float32 ``out``, NaN as 0.
+
+    The map is a binary search per value, column by column: X is read one
+    column at a time, in chunks of :data:`BLOCK_VALUES` // 8 rows (so that
+    each call has rows enough to pay for itself, and its temporaries stay
+    near the size of a block).
 
     Parameters
     ----------
-    block : ndarray of shape (n_rows, n_columns)
+    X : ndarray of shape (n_samples, n_features)
         Finite values or NaN; not modified.
+    columns : ndarray of int of shape (n_columns,)
+        The columns of X to map, in the order of ``out``'s columns.
     knots : ndarray of shape (n_columns, n_quantiles)
-        The knots of each column.
+        The knots of each of these columns.
     n_values : ndarray of shape (n_columns,)
         Number of values behind each column's knots.
-    out : float32 ndarray of shape (n_rows, n_columns)
+    out : float32 ndarray of shape (n_samples, n_columns)
         Where the result goes.
-    missing : bool ndarray of shape (n_rows, n_columns)
-        ``np.isnan(block)``.
 
     Returns
     -------
     out : float32 ndarray
         Finite values.
     """
-    for c in range(block.shape[1]):
-        out[:, c] = normal_scores(block[:, c], knots[c], int(n_values[c]))
-    np.putmask(out, missing, 0.0)
+    step = max(1, BLOCK_VALUES // 8)
+    for c, column in enumerate(columns):
+        for start in range(0, len(X), step):
+            z = normal_scores(X[start : start + step, column], knots[c], int(n_values[c]))
+            z[np.isnan(z)] = 0.0
+            out[start : start + step, c] = z
     return out

@@ -154,13 +154,16 @@ def normal_scores(x: np.ndarray, knots: np.ndarray, n_values: int) -> np.ndarray
     if knots[0] == knots[-1]:
         return np.where(np.isnan(x), np.nan, 0.0)
     q = len(knots)
-    below = np.searchsorted(knots, x, side="left")  # knots < x
-    up_to = np.searchsorted(knots, x, side="right")  # knots <= x
+    below = np.searchsorted(knots, x, side="left")  # number of knots < x
     inner = np.clip(below, 1, q - 1)  # x lies between knots inner - 1 and inner (or beyond an end)
     left, right = knots[inner - 1], knots[inner]
     with np.errstate(divide="ignore", invalid="ignore"):  # halves: differences of huge values stay finite
         fraction = (0.5 * x - 0.5 * left) / (0.5 * right - 0.5 * left)
-    position = np.where(up_to > below, 0.5 * (below + up_to - 1), inner - 1 + np.clip(fraction, 0.0, 1.0))
+    position = inner - 1 + np.clip(fraction, 0.0, 1.0)
+    tied = np.flatnonzero(knots[np.minimum(below, q - 1)] == x)  # x is a knot: the middle of its knots
+    if len(tied):
+        up_to = np.searchsorted(knots, x[tied], side="right")  # number of knots <= x
+        position[tied] = 0.5 * (below[tied] + up_to - 1)
     level = position / (q - 1)
     n = max(int(n_values), 1)
     return ndtri((level * (n - 1) + 0.5) / n)
