@@ -114,10 +114,10 @@ TRAINING_PARAMETERS = """\
         A NaN inside a present modality becomes 0 (the training mean, or the
         centre of the robust and quantile maps). A column that cannot be
         fitted (never observed, seen once, constant) gives finite values:
-        0 for "quantile"; for the others the scale is then ``max(1,
-        |centre|)``. For a sequence modality each feature is fitted over all
-        its observed steps (the same map for every step), and padding steps
-        are not filled in but masked.
+        0 for "quantile"; for "standard" and "robust" the scale is then
+        ``max(1, |centre|)``. For a sequence modality each feature is fitted
+        over all its observed steps (the same map for every step), and
+        padding steps are not filled in but masked.
     standardize : bool, default="deprecated"
         Deprecated in 0.2, removed in 0.4: use ``feature_transform``
         ("standard" for True, "center" for False).
