@@ -114,7 +114,7 @@ def prepare(clf: RedCoreClassifier, X: np.ndarray) -> tuple[ModalityInputs, Netw
     fit trains on all of them), and X transformed by it: standardised float32
     columns modality after modality, NaN set to 0, and the presence matrix.
     """
-    inputs = ModalityInputs.from_spec(clf.modalities, X.shape[1], standardize=clf.standardize).fit(X)
+    inputs = ModalityInputs.from_spec(clf.modalities, X.shape[1], feature_transform=clf.feature_transform).fit(X)
     return inputs, inputs.transform(X)
 
 

@@ -26,7 +26,12 @@ from skorch.callbacks import EarlyStopping
 
 from ._callbacks import PlateauStopping
 from ._inputs import ModalityInputs, NetworkInputs
-from ._parameters import AUTO_EARLY_STOPPING_ROWS, CLASSIFICATION_CONSTRAINTS, TRAINING_CONSTRAINTS
+from ._parameters import (
+    AUTO_EARLY_STOPPING_ROWS,
+    CLASSIFICATION_CONSTRAINTS,
+    TRAINING_CONSTRAINTS,
+    resolve_feature_transform,
+)
 from ._runtime import quiet, resolve_device, seed_from, torch_threads
 from ._tasks import ClassificationTask, RegressionTask
 from ._training import WEIGHT_KEY, MultimodalNet, RowSplit, TensorBatchIterator
@@ -189,7 +194,10 @@ class BaseMultimodalEstimator(BaseEstimator):
             inputs = self.inputs_
         else:
             inputs = ModalityInputs.from_spec(
-                self.modalities, X.shape[1], getattr(self, "feature_names_in_", None), standardize=self.standardize
+                self.modalities,
+                X.shape[1],
+                getattr(self, "feature_names_in_", None),
+                feature_transform=resolve_feature_transform(self.feature_transform, self.standardize),
             )
         n_modalities = len(inputs.modalities)
         self._check_model_params(inputs)
@@ -224,7 +232,7 @@ class BaseMultimodalEstimator(BaseEstimator):
         if weight is not None and np.all(weight == weight[0]):
             weight = None  # equal weights: the weighted means are the plain ones
         if not warm:
-            self.inputs_ = inputs.fit(X)
+            self.inputs_ = inputs.fit(X, random_state=self.random_state)
             self._fit_target_statistics(y, weight)
             auto = self.early_stopping == "auto"
             self.do_early_stopping_ = len(y) >= AUTO_EARLY_STOPPING_ROWS if auto else bool(self.early_stopping)

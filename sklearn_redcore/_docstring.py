@@ -102,18 +102,38 @@ TRAINING_PARAMETERS = """\
         Weights of the classes in every loss (``{label: weight}``;
         "balanced": ``n_samples / (n_classes * count)``, as in scikit-learn),
         multiplying ``sample_weight`` (see ``fit``). None: equal weights.
-    standardize : bool, default=True
-        Scale every column by the standard deviation of its observed training
-        values. Columns are always centred on their training mean, which is
-        also the value given to a NaN inside a present modality. For a
-        sequence modality, the mean and scale are those of each feature over
-        all observed steps (the same for every step), and padding steps are
-        not filled in but masked.
+    feature_transform : {"standard", "center", "robust", "quantile"}, default="standard"
+        How each column is transformed before the network, fitted on the
+        observed (non-NaN) values of the training rows:
+
+        - "standard": centred on the mean and scaled by the standard
+          deviation;
+        - "center": centred on the mean only;
+        - "robust": centred on the median, scaled by the interquartile range
+          (half the range when that is 0), then clipped smoothly,
+          ``u / sqrt(1 + (u / 3)^2)``, so that every value lies within +-3
+          (RealMLP's preprocessing, Holzmüller et al., NeurIPS 2024);
+        - "quantile": mapped through its empirical quantiles (at most 1,000,
+          from at most 100,000 values drawn with ``random_state``) to a
+          standard normal, ties to the middle of their ranks, values beyond
+          the training range to the extreme quantiles: for skewed,
+          heavy-tailed or discrete features.
+
+        A NaN inside a present modality becomes 0 (the training mean, or the
+        centre of the robust and quantile maps). A column that cannot be
+        fitted (never observed, seen once, constant) gives finite values:
+        0 for "quantile"; for "standard" and "robust" the scale is then
+        ``max(1, |centre|)``. For a sequence modality each feature is fitted
+        over all its observed steps (the same map for every step), and
+        padding steps are not filled in but masked.
+    standardize : bool, default="deprecated"
+        Deprecated in 0.2, removed in 0.4: use ``feature_transform``
+        ("standard" for True, "center" for False).
     warm_start : bool, default=False
         When fitting an already fitted estimator again on data with the same
         features and classes, continue training the same network (and, for
         RedCore, the same state of Algorithm 1) for ``max_epochs`` more
-        epochs instead of starting afresh. The standardisation of the first
+        epochs instead of starting afresh. The input transform of the first
         fit is kept.
     device : str, default="cpu"
         Torch device: "cpu", "cuda", "cuda:1", ... or "auto" (a GPU if one is
@@ -171,9 +191,12 @@ COMMON_ATTRIBUTES = """\
         with no modality at all.
     inputs_ : ModalityInputs
         The fitted map from the columns of X to the network's inputs: the
-        modalities' layout and the standardisation of the columns.
+        modalities' layout and the transform of the columns.
     input_mean_, input_scale_ : ndarray of shape (n_features,)
-        Standardisation of the columns (read from ``inputs_``).
+        Centre and scale of the columns (read from ``inputs_``): mean and
+        standard deviation, mean and 1 ("center"), median and robust spread
+        ("robust"), 0 and 1 ("quantile", whose knots are in
+        ``inputs_.quantiles_``).
     do_early_stopping_ : bool
         Whether the first fit held out validation data to stop (the value
         ``early_stopping="auto"`` chose).

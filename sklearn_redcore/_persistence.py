@@ -276,6 +276,7 @@ def load_model(path: str | os.PathLike, *, device: str | None = None) -> BaseMul
         params = _decode(payload["params"])
         if payload.get("format_version", 0) < 2:
             params.setdefault("tol", None)  # format 1 models trained for a fixed number of epochs
+        _upgrade_standardize(params)
         estimator = classes[payload["class"]](**params)
         fitted = {name: _decode(value) for name, value in payload["fitted"].items()}
         if payload.get("format_version", 0) < 2:
@@ -306,13 +307,20 @@ def load_model(path: str | os.PathLike, *, device: str | None = None) -> BaseMul
     return estimator
 
 
+def _upgrade_standardize(params: dict[str, Any]) -> None:
+    """Files from before ``feature_transform`` hold ``standardize=True/False``: the same model without the warning."""
+    if "feature_transform" not in params and "standardize" in params:
+        params["feature_transform"] = "standard" if params.pop("standardize") else "center"
+        params["standardize"] = "deprecated"
+
+
 def _upgrade_fitted_v1(fitted: dict[str, Any], estimator: BaseMultimodalEstimator) -> dict[str, Any]:
     """Version 1 kept the input layout and statistics as four attributes; version 2 keeps one ``inputs_``."""
     modalities = fitted.pop("modalities_")
     state = {
         "modalities": modalities,
         "shapes": fitted.pop("modality_shapes_", None) or dict.fromkeys(modalities),  # older: vectors only
-        "standardize": estimator.standardize,
+        "feature_transform": estimator.feature_transform,
         "mean": fitted.pop("input_mean_"),
         "scale": fitted.pop("input_scale_"),
     }

@@ -516,7 +516,8 @@ class RedCoreClassifier(RedCoreEstimatorMixin, BaseMultimodalClassifier):
         n_iter_no_change: int = 10,
         tol: float | None = 1e-3,
         class_weight: dict | str | None = None,
-        standardize: bool = True,
+        feature_transform: str = "standard",
+        standardize: bool | str = "deprecated",
         warm_start: bool = False,
         device: str = "cpu",
         n_threads: int | None = 1,
@@ -564,6 +565,7 @@ class RedCoreClassifier(RedCoreEstimatorMixin, BaseMultimodalClassifier):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.class_weight = class_weight
+        self.feature_transform = feature_transform
         self.standardize = standardize
         self.warm_start = warm_start
         self.device = device

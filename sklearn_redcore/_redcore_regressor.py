@@ -136,7 +136,8 @@ class RedCoreRegressor(RedCoreEstimatorMixin, BaseMultimodalRegressor):
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
         tol: float | None = 1e-3,
-        standardize: bool = True,
+        feature_transform: str = "standard",
+        standardize: bool | str = "deprecated",
         warm_start: bool = False,
         device: str = "cpu",
         n_threads: int | None = 1,
@@ -183,6 +184,7 @@ class RedCoreRegressor(RedCoreEstimatorMixin, BaseMultimodalRegressor):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.feature_transform = feature_transform
         self.standardize = standardize
         self.warm_start = warm_start
         self.device = device

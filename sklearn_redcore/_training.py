@@ -230,7 +230,7 @@ class MultimodalNet(NeuralNet):
     def _diverged(self, value: float) -> None:
         raise FloatingPointError(
             f"The training loss became {value} at epoch {len(self.history)}. Try a lower lr, "
-            "standardize=True, or look for extreme values in X."
+            "feature_transform='standard' (or 'robust'), or look for extreme values in X."
         )
 
     # ------------------------------------------------------------------- step

@@ -238,7 +238,7 @@ def test_huge_values_fit_or_raise_clear_errors():
     np.testing.assert_allclose(clf.input_scale_[0] / 1e300, np.std(huge[:, 0] / 1e300), rtol=1e-12)
 
     with pytest.raises(ValueError, match=r"X\[0, 0\] = 1.76e\+300 is too large for the network"):
-        RedCoreClassifier(spec, standardize=False, **FAST).fit(huge, y)
+        RedCoreClassifier(spec, feature_transform="center", **FAST).fit(huge, y)
     far = huge[:2].copy()
     far[1, 2] = 1e300
     with pytest.raises(ValueError, match=r"X\[1, 2\] = 1e\+300 is too large for the network"):
@@ -261,8 +261,8 @@ def test_huge_values_fit_or_raise_clear_errors():
 def test_diverging_training_stops_before_algorithm_1_sees_infinities():
     """An infinite imputation loss stops training with a FloatingPointError before it reaches
     Algorithm 1's state, where it would give numpy's 'invalid value' warning in the relative advantage."""
-    X = np.array([[0.676], [3e38]])  # not standardized: the network overflows float32
-    params = FAST | dict(max_epochs=1, batch_size=2, modality_dropout=0.0, standardize=False, random_state=0)
+    X = np.array([[0.676], [3e38]])  # only centred: the network overflows float32
+    params = FAST | dict(max_epochs=1, batch_size=2, modality_dropout=0.0, feature_transform="center", random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         with pytest.raises(FloatingPointError, match="training loss became inf at epoch 1"):

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from sklearn_redcore import SequenceModality
-from sklearn_redcore._inputs import ModalityInputs, column_stats, modality_presence
+from sklearn_redcore._inputs import FEATURE_TRANSFORMS, ModalityInputs, column_stats, modality_presence
+from sklearn_redcore._inputs._statistics import feature_values, quantile_stats
 
 
 @pytest.fixture
@@ -45,14 +46,164 @@ def test_a_given_presence_matrix_is_used_as_it_is(X):
     assert not inputs.transform(X, present=stand_in).present.any()
 
 
-def test_state_round_trip(X):
-    inputs = ModalityInputs.from_spec(SPEC, X.shape[1], standardize=False).fit(X)
+@pytest.mark.parametrize("transform", FEATURE_TRANSFORMS)
+def test_state_round_trip(X, transform):
+    inputs = ModalityInputs.from_spec(SPEC, X.shape[1], feature_transform=transform).fit(X)
     again = ModalityInputs.from_state(inputs.get_state())
     np.testing.assert_array_equal(again.transform(X).x, inputs.transform(X).x)
-    assert again.shapes == inputs.shapes and again.standardize is False
+    assert again.shapes == inputs.shapes and again.feature_transform == transform
     bad = inputs.get_state() | {"mean": inputs.mean_[:3]}
     with pytest.raises(ValueError, match="do not match"):
         ModalityInputs.from_state(bad)
+    if transform == "quantile":
+        with pytest.raises(ValueError, match="do not match"):
+            ModalityInputs.from_state(inputs.get_state() | {"quantiles": inputs.quantiles_[:3]})
+        with pytest.raises(ValueError, match="do not match"):
+            ModalityInputs.from_state(inputs.get_state() | {"quantile_counts": None})
+
+
+@pytest.mark.parametrize("standardize, transform", [(True, "standard"), (False, "center")])
+def test_a_state_saved_with_standardize_still_loads(X, standardize, transform):
+    """States written before feature_transform held ``"standardize"`` and no quantiles."""
+    inputs = ModalityInputs.from_spec(SPEC, X.shape[1], feature_transform=transform).fit(X)
+    old = {key: value for key, value in inputs.get_state().items() if not key.startswith(("feature", "quantile"))}
+    again = ModalityInputs.from_state(old | {"standardize": standardize})
+    assert again.feature_transform == transform
+    np.testing.assert_array_equal(again.transform(X).x, inputs.transform(X).x)
+
+
+def _smooth_clip(u):
+    return u / np.sqrt(1 + (u / 3) ** 2)
+
+
+def test_robust_transform_is_the_median_the_interquartile_range_and_the_smooth_clip(X):
+    X = X.copy()
+    X[10:45, 0] = 1.0  # column 0: 35 ones and 5 zeros, interquartile range 0
+    X[45:, 0] = 0.0
+    inputs = ModalityInputs.from_spec(SPEC, X.shape[1], feature_transform="robust").fit(X)
+    for column in (1, 6):
+        observed = X[~np.isnan(X[:, column]), column]
+        assert inputs.mean_[column] == np.median(observed)
+        assert inputs.scale_[column] == pytest.approx(np.subtract(*np.percentile(observed, [75, 25])), rel=1e-12)
+    assert (inputs.mean_[0], inputs.scale_[0]) == (1.0, 0.5)  # median 1, half the range 0..1
+    steps = X[:, 2:6].reshape(-1, 2)  # a sequence feature: over all its observed steps
+    steps = [column[~np.isnan(column)] for column in steps.T]
+    np.testing.assert_allclose(inputs.mean_[2:6], np.tile([np.median(c) for c in steps], 2))
+    data = inputs.transform(X)
+    expected = np.where(np.isnan(X), 0.0, _smooth_clip((X - inputs.mean_) / inputs.scale_))
+    np.testing.assert_allclose(data.x, expected, rtol=1e-6, atol=1e-6)
+    assert np.abs(inputs.transform(X * 1e6).x).max() <= 3  # (3 itself after rounding to float32)
+
+
+def test_quantile_transform_makes_a_skewed_feature_normal_and_pools_sequence_steps():
+    rng = np.random.default_rng(5)
+    X = np.column_stack([rng.lognormal(sigma=2, size=(3000, 2)), rng.pareto(1.5, size=(3000, 4))])
+    X[:500, 2:6] = np.nan
+    X[500:900, 4:6] = np.nan  # second step padding
+    spec = {"v": [0, 1], "s": SequenceModality([2, 3, 4, 5], n_steps=2)}
+    inputs = ModalityInputs.from_spec(spec, X.shape[1], feature_transform="quantile").fit(X)
+    assert inputs.quantiles_.shape == (6, 1000) and inputs.quantile_counts_.tolist() == [3000] * 2 + [4600] * 4
+    np.testing.assert_array_equal(inputs.quantiles_[2:4], inputs.quantiles_[4:6])  # one map for every step
+    pooled = X[:, 2:6].reshape(-1, 2)
+    np.testing.assert_allclose(inputs.quantiles_[2, [0, -1]], [np.nanmin(pooled[:, 0]), np.nanmax(pooled[:, 0])])
+    z = inputs.transform(X).x.astype(float)
+    observed = ~np.isnan(X)
+    features = [z[observed[:, j], j] for j in (0, 1)]  # a vector column; a sequence feature over its steps
+    features += [np.concatenate([z[observed[:, j], j] for j in (j, j + 2)]) for j in (2, 3)]
+    for values in features:
+        assert abs(values.mean()) < 0.01 and abs(values.std() - 1) < 0.03
+        assert abs(np.mean(values**3)) < 0.05  # symmetric, where the input's skewness is large
+    np.testing.assert_array_equal(z[np.isnan(X)], 0.0)
+    np.testing.assert_array_equal((inputs.mean_, inputs.scale_), (np.zeros(6), np.ones(6)))
+
+
+def test_quantile_subsample_follows_random_state_and_leaves_global_rngs_alone(monkeypatch):
+    from sklearn_redcore._inputs import _modality_inputs
+
+    monkeypatch.setattr(_modality_inputs, "MAX_QUANTILE_VALUES", 300)
+    X = np.random.default_rng(6).normal(size=(1000, 2))
+    X[:800, 1] = np.nan  # 200 values: all of them, no draw
+    spec = [[0], [1]]
+
+    def knots(random_state):
+        inputs = ModalityInputs.from_spec(spec, 2, feature_transform="quantile")
+        return inputs.fit(X, random_state=random_state)
+
+    before = np.random.get_state()[1].copy()  # noqa: NPY002
+    first, again, other = knots(0), knots(0), knots(1)
+    np.testing.assert_array_equal(np.random.get_state()[1], before)  # noqa: NPY002
+    assert first.quantile_counts_.tolist() == [300, 200]
+    np.testing.assert_array_equal(first.quantiles_, again.quantiles_)
+    assert not np.array_equal(first.quantiles_[0], other.quantiles_[0])
+    np.testing.assert_array_equal(first.quantiles_[1], other.quantiles_[1])
+    assert set(np.round(first.quantiles_[0, [0, -1]], 12)) <= set(np.round(X[:, 0], 12))  # drawn from column 0
+
+
+UNFITTABLE = {
+    "constant": lambda column: np.full_like(column, 4.0),
+    "seen once": lambda column: np.where(np.arange(len(column)) == 3, 2.5, np.nan),
+    "never observed": lambda column: np.full_like(column, np.nan),
+}
+
+
+@pytest.mark.parametrize("transform", FEATURE_TRANSFORMS)
+@pytest.mark.parametrize("case", list(UNFITTABLE))
+def test_columns_that_cannot_be_fitted_give_finite_values(transform, case):
+    """The documented rule: never NaN or inf, 0 for the quantile map, the usable scale max(1, |centre|) otherwise."""
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(60, 3))
+    X[:, 1] = UNFITTABLE[case](X[:, 1])
+    spec = {"a": [0, 1], "b": [2]}
+    inputs = ModalityInputs.from_spec(spec, 3, feature_transform=transform).fit(X)
+    assert np.isfinite(inputs.mean_).all() and np.isfinite(inputs.scale_).all() and (inputs.scale_ > 0).all()
+    new = rng.normal(size=(5, 3))
+    big = 1e300 if transform in ("robust", "quantile") else 1e30  # (beyond float32 after "standard": an error)
+    new[:, 1] = [4.0, 2.5, -big, big, 0.0]  # the training value, and anything else
+    z = inputs.transform(new).x
+    assert np.isfinite(z).all()
+    if transform == "quantile":
+        np.testing.assert_array_equal(z[:, 1], 0.0)
+    else:
+        centre = {"constant": 4.0, "seen once": 2.5, "never observed": 0.0}[case]
+        assert inputs.mean_[1] == centre and inputs.scale_[1] == (max(1.0, centre) if transform != "center" else 1.0)
+    if transform in ("robust", "quantile"):
+        assert np.abs(z[:, 1]).max() <= 3
+
+
+def test_standard_and_center_keep_the_float32_range_error_the_others_are_bounded():
+    X = np.array([[0.676, 1.0], [2.0, 2.0], [-3.0, 3.0]])
+    far = np.array([[1.0, 2.0], [1e300, 2.0]])
+    spec = [[0], [1]]
+    for transform in ("standard", "center"):
+        inputs = ModalityInputs.from_spec(spec, 2, feature_transform=transform).fit(X)
+        with pytest.raises(ValueError, match=r"X\[1, 0\] = 1e\+300 is too large"):
+            inputs.transform(far)
+    for transform in ("robust", "quantile"):
+        inputs = ModalityInputs.from_spec(spec, 2, feature_transform=transform).fit(np.vstack([X, far]))
+        z = inputs.transform(np.vstack([X, far, -far])).x
+        assert np.isfinite(z).all() and np.abs(z).max() <= 3
+
+
+def test_feature_values_pool_the_steps_and_read_in_blocks_of_features():
+    rng = np.random.default_rng(8)
+    X = rng.normal(size=(40, 7))
+    X[::3, 1] = np.nan
+    values = list(feature_values(X, np.array([1, 2, 3, 4, 5, 6]), n_steps=3))  # 3 steps of 2 features
+    assert len(values) == 2
+    for j, got in enumerate(values):
+        expected = X[:, [1 + j, 3 + j, 5 + j]].ravel()
+        np.testing.assert_array_equal(np.sort(got), np.sort(expected[~np.isnan(expected)]))
+    wide = rng.normal(size=(3, 100_000))  # many features per block
+    for j, got in zip(range(0, 100_000, 9_999), list(feature_values(wide))[::9_999]):
+        np.testing.assert_array_equal(got, wide[:, j])
+
+
+def test_quantile_stats_needs_a_generator_only_to_draw():
+    X = np.random.default_rng(9).normal(size=(50, 1))
+    knots, counts = quantile_stats(X, n_quantiles=10, max_values=50)
+    assert counts.tolist() == [50] and knots.shape == (1, 10)
+    with pytest.raises(ValueError, match="rng is needed"):
+        quantile_stats(X, n_quantiles=10, max_values=20)
 
 
 def test_sequence_statistics_hold_for_values_beyond_1e100():
@@ -75,3 +226,21 @@ def test_values_beyond_1e100_are_found_in_any_block_of_rows():
     np.testing.assert_allclose([mean_first[0], std_first[0]], [mean_last[0], std_last[0]], rtol=1e-12)
     expected = X[:, 0] / 1e306
     np.testing.assert_allclose([mean_first[0] / 1e306, std_first[0] / 1e306], [expected.mean(), expected.std()])
+
+
+@pytest.mark.parametrize("transform", ["robust", "quantile"])
+def test_columns_in_any_order_are_mapped_each_by_its_own_statistics(transform):
+    from sklearn_redcore._inputs._transforms import normal_scores, smooth_clip
+
+    rng = np.random.default_rng(10)
+    X = rng.lognormal(size=(300, 4)) * [1, 10, 100, 1000]
+    X[::5, 2] = np.nan
+    spec = {"a": [3, 0], "b": [2], "c": [1]}  # not side by side in X
+    inputs = ModalityInputs.from_spec(spec, 4, feature_transform=transform).fit(X)
+    z = inputs.transform(X).x
+    for k, column in enumerate([3, 0, 2, 1]):
+        if transform == "robust":
+            expected = smooth_clip((X[:, column] - inputs.mean_[column]) / inputs.scale_[column])
+        else:
+            expected = normal_scores(X[:, column], inputs.quantiles_[column], inputs.quantile_counts_[column])
+        np.testing.assert_allclose(z[:, k], np.nan_to_num(expected, nan=0.0), rtol=1e-6, atol=1e-6)

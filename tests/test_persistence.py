@@ -1,6 +1,7 @@
 """Safe model files: exact round trips, and files that must not load."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -145,3 +146,41 @@ def test_model_fitted_on_an_absent_gpu_loads_on_the_cpu(mfeat_small, tmp_path):
         loaded = load_model(payload_path)
     assert loaded.device == "cpu"
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+@pytest.mark.parametrize("transform", ["robust", "quantile"])
+def test_round_trip_of_the_fitted_input_transforms(transform, mfeat_small, tmp_path):
+    X, y, spec = mfeat_small
+    clf = ESTIMATORS["CRA"](spec).set_params(feature_transform=transform).fit(X, y)
+    save_model(clf, tmp_path / "model.pt")
+    loaded = load_model(tmp_path / "model.pt")
+    assert loaded.inputs_.feature_transform == transform
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    if transform == "quantile":
+        np.testing.assert_array_equal(loaded.inputs_.quantiles_, clf.inputs_.quantiles_)
+        np.testing.assert_array_equal(loaded.inputs_.quantile_counts_, clf.inputs_.quantile_counts_)
+
+
+@pytest.mark.parametrize("standardize, transform", [(True, "standard"), (False, "center")])
+def test_a_model_saved_before_feature_transform_still_loads(standardize, transform, mfeat_small, tmp_path):
+    """Files written before ``feature_transform``: ``standardize`` among the parameters and in the inputs' state."""
+    X, y, spec = mfeat_small
+    clf = ESTIMATORS["RedCore"](spec).set_params(feature_transform=transform).fit(X, y)
+    save_model(clf, tmp_path / "new.pt")
+    payload = torch.load(tmp_path / "new.pt", weights_only=True)
+    params = payload["params"]["__dict__"]
+    del params["feature_transform"]
+    params["standardize"] = standardize
+    state = payload["fitted"]["inputs_"]["__modality_inputs__"]["__dict__"]
+    for key in ("feature_transform", "quantiles", "quantile_counts"):
+        del state[key]
+    state["standardize"] = standardize
+    torch.save(payload, tmp_path / "old.pt")
+
+    loaded = load_model(tmp_path / "old.pt")
+    assert loaded.feature_transform == transform and loaded.standardize == "deprecated"
+    assert loaded.inputs_.feature_transform == transform
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)  # the loaded model no longer sets the deprecated parameter
+        loaded.set_params(max_epochs=1).fit(X, y)

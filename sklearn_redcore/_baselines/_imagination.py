@@ -105,7 +105,8 @@ class CRAClassifier(BaselineClassifier):
         n_iter_no_change: int = 10,
         tol: float | None = 1e-3,
         class_weight: dict | str | None = None,
-        standardize: bool = True,
+        feature_transform: str = "standard",
+        standardize: bool | str = "deprecated",
         warm_start: bool = False,
         device: str = "cpu",
         n_threads: int | None = 1,
@@ -131,6 +132,7 @@ class CRAClassifier(BaselineClassifier):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.class_weight = class_weight
+        self.feature_transform = feature_transform
         self.standardize = standardize
         self.warm_start = warm_start
         self.device = device
@@ -243,7 +245,8 @@ class MMINClassifier(CRAClassifier):
         n_iter_no_change: int = 10,
         tol: float | None = 1e-3,
         class_weight: dict | str | None = None,
-        standardize: bool = True,
+        feature_transform: str = "standard",
+        standardize: bool | str = "deprecated",
         warm_start: bool = False,
         device: str = "cpu",
         n_threads: int | None = 1,
@@ -270,6 +273,7 @@ class MMINClassifier(CRAClassifier):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.class_weight = class_weight
+        self.feature_transform = feature_transform
         self.standardize = standardize
         self.warm_start = warm_start
         self.device = device

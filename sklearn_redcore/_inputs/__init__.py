@@ -2,7 +2,8 @@
 
 * ``_modalities``: which columns form which modality, and the presence matrix C;
 * ``_sequences``: :class:`SequenceModality` and :func:`flatten_sequences`;
-* ``_statistics``: column statistics and standardisation, read in blocks of rows;
+* ``_statistics``: column statistics and their transforms, read in blocks;
+* ``_transforms``: the maths of the robust and quantile transforms, on one feature's values;
 * ``_modality_inputs``: :class:`ModalityInputs`, fitted on X, which turns rows of
   X into :class:`NetworkInputs`;
 * ``_labels``: checks of y beyond scikit-learn's.
@@ -10,11 +11,12 @@
 
 from ._labels import check_label_types
 from ._modalities import ModalitySpec, contiguous_modalities, modality_presence, resolve_modalities
-from ._modality_inputs import ModalityInputs, NetworkInputs, step_slices
+from ._modality_inputs import FEATURE_TRANSFORMS, ModalityInputs, NetworkInputs, step_slices
 from ._sequences import SequenceModality, flatten_sequences
 from ._statistics import column_stats, row_blocks, standardize_block
 
 __all__ = [
+    "FEATURE_TRANSFORMS",
     "ModalityInputs",
     "ModalitySpec",
     "NetworkInputs",

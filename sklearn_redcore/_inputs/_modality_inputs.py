@@ -1,11 +1,12 @@
 """From the columns of X to the network's inputs: one fitted object, :class:`ModalityInputs`.
 
 The estimators hand X to a :class:`ModalityInputs` and receive
-:class:`NetworkInputs`: the standardised float32 columns ordered modality by
-modality (NaN set to 0, the training mean), the presence matrix C of the
-paper, and, for sequence modalities, which steps hold data. The object
-holds everything that maps one to the other (which columns form which
-modality, the sequence layout, the per-column statistics), so that the
+:class:`NetworkInputs`: the transformed float32 columns ordered modality by
+modality (NaN set to 0: the training mean, or the centre of the robust and
+quantile maps), the presence matrix C of the paper, and, for sequence
+modalities, which steps hold data. The object holds everything that maps
+one to the other (which columns form which modality, the sequence layout,
+the per-column statistics of the chosen ``feature_transform``), so that the
 estimators, the persistence of fitted models and the benchmarks share one
 definition of it.
 
@@ -13,7 +14,7 @@ A fit runs in four steps, each a pass over X in blocks of rows::
 
     inputs = ModalityInputs.from_spec(spec, X.shape[1], feature_names)
     present = inputs.presence(X)               # which rows have which modality
-    inputs.fit(X[rows])                        # statistics over the training rows
+    inputs.fit(X[rows], random_state=seed)     # statistics over the training rows
     batch = inputs.transform(X[rows], present=present[rows])
 """
 
@@ -25,10 +26,27 @@ from typing import Any
 import numpy as np
 import torch
 
+from .._runtime import seed_from
 from ._modalities import ModalitySpec, modality_presence, resolve_modalities
-from ._statistics import column_stats, row_blocks, standardize_block, usable_statistics
+from ._statistics import (
+    column_stats,
+    quantile_columns,
+    quantile_stats,
+    robust_block,
+    robust_stats,
+    row_blocks,
+    standardize_block,
+    usable_statistics,
+)
 
-__all__ = ["ModalityInputs", "NetworkInputs", "step_slices"]
+__all__ = ["FEATURE_TRANSFORMS", "MAX_QUANTILE_VALUES", "N_QUANTILES", "ModalityInputs", "NetworkInputs", "step_slices"]
+
+#: The values of ``feature_transform``.
+FEATURE_TRANSFORMS = ("standard", "center", "robust", "quantile")
+#: Most knots of the quantile map of a feature.
+N_QUANTILES = 1000
+#: Most observed values of a feature that its quantile map is computed from (a random subsample beyond).
+MAX_QUANTILE_VALUES = 100_000
 
 
 def step_slices(shapes: list[tuple[int, int] | None]) -> list[tuple[int, int] | None]:
@@ -51,7 +69,7 @@ class NetworkInputs:
     Attributes
     ----------
     x : float32 ndarray of shape (n_samples, n_columns)
-        Standardised columns, modality after modality; missing values are 0.
+        Transformed columns, modality after modality; missing values are 0.
     present : bool ndarray of shape (n_samples, n_modalities)
         The presence matrix C.
     observed_steps : bool ndarray of shape (n_samples, sum of T) or None
@@ -77,7 +95,11 @@ class NetworkInputs:
 
 
 class ModalityInputs:
-    """The layout of the modalities in X and the statistics that standardise them.
+    """The layout of the modalities in X and the fitted per-feature transform of its columns.
+
+    Every column ``x`` becomes ``g((x - mean_) / scale_)``, and a missing
+    value 0, with ``g`` the identity, the smooth clipping or the quantile map
+    of :mod:`~sklearn_redcore._inputs._transforms`.
 
     Parameters
     ----------
@@ -85,10 +107,13 @@ class ModalityInputs:
         Resolved modalities: the columns of X of each, in the network's order.
     shapes : dict of str to tuple or None
         ``(T, d)`` of each sequence modality, None for a vector modality.
-    standardize : bool, default=True
-        Scale every column by the standard deviation of its observed values
-        (centring is always done). A sequence modality is centred and scaled
-        per feature over all its observed steps.
+    feature_transform : {"standard", "center", "robust", "quantile"}, default="standard"
+        "standard": centre on the mean of the observed values and scale by
+        their standard deviation; "center": centre only; "robust": centre on
+        the median, scale by the interquartile range and clip smoothly to
+        +-3; "quantile": map the values through their quantiles to a
+        standard normal. A sequence modality is transformed per feature over
+        all its observed steps.
 
     Attributes
     ----------
@@ -97,25 +122,44 @@ class ModalityInputs:
     sizes : list of int
         Number of columns of each modality.
     mean_, scale_ : ndarray of shape (n_features,)
-        Centre and scale of every column of X, set by :meth:`fit`.
+        Centre and scale of every column of X, set by :meth:`fit` (mean and
+        standard deviation; mean and 1; median and robust spread; 0 and 1
+        for "quantile", whose map reads the values themselves).
+    quantiles_ : ndarray of shape (n_features, n_quantiles) or None
+        The knots of each column's quantile map ("quantile" only).
+    quantile_counts_ : ndarray of int of shape (n_features,) or None
+        Number of training values behind each column's knots ("quantile" only).
     """
 
     def __init__(
-        self, modalities: dict[str, np.ndarray], shapes: dict[str, tuple[int, int] | None], *, standardize: bool = True
+        self,
+        modalities: dict[str, np.ndarray],
+        shapes: dict[str, tuple[int, int] | None],
+        *,
+        feature_transform: str = "standard",
     ) -> None:
+        if feature_transform not in FEATURE_TRANSFORMS:
+            raise ValueError(f"feature_transform must be one of {FEATURE_TRANSFORMS}, got {feature_transform!r}.")
         self.modalities = modalities
         self.shapes = {name: shapes.get(name) for name in modalities}
-        self.standardize = bool(standardize)
+        self.feature_transform = feature_transform
         self.column_order = np.concatenate(list(modalities.values()))
         self.sizes = [len(cols) for cols in modalities.values()]
+        self.quantiles_: np.ndarray | None = None
+        self.quantile_counts_: np.ndarray | None = None
 
     @classmethod
     def from_spec(
-        cls, spec: ModalitySpec, n_features: int, feature_names: np.ndarray | None = None, *, standardize: bool = True
+        cls,
+        spec: ModalitySpec,
+        n_features: int,
+        feature_names: np.ndarray | None = None,
+        *,
+        feature_transform: str = "standard",
     ) -> ModalityInputs:
         """Resolve a modality specification against X's columns (see :func:`resolve_modalities`)."""
         modalities, shapes = resolve_modalities(spec, n_features, feature_names, return_shapes=True)
-        return cls(modalities, shapes, standardize=standardize)
+        return cls(modalities, shapes, feature_transform=feature_transform)
 
     # ----------------------------------------------------------------- layout
     @property
@@ -133,24 +177,58 @@ class ModalityInputs:
         """The presence matrix C of X's rows (see :func:`modality_presence`)."""
         return modality_presence(X, self.modalities)
 
-    def fit(self, X: np.ndarray) -> ModalityInputs:
-        """Mean and scale of each column of X (per feature over the observed steps for a sequence)."""
+    def _column_groups(self, n_features: int) -> list[tuple[np.ndarray | None, int]]:
+        """(columns, T) of the groups fitted together: every column outside the sequences (T = 1), then each
+        sequence modality (T of it; its features pooled over the steps). None: all of X's columns."""
         sequences = [
-            (cols, shape) for cols, shape in zip(self.modalities.values(), self.sequence_shapes) if shape is not None
+            (cols, shape[0]) for cols, shape in zip(self.modalities.values(), self.sequence_shapes) if shape is not None
         ]
-        if sequences:
-            mean, scale = np.zeros(X.shape[1]), np.ones(X.shape[1])
-            others = np.setdiff1d(np.arange(X.shape[1]), np.concatenate([cols for cols, _ in sequences]))
-            if len(others):
-                mean[others], scale[others] = usable_statistics(*column_stats(X, others))
-            for cols, (T, _) in sequences:
-                feature_mean, feature_scale = usable_statistics(*column_stats(X, cols, n_steps=T))
-                mean[cols], scale[cols] = np.tile(feature_mean, T), np.tile(feature_scale, T)
-        else:
-            mean, scale = usable_statistics(*column_stats(X))
-        if not self.standardize:
+        if not sequences:
+            return [(None, 1)]
+        others = np.setdiff1d(np.arange(n_features), np.concatenate([cols for cols, _ in sequences]))
+        return ([(others, 1)] if len(others) else []) + sequences
+
+    def fit(self, X: np.ndarray, *, random_state: Any = None) -> ModalityInputs:
+        """Fit the transform of each column of X on its observed values (per feature over the steps of a sequence).
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_features)
+            The training rows, NaN marking missing values.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the subsample of the quantile map, drawn only for a feature
+            with more than :data:`MAX_QUANTILE_VALUES` observed values.
+
+        Returns
+        -------
+        self : ModalityInputs
+        """
+        n_features = X.shape[1]
+        groups = self._column_groups(n_features)
+        mean, scale = np.zeros(n_features), np.ones(n_features)
+        quantiles = counts = None
+        if self.feature_transform == "quantile":
+            most_values = len(X) * max(T for _, T in groups)  # a feature has at most this many values
+            n_quantiles = int(np.clip(most_values, 2, N_QUANTILES))
+            rng = np.random.default_rng(seed_from(random_state)) if most_values > MAX_QUANTILE_VALUES else None
+            quantiles, counts = np.zeros((n_features, n_quantiles)), np.zeros(n_features, dtype=np.int64)
+        for cols, T in groups:
+            where = slice(None) if cols is None else cols
+            if self.feature_transform in ("standard", "center"):
+                centre, spread = usable_statistics(*column_stats(X, cols, n_steps=T))
+            elif self.feature_transform == "robust":
+                centre, spread = usable_statistics(*robust_stats(X, cols, n_steps=T))
+            else:
+                knots, n_values = quantile_stats(
+                    X, cols, n_steps=T, n_quantiles=n_quantiles, max_values=MAX_QUANTILE_VALUES, rng=rng
+                )
+                quantiles[where], counts[where] = np.tile(knots, (T, 1)), np.tile(n_values, T)
+                continue
+            mean[where], scale[where] = np.tile(centre, T), np.tile(spread, T)
+        if self.feature_transform == "center":
             scale = np.ones_like(scale)
         self.mean_, self.scale_ = mean, scale
+        self.quantiles_, self.quantile_counts_ = quantiles, counts
         return self
 
     # -------------------------------------------------------------- transform
@@ -192,7 +270,12 @@ class ModalityInputs:
             for first, T, d in layout:
                 steps[rows, offset : offset + T] = ~isnan[:, first : first + T * d].reshape(-1, T, d).all(axis=2)
                 offset += T
-            standardize_block(block, mean, scale, out=Z[rows], missing=isnan, first_row=rows.start, columns=order)
+            if self.feature_transform == "robust":
+                robust_block(block, mean, scale, out=Z[rows], missing=isnan)
+            elif self.feature_transform != "quantile":  # (the quantile map is written column by column below)
+                standardize_block(block, mean, scale, out=Z[rows], missing=isnan, first_row=rows.start, columns=order)
+        if self.feature_transform == "quantile":
+            quantile_columns(X, order, self.quantiles_[order], self.quantile_counts_[order], out=Z)
         return NetworkInputs(Z, present, steps)
 
     # ---------------------------------------------------------- persistence
@@ -201,21 +284,44 @@ class ModalityInputs:
         return {
             "modalities": dict(self.modalities),
             "shapes": dict(self.shapes),
-            "standardize": self.standardize,
+            "feature_transform": self.feature_transform,
             "mean": self.mean_,
             "scale": self.scale_,
+            "quantiles": self.quantiles_,
+            "quantile_counts": self.quantile_counts_,
         }
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> ModalityInputs:
-        """Rebuild a fitted object from :meth:`get_state`'s values."""
+        """Rebuild a fitted object from :meth:`get_state`'s values.
+
+        A state saved before ``feature_transform`` existed holds ``"standardize"``
+        instead: True is read as "standard", False as "center".
+        """
+        if "feature_transform" in state:
+            transform = str(state["feature_transform"])
+        else:
+            transform = "standard" if state["standardize"] else "center"
         inputs = cls(
             {str(k): np.asarray(v, dtype=np.int64) for k, v in state["modalities"].items()},
             {str(k): (tuple(v) if v is not None else None) for k, v in state["shapes"].items()},
-            standardize=state["standardize"],
+            feature_transform=transform,
         )
         inputs.mean_ = np.asarray(state["mean"], dtype=float)
         inputs.scale_ = np.asarray(state["scale"], dtype=float)
-        if inputs.mean_.shape != inputs.scale_.shape or inputs.column_order.max(initial=-1) >= len(inputs.mean_):
+        mismatch = inputs.mean_.shape != inputs.scale_.shape or inputs.column_order.max(initial=-1) >= len(inputs.mean_)
+        if transform == "quantile":
+            quantiles, counts = state.get("quantiles"), state.get("quantile_counts")
+            mismatch |= quantiles is None or counts is None
+            if not mismatch:
+                inputs.quantiles_ = np.asarray(quantiles, dtype=float)
+                inputs.quantile_counts_ = np.asarray(counts, dtype=np.int64)
+                mismatch = (
+                    inputs.quantiles_.ndim != 2
+                    or len(inputs.quantiles_) != len(inputs.mean_)
+                    or inputs.quantiles_.shape[1] < 2
+                    or inputs.quantile_counts_.shape != inputs.mean_.shape
+                )
+        if mismatch:
             raise ValueError("the saved input statistics do not match the saved modalities")
         return inputs

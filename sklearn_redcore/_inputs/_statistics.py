@@ -1,10 +1,15 @@
-"""Statistics and standardisation of X, read in blocks of rows.
+"""Statistics of X's columns and their transforms, read in blocks.
 
 X is never copied whole: :func:`row_blocks` cuts it into blocks of about
 :data:`BLOCK_VALUES` values, so that the temporaries of every pass (NaN
 masks, float64 copies, deviations) stay small however large X is. The one
 full-size array the estimators create is the float32 input of the network
-(:func:`standardize_block` writes it block by block).
+(:func:`standardize_block` and :func:`robust_block` write it block by
+block, :func:`quantile_columns` column by column). The order statistics of the robust and quantile
+transforms need a feature's values together: :func:`feature_values` reads
+X in blocks of features (about :data:`BLOCK_VALUES` values, one feature at
+least), so that the largest temporary is one feature's values (pooled over
+the steps of a sequence).
 """
 
 from __future__ import annotations
@@ -13,7 +18,20 @@ from collections.abc import Iterator
 
 import numpy as np
 
-__all__ = ["BLOCK_VALUES", "column_stats", "row_blocks", "standardize_block", "usable_statistics"]
+from ._transforms import normal_scores, quantile_knots, robust_centre_and_spread, smooth_clip
+
+__all__ = [
+    "BLOCK_VALUES",
+    "column_stats",
+    "feature_values",
+    "quantile_columns",
+    "quantile_stats",
+    "robust_block",
+    "robust_stats",
+    "row_blocks",
+    "standardize_block",
+    "usable_statistics",
+]
 
 #: Values per block of rows (2 MB of float64): the unit of every pass over X.
 BLOCK_VALUES = 2**18
@@ -150,8 +168,155 @@ def standardize_block(
         raise ValueError(
             f"X[{first_row + row}, {columns[col]}] = {block[row, col]:.3g} is too large for the network: centred "
             f"and scaled by the training statistics it becomes {values[row, col]:.3g}, beyond the float32 range "
-            f"({_FLOAT32_MAX:.3g}). Rescale that column of X (standardize=True scales each column by the spread "
-            "of its training values)."
+            f"({_FLOAT32_MAX:.3g}). Rescale that column of X (feature_transform='standard' scales each column by "
+            "the spread of its training values; 'robust' and 'quantile' bound every value)."
         )
     np.putmask(out, missing, 0.0)
+    return out
+
+
+def feature_values(X: np.ndarray, columns: np.ndarray | None = None, *, n_steps: int = 1) -> Iterator[np.ndarray]:
+    """The observed (non-NaN) values of each column or feature, one after the other, as float64.
+
+    With ``n_steps = T > 1`` the columns hold a sequence of T steps of
+    ``d = len(columns) / T`` features, step-major, and the values of a
+    feature are those of its T columns pooled. X is read in blocks of
+    features of about :data:`BLOCK_VALUES` values (one feature at least).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Finite float data, NaN marking missing values; not modified.
+    columns : ndarray of int or None, default=None
+        The columns to read (all when None).
+    n_steps : int, default=1
+        Number of steps T of the sequence the columns hold.
+
+    Yields
+    ------
+    ndarray of shape (n_observed,)
+        The values of each feature in turn (``len(columns) // n_steps`` arrays).
+    """
+    columns = np.arange(X.shape[1]) if columns is None else np.asarray(columns)
+    grid = columns.reshape(n_steps, -1).T  # row j: the columns of feature j
+    per_block = max(1, BLOCK_VALUES // max(len(X) * n_steps, 1))
+    for start in range(0, len(grid), per_block):
+        features = grid[start : start + per_block]
+        block = np.asarray(X[:, features.ravel()], dtype=np.float64).reshape(len(X), len(features), n_steps)
+        for j in range(len(features)):
+            values = block[:, j].ravel()
+            yield values[~np.isnan(values)]
+
+
+def robust_stats(
+    X: np.ndarray, columns: np.ndarray | None = None, *, n_steps: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
+    """Median and robust spread (:func:`~._transforms.robust_centre_and_spread`) of each column or feature.
+
+    Parameters and layout as for :func:`feature_values`.
+
+    Returns
+    -------
+    centre, spread : ndarray of shape (len(columns) // n_steps,)
+        NaN for a column (feature) without any observed value.
+    """
+    stats = [robust_centre_and_spread(values) for values in feature_values(X, columns, n_steps=n_steps)]
+    centre, spread = np.array(stats, dtype=np.float64).reshape(-1, 2).T
+    return centre, spread
+
+
+def quantile_stats(
+    X: np.ndarray,
+    columns: np.ndarray | None = None,
+    *,
+    n_steps: int = 1,
+    n_quantiles: int,
+    max_values: int,
+    rng: np.random.Generator | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Knots of the quantile map (:func:`~._transforms.quantile_knots`) of each column or feature.
+
+    A feature with more than ``max_values`` observed values is described by
+    ``max_values`` of them drawn without replacement by ``rng``.
+
+    Parameters
+    ----------
+    X, columns, n_steps
+        As for :func:`feature_values`.
+    n_quantiles : int
+        Number of knots per feature (>= 2).
+    max_values : int
+        Most values a feature's knots are computed from.
+    rng : numpy Generator or None, default=None
+        Draws the subsamples; needed only when some feature has more than
+        ``max_values`` observed values.
+
+    Returns
+    -------
+    knots : ndarray of shape (len(columns) // n_steps, n_quantiles)
+        Zeros for a feature without any observed value.
+    n_values : ndarray of int64, shape (len(columns) // n_steps,)
+        Number of values behind each feature's knots.
+    """
+    knots, counts = [], []
+    for values in feature_values(X, columns, n_steps=n_steps):
+        if len(values) > max_values:
+            if rng is None:
+                raise ValueError(f"a feature has {len(values)} values, more than {max_values}: rng is needed")
+            values = rng.choice(values, max_values, replace=False, shuffle=False)
+        knots.append(quantile_knots(values, n_quantiles) if len(values) else np.zeros(n_quantiles))
+        counts.append(len(values))
+    return np.array(knots, dtype=np.float64).reshape(-1, n_quantiles), np.array(counts, dtype=np.int64)
+
+
+def robust_block(
+    block: np.ndarray, centre: np.ndarray, scale: np.ndarray, *, out: np.ndarray, missing: np.ndarray
+) -> np.ndarray:
+    """Write :func:`~._transforms.smooth_clip` of ``(block - centre) / scale`` into the float32 ``out``, NaN set to 0.
+
+    Arguments as for :func:`standardize_block`; the values are within +-3,
+    so no value is too large for the network.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = block - centre
+        values /= scale
+    out[...] = smooth_clip(values)
+    np.putmask(out, missing, 0.0)
+    return out
+
+
+def quantile_columns(
+    X: np.ndarray, columns: np.ndarray, knots: np.ndarray, n_values: np.ndarray, *, out: np.ndarray
+) -> np.ndarray:
+    """Write the quantile map (:func:`~._transforms.normal_scores`) of some columns of X into float32 ``out``, NaN as 0.
+
+    The map is a binary search per value, column by column: X is read one
+    column at a time, in chunks of :data:`BLOCK_VALUES` // 8 rows (so that
+    each call has rows enough to pay for itself, and its temporaries stay
+    near the size of a block).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Finite values or NaN; not modified.
+    columns : ndarray of int of shape (n_columns,)
+        The columns of X to map, in the order of ``out``'s columns.
+    knots : ndarray of shape (n_columns, n_quantiles)
+        The knots of each of these columns.
+    n_values : ndarray of shape (n_columns,)
+        Number of values behind each column's knots.
+    out : float32 ndarray of shape (n_samples, n_columns)
+        Where the result goes.
+
+    Returns
+    -------
+    out : float32 ndarray
+        Finite values.
+    """
+    step = max(1, BLOCK_VALUES // 8)
+    for c, column in enumerate(columns):
+        for start in range(0, len(X), step):
+            z = normal_scores(X[start : start + step, column], knots[c], int(n_values[c]))
+            z[np.isnan(z)] = 0.0
+            out[start : start + step, c] = z
     return out

@@ -1,0 +1,92 @@
+"""The estimators' ``feature_transform`` parameter, and the deprecation of ``standardize``."""
+
+import warnings
+
+import numpy as np
+import pytest
+from scipy.special import ndtri
+from sklearn.base import clone
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sklearn_redcore import AMAEClassifier, CRAClassifier, MMINClassifier, RedCoreClassifier
+
+from .conftest import FAST
+
+SMALL = dict(n_latent=8, encoder_hidden=(16,), classifier_hidden=16, max_epochs=6, batch_size=64, random_state=0)
+ESTIMATORS = {
+    "RedCore": lambda spec, **kw: RedCoreClassifier(spec, **(FAST | {"max_epochs": 6, "random_state": 0} | kw)),
+    "MMIN": lambda spec, **kw: MMINClassifier(spec, training="all", cra_widths=(8,), cra_blocks=1, **(SMALL | kw)),
+    "CRA": lambda spec, **kw: CRAClassifier(spec, training="all", cra_widths=(8,), cra_blocks=1, **(SMALL | kw)),
+    "AMAE": lambda spec, **kw: AMAEClassifier(spec, training="all", n_heads=2, feedforward=16, **(SMALL | kw)),
+}
+
+
+def _skewed(X):
+    """mfeat with every column sent through exp: heavy right tails, the same information."""
+    return np.exp(X / np.nanstd(X, axis=0) * 2)
+
+
+@pytest.mark.parametrize("name", list(ESTIMATORS))
+@pytest.mark.parametrize("transform", ["robust", "quantile"])
+def test_every_estimator_fits_through_the_new_transforms(name, transform, mfeat_small):
+    X, y, spec = mfeat_small
+    X = _skewed(X)
+    clf = ESTIMATORS[name](spec, feature_transform=transform).fit(X, y)
+    assert clf.inputs_.feature_transform == transform
+    proba = clf.predict_proba(X)
+    assert np.isfinite(proba).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
+    assert np.abs(clf.inputs_.transform(X).x).max() <= (3 if transform == "robust" else -ndtri(1 / 1200))
+
+
+@pytest.mark.parametrize("transform", ["robust", "quantile"])
+def test_redcore_learns_skewed_features_through_the_new_transforms(transform, mfeat_small):
+    X, y, spec = mfeat_small
+    clf = RedCoreClassifier(spec, feature_transform=transform, random_state=0, **FAST).fit(_skewed(X), y)
+    assert clf.score(_skewed(X), y) > 0.6  # ten classes: chance is 0.1
+
+
+def test_the_transform_reaches_the_network_and_is_reproducible(mfeat_small):
+    X, y, spec = mfeat_small
+    X = _skewed(X)
+    fits = {
+        t: ESTIMATORS["RedCore"](spec, feature_transform=t, max_epochs=2).fit(X, y) for t in ["standard", "quantile"]
+    }
+    again = ESTIMATORS["RedCore"](spec, feature_transform="quantile", max_epochs=2).fit(X, y)
+    np.testing.assert_array_equal(again.predict_proba(X), fits["quantile"].predict_proba(X))
+    assert not np.allclose(fits["standard"].predict_proba(X), fits["quantile"].predict_proba(X))
+    assert fits["quantile"].inputs_.quantiles_ is not None and fits["standard"].inputs_.quantiles_ is None
+
+
+@pytest.mark.parametrize("name", list(ESTIMATORS))
+def test_standardize_is_deprecated_and_still_works(name, mfeat_small):
+    X, y, spec = mfeat_small
+    new = {t: ESTIMATORS[name](spec, feature_transform=t, max_epochs=2).fit(X, y) for t in ["standard", "center"]}
+    for standardize, transform in [(True, "standard"), (False, "center")]:
+        old = ESTIMATORS[name](spec, standardize=standardize, max_epochs=2)
+        with pytest.warns(FutureWarning, match=f"use feature_transform='{transform}'"):
+            old.fit(X, y)
+        assert old.inputs_.feature_transform == transform
+        np.testing.assert_array_equal(old.predict_proba(X), new[transform].predict_proba(X))
+    with pytest.warns(FutureWarning), pytest.raises(ValueError, match="disagree"):
+        ESTIMATORS[name](spec, standardize=True, feature_transform="quantile").fit(X, y)
+
+
+def test_the_defaults_give_no_warning_and_clone_keeps_the_parameters(mfeat_small):
+    X, y, spec = mfeat_small
+    clf = RedCoreClassifier(spec, **(FAST | {"max_epochs": 1}))
+    params = clf.get_params()
+    assert params["feature_transform"] == "standard" and params["standardize"] == "deprecated"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        clf.fit(X, y)
+    copy = clone(clf.set_params(feature_transform="robust"))
+    assert copy.get_params()["feature_transform"] == "robust" and copy.get_params()["standardize"] == "deprecated"
+
+
+@pytest.mark.parametrize("params", [dict(feature_transform="minmax"), dict(standardize="yes")])
+def test_bad_values_are_refused_by_name(params, mfeat_small):
+    X, y, spec = mfeat_small
+    name = next(iter(params))
+    with pytest.raises(InvalidParameterError, match=f"'{name}' parameter"):
+        RedCoreClassifier(spec, **params).fit(X, y)
