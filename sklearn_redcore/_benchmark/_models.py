@@ -21,7 +21,13 @@ first:
   imputation (with missing indicators) before a logistic regression or an MLP;
 * "MiniRocket": the time-series anchor for sequence modalities (every
   modality's channels stacked, missing parts set to 0; needs ``aeon``, see
-  ``_anchors.py``).
+  ``_anchors.py``);
+* "RealMLP": pytabkit's tuned-by-default tabular MLP after imputation with
+  missing indicators (needs ``pytabkit``, see ``_realmlp.py``);
+* "Specialist-LR", "Specialist-HGB": one standardised logistic regression,
+  or one gradient boosting, per combination of modalities, each sample
+  predicted by the one for the modalities it has (``_specialists.py``): the
+  reference on complete training data.
 """
 
 from __future__ import annotations
@@ -71,11 +77,25 @@ def _sklearn_models(seed: int, class_weight: str | dict | None = None) -> dict[s
     }
 
 
+#: Per-combination specialists: name -> the scikit-learn baseline each combination gets a copy of.
+_SPECIALISTS = {"Specialist-LR": "Impute+LR", "Specialist-HGB": "HGB"}
+
+
 def _model_names() -> tuple[str, ...]:
     estimators = _estimators()
     regimes = [name for name, cls in estimators.items() if "training" in cls().get_params()]
     idt, pdt = [f"{name}-IDT" for name in regimes], [f"{name}-PDT" for name in regimes]
-    return (*estimators, *_VARIANTS, *_PRESET_VARIANTS, *idt, *pdt, *_sklearn_models(0), "MiniRocket")
+    return (
+        *estimators,
+        *_VARIANTS,
+        *_PRESET_VARIANTS,
+        *idt,
+        *pdt,
+        *_sklearn_models(0),
+        "MiniRocket",
+        "RealMLP",
+        *_SPECIALISTS,
+    )
 
 
 #: Every name :func:`make_model` knows.
@@ -119,7 +139,8 @@ def make_model(
     ``redcore_params`` go to every neural model of the package, each taking
     those of its parameters it has (RedCore takes them all). ``rates``: the
     setting's missing rates, which a "-PDT" model simulates.
-    ``class_weight`` goes to every model that takes one (all but Impute+MLP).
+    ``class_weight`` goes to every model that takes one (all but Impute+MLP
+    and RealMLP).
     """
     estimators = _estimators()
     base, fixed = _VARIANTS.get(name, (name, {}))
@@ -144,7 +165,17 @@ def make_model(
         if not aeon_available():
             raise ValueError("the model MiniRocket needs aeon: pip install 'sklearn-redcore[timeseries]'")
         return MiniRocketAnchor(modalities, random_state=seed)
+    if name == "RealMLP":
+        from ._realmlp import make_realmlp, pytabkit_available
+
+        if not pytabkit_available():
+            raise ValueError("the model RealMLP needs pytabkit: pip install 'sklearn-redcore[tabular]'")
+        return make_realmlp(seed)
     sklearn_models = _sklearn_models(seed, class_weight)
+    if name in _SPECIALISTS:
+        from ._specialists import CombinationSpecialists
+
+        return CombinationSpecialists(modalities, sklearn_models[_SPECIALISTS[name]]())
     if name not in sklearn_models:
         raise ValueError(f"unknown model {name!r}; choose among {', '.join(MODEL_NAMES)}")
     return sklearn_models[name]()
