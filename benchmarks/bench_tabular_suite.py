@@ -145,11 +145,23 @@ def specialist_reference(results: pd.DataFrame, combinations: list[str]) -> pd.D
     return pd.DataFrame(rows)
 
 
-def _summary(results: pd.DataFrame) -> pd.DataFrame:
-    grouped = results.groupby(["data", "setting", "model"], sort=False)
-    table = grouped["Ave."].agg(["mean", "std"]).round(3)
-    table["fit s (median)"] = grouped["fit_time"].median().round(1)
-    return table
+def score_table(results: pd.DataFrame) -> pd.DataFrame:
+    """One row per data set and setting, one column per model: F1 as "mean ± std" over the seeds."""
+    grouped = results.groupby(["data", "setting", "model"], sort=False)["Ave."]
+    text = grouped.mean().map("{:.3f}".format) + " ± " + grouped.std().fillna(0).map("{:.3f}".format)
+    return _wide(text)
+
+
+def fit_table(results: pd.DataFrame) -> pd.DataFrame:
+    """One row per data set and setting, one column per model: the median fit time in seconds."""
+    return _wide(results.groupby(["data", "setting", "model"], sort=False)["fit_time"].median().round(1))
+
+
+def _wide(values: pd.Series) -> pd.DataFrame:
+    models = list(dict.fromkeys(values.index.get_level_values("model")))
+    table = values.unstack("model")[models]
+    rows = list(dict.fromkeys(values.index.droplevel("model")))  # first-seen order of (data, setting)
+    return table.reindex(pd.MultiIndex.from_tuples(rows, names=["data", "setting"])).fillna("").reset_index()
 
 
 def margins(results: pd.DataFrame) -> pd.DataFrame:
@@ -170,14 +182,28 @@ def margins(results: pd.DataFrame) -> pd.DataFrame:
                 "its F1": baselines[best],
                 "RedCore - best": scores["RedCore"] - baselines[best],
                 "RedCore >= best + 0.01": bool(scores["RedCore"] >= baselines[best] + 0.01),
-                "RedCore fit s": fit[(data, setting, "RedCore")],
-                "best's fit s": fit[(data, setting, best)],
+                "RedCore fit s": round(fit[(data, setting, "RedCore")], 1),
+                "best's fit s": round(fit[(data, setting, best)], 1),
             }
         if "Specialist (best)" in scores:
             row["specialist"] = scores["Specialist (best)"]
             row["RedCore - specialist"] = scores["RedCore"] - scores["Specialist (best)"]
         rows.append(row)
-    return pd.DataFrame(rows).round(3)
+    table = pd.DataFrame(rows).round(3)
+    differences = [c for c in ("RedCore - best", "RedCore - specialist") if c in table]
+    table[differences] = pd.DataFrame(rows)[differences].round(4)  # finer, to show which side of 0.01 they fall
+    return table
+
+
+def report(results: pd.DataFrame, header: str) -> str:
+    """The summary's text: the scores, the fit times, and RedCore's margins."""
+    baselines = ", ".join(m for m in BASELINES if m in set(results["model"]))
+    return (
+        f"{header}\n\n{score_table(results).to_markdown(index=False)}\n\n"
+        f"Median fit time (s)\n\n{fit_table(results).to_markdown(index=False)}\n\n"
+        f"RedCore minus the best baseline ({baselines}), and minus the per-combination specialist at shared 0.0\n\n"
+        f"{margins(results).fillna('').to_markdown(index=False)}\n"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,7 +221,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n-jobs", type=int, default=2, help="(setting, seed) runs in parallel")
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="a RedCore parameter")
     parser.add_argument("--out", type=Path, default=None, help="write results.csv and summary.md there")
+    parser.add_argument(
+        "--from-results", type=Path, default=None, metavar="CSV", help="fit nothing: summarise a results.csv"
+    )
     args = parser.parse_args(argv)
+    if args.from_results is not None:
+        print(report(pd.read_csv(args.from_results), f"From {args.from_results}"))
+        return 0
     with threadpool_limits(1):  # one thread per fit, as RedCore's default n_threads=1 (joblib's workers do the same)
         return _run(args)
 
@@ -232,14 +264,11 @@ def _run(args: argparse.Namespace) -> int:
     wall = time.perf_counter() - start
     results = pd.concat(frames, ignore_index=True)
     results = results.drop(columns=[c for c in results.columns if c.endswith("_history") or c in IMPORTANCE_COLUMNS])
-    text = (
-        f"Weighted F1 averaged over the combinations of modalities, mean and std over seeds {args.seeds}; "
-        f"RedCore: {params or 'defaults'}; --n-jobs {args.n_jobs}, {wall / 60:.1f} min\n\n"
-        f"{_summary(results).to_markdown()}\n\n"
-        f"RedCore minus the best baseline ({', '.join(m for m in BASELINES if m in args.models)}), "
-        f"and minus the per-combination specialist at shared 0.0\n\n"
-        f"{margins(results).to_markdown(index=False)}\n"
+    header = (
+        f"Weighted F1 averaged over the combinations of modalities, mean ± std over seeds {args.seeds}; "
+        f"RedCore: {params or 'defaults'}; --n-jobs {args.n_jobs}, {wall / 60:.1f} min"
     )
+    text = report(results, header)
     print(text)
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
