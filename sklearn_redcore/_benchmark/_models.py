@@ -25,7 +25,13 @@ and the scikit-learn pipelines a user would try first:
   penalty is chosen by leave-one-out (regression only);
 * "MiniRocket": the time-series anchor for sequence modalities (every
   modality's channels stacked, missing parts set to 0; needs ``aeon``, see
-  ``_anchors.py``).
+  ``_anchors.py``);
+* "RealMLP": pytabkit's tuned-by-default tabular MLP after imputation with
+  missing indicators (needs ``pytabkit``, see ``_realmlp.py``);
+* "Specialist-LR", "Specialist-HGB": one standardised logistic regression,
+  or one gradient boosting, per combination of modalities, each sample
+  predicted by the one for the modalities it has (``_specialists.py``): the
+  reference on complete training data.
 """
 
 from __future__ import annotations
@@ -101,12 +107,27 @@ def _regression_models(seed: int) -> dict[str, Callable[[], Any]]:
     }
 
 
+#: Per-combination specialists: name -> the scikit-learn baseline each combination gets a copy of.
+_SPECIALISTS = {"Specialist-LR": "Impute+LR", "Specialist-HGB": "HGB"}
+
+
 def _model_names() -> tuple[str, ...]:
     estimators = _estimators()
     regimes = [name for name, cls in estimators.items() if "training" in cls().get_params()]
     idt, pdt = [f"{name}-IDT" for name in regimes], [f"{name}-PDT" for name in regimes]
-    sklearn_models = (*_sklearn_models(0), *(name for name in _regression_models(0) if name not in _sklearn_models(0)))
-    return (*estimators, *_VARIANTS, *_PRESET_VARIANTS, *idt, *pdt, *sklearn_models, "MiniRocket")
+    regression_only = (name for name in _regression_models(0) if name not in _sklearn_models(0))
+    return (
+        *estimators,
+        *_VARIANTS,
+        *_PRESET_VARIANTS,
+        *idt,
+        *pdt,
+        *_sklearn_models(0),
+        *regression_only,
+        "MiniRocket",
+        "RealMLP",
+        *_SPECIALISTS,
+    )
 
 
 def regression_models() -> tuple[str, ...]:
@@ -157,7 +178,7 @@ def make_model(
     those of its parameters it has (RedCore takes them all). ``rates``: the
     setting's missing rates, which a "-PDT" model simulates.
     ``class_weight`` goes to every classifier that takes one (all but
-    Impute+MLP). ``task="regression"``: the regressors of
+    Impute+MLP and RealMLP). ``task="regression"``: the regressors of
     :func:`regression_models`.
     """
     if task == "regression":
@@ -192,7 +213,17 @@ def make_model(
         if not aeon_available():
             raise ValueError("the model MiniRocket needs aeon: pip install 'sklearn-redcore[timeseries]'")
         return MiniRocketAnchor(modalities, random_state=seed)
+    if name == "RealMLP":
+        from ._realmlp import make_realmlp, pytabkit_available
+
+        if not pytabkit_available():
+            raise ValueError("the model RealMLP needs pytabkit: pip install 'sklearn-redcore[tabular]'")
+        return make_realmlp(seed)
     sklearn_models = _sklearn_models(seed, class_weight)
+    if name in _SPECIALISTS:
+        from ._specialists import CombinationSpecialists
+
+        return CombinationSpecialists(modalities, sklearn_models[_SPECIALISTS[name]]())
     if name not in sklearn_models:
         raise ValueError(f"unknown model {name!r}; choose among {', '.join(MODEL_NAMES)}")
     return sklearn_models[name]()

@@ -1,0 +1,285 @@
+"""Tabular modalities where gradient boosting is strong: RedCore against the tabular baselines, on six data sets.
+
+The suite (``--datasets``, default all six; every one has three modalities
+and works offline):
+
+* ``breast_cancer``: scikit-learn's Wisconsin diagnostic breast cancer (569
+  samples, 2 classes); the cell nuclei's 10 measurements as their mean,
+  their standard error and their worst value: three modalities of 10;
+* ``digits``: scikit-learn's 8 x 8 digits (1,797, 10 classes), split by
+  image region: rows 0-2, 3-4 and 5-7 of the image (24, 16 and 24 pixels);
+* ``mfeat``: the shipped UCI digits' views fou, kar and mor (2,000, 10
+  classes; 76, 64 and 6 columns), the views on which boosting scores at
+  least as well as a logistic regression;
+* ``segment``: ``load_image_segments``, UCI Image Segmentation (2,310, 7
+  classes): position and texture, RGB, HSV (8, 7 and 3 columns);
+* ``penguins``: ``load_penguins``, the 330 birds with every measurement (3
+  species): bill, body, blood isotopes (2 columns each);
+* ``synthetic``: ``make_tabular_classification(2000, random_state=0)``:
+  three modalities of 8 skewed, heavy-tailed, coded and normal columns, a
+  class with thresholds and cross-modal products (3 classes).
+
+Protocol: the study of ``redcore benchmark`` (``run_study``): per seed a
+stratified 70/30 split, the training part masked at each setting's rates
+(shared 0.0, shared 0.5, and imbalanced (0.8, 0.5, 0.2)), every model scored
+by the weighted F1 on the complete test part averaged over the 7
+combinations of modalities, 3 seeds. Models (``--models``): RedCore with its
+defaults (``--param`` changes them), Core (RedCore with eta fixed), HGB,
+Impute+LR, Impute+MLP, and RealMLP where pytabkit is installed. At shared
+0.0 the reference is the per-combination specialist: for each combination,
+the better (on average over the seeds) of a logistic regression and a
+gradient boosting trained on that combination's columns alone
+("Specialist-LR", "Specialist-HGB").
+
+Writes ``results.csv`` (one row per data set, setting, seed and model) and
+``summary.md`` (every model's F1, mean and standard deviation over seeds,
+and median fit time; then per setting RedCore minus the best baseline, and
+minus the specialist at shared 0.0) to ``--out``, and prints the summary.
+Run ``python benchmarks/bench_tabular_suite.py --help`` for the options;
+docs/benchmarks.md ("Tabular suite") gives the figures of the default
+command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.utils import Bunch
+from threadpoolctl import threadpool_limits
+
+from sklearn_redcore._benchmark import parse_params, run_study
+from sklearn_redcore._benchmark._realmlp import pytabkit_available
+from sklearn_redcore._benchmark._study import IMPORTANCE_COLUMNS
+from sklearn_redcore._evaluation import modality_combinations
+
+#: The comparison models, scored against RedCore (Core is RedCore's ablation, not a baseline).
+BASELINES = ["HGB", "Impute+LR", "Impute+MLP", "RealMLP"]
+SPECIALISTS = ["Specialist-LR", "Specialist-HGB"]
+SETTINGS = ["shared 0.0", "shared 0.5", "imbalanced"]
+
+
+def _breast_cancer() -> Bunch:
+    from sklearn.datasets import load_breast_cancer
+
+    data = load_breast_cancer()  # 10 means, then their 10 standard errors, then the 10 worst values
+    modalities = {"mean": list(range(0, 10)), "error": list(range(10, 20)), "worst": list(range(20, 30))}
+    return Bunch(data=data.data, target=data.target, modalities=modalities)
+
+
+def _digits() -> Bunch:
+    from sklearn.datasets import load_digits
+
+    data = load_digits()  # pixel 8 * row + column
+    bands = {"top": range(0, 3), "middle": range(3, 5), "bottom": range(5, 8)}
+    modalities = {name: [8 * row + col for row in rows for col in range(8)] for name, rows in bands.items()}
+    return Bunch(data=data.data, target=data.target, modalities=modalities)
+
+
+def _mfeat() -> Bunch:
+    from sklearn_redcore.datasets import load_mfeat
+
+    return load_mfeat(views=["fou", "kar", "mor"])
+
+
+def _segment() -> Bunch:
+    from sklearn_redcore.datasets import load_image_segments
+
+    return load_image_segments()
+
+
+def _penguins() -> Bunch:
+    from sklearn_redcore.datasets import load_penguins
+
+    data = load_penguins()
+    complete = ~np.isnan(data.data).any(axis=1)
+    return Bunch(data=data.data[complete], target=data.target[complete], modalities=data.modalities)
+
+
+def _synthetic() -> Bunch:
+    from sklearn_redcore.datasets import make_tabular_classification
+
+    return make_tabular_classification(2000, random_state=0)
+
+
+DATASETS = {
+    "breast_cancer": _breast_cancer,
+    "digits": _digits,
+    "mfeat": _mfeat,
+    "segment": _segment,
+    "penguins": _penguins,
+    "synthetic": _synthetic,
+}
+
+
+def settings_for(n_modalities: int, names: list[str]) -> dict[str, tuple[float, ...]]:
+    """The missing-rate settings by name: shared rates, and imbalanced ones from 0.8 down to 0.2."""
+    rates = {
+        "shared 0.0": (0.0,) * n_modalities,
+        "shared 0.5": (0.5,) * n_modalities,
+        "imbalanced": tuple(np.round(np.linspace(0.8, 0.2, n_modalities), 2).tolist()),
+    }
+    return {(name if name != "imbalanced" else f"imbalanced {rates[name]}"): rates[name] for name in names}
+
+
+def specialist_reference(results: pd.DataFrame, combinations: list[str]) -> pd.DataFrame:
+    """Per seed, the per-combination specialist: each combination scored by the better specialist on average."""
+    part = results[results["model"].isin(SPECIALISTS)]
+    if part.empty:
+        return part
+    means = part.groupby("model")[combinations].mean()
+    best = means.idxmax()  # per combination, the specialist with the higher mean over the seeds
+    rows = []
+    for (setting, seed), runs in part.groupby(["setting", "seed"], sort=False):
+        runs = runs.set_index("model")
+        row = {"setting": setting, "seed": seed, "model": "Specialist (best)"}
+        row |= {combo: runs.loc[best[combo], combo] for combo in combinations}
+        row["Ave."] = float(np.mean([row[combo] for combo in combinations]))
+        row["fit_time"] = runs.loc[best.unique(), "fit_time"].sum()  # both, where both are used
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def score_table(results: pd.DataFrame) -> pd.DataFrame:
+    """One row per data set and setting, one column per model: F1 as "mean ± std" over the seeds."""
+    grouped = results.groupby(["data", "setting", "model"], sort=False)["Ave."]
+    text = grouped.mean().map("{:.3f}".format) + " ± " + grouped.std().fillna(0).map("{:.3f}".format)
+    return _wide(text)
+
+
+def fit_table(results: pd.DataFrame) -> pd.DataFrame:
+    """One row per data set and setting, one column per model: the median fit time in seconds."""
+    return _wide(results.groupby(["data", "setting", "model"], sort=False)["fit_time"].median().round(1))
+
+
+def _wide(values: pd.Series) -> pd.DataFrame:
+    models = list(dict.fromkeys(values.index.get_level_values("model")))
+    table = values.unstack("model")[models]
+    rows = list(dict.fromkeys(values.index.droplevel("model")))  # first-seen order of (data, setting)
+    return table.reindex(pd.MultiIndex.from_tuples(rows, names=["data", "setting"])).fillna("").reset_index()
+
+
+def margins(results: pd.DataFrame) -> pd.DataFrame:
+    """Per data set and setting: RedCore, the best baseline, their difference, and the specialist's reference."""
+    rows = []
+    means = results.groupby(["data", "setting", "model"], sort=False)["Ave."].mean()
+    fit = results.groupby(["data", "setting", "model"], sort=False)["fit_time"].median()
+    for (data, setting), scores in means.groupby(level=["data", "setting"], sort=False):
+        scores = scores.droplevel(["data", "setting"])
+        if "RedCore" not in scores:
+            continue
+        baselines = scores[[m for m in BASELINES if m in scores]].dropna()
+        row = {"data": data, "setting": setting, "RedCore": scores["RedCore"]}
+        if len(baselines):
+            best = baselines.idxmax()
+            row |= {
+                "best baseline": best,
+                "its F1": baselines[best],
+                "RedCore - best": scores["RedCore"] - baselines[best],
+                "RedCore >= best + 0.01": bool(scores["RedCore"] >= baselines[best] + 0.01),
+                "RedCore fit s": round(fit[(data, setting, "RedCore")], 1),
+                "best's fit s": round(fit[(data, setting, best)], 1),
+            }
+        if "Specialist (best)" in scores:
+            row["specialist"] = scores["Specialist (best)"]
+            row["RedCore - specialist"] = scores["RedCore"] - scores["Specialist (best)"]
+        rows.append(row)
+    table = pd.DataFrame(rows).round(3)
+    differences = [c for c in ("RedCore - best", "RedCore - specialist") if c in table]
+    table[differences] = pd.DataFrame(rows)[differences].round(4)  # finer, to show which side of 0.01 they fall
+    return table
+
+
+def report(results: pd.DataFrame, header: str) -> str:
+    """The summary's text: the scores, the fit times, and RedCore's margins."""
+    baselines = ", ".join(m for m in BASELINES if m in set(results["model"]))
+    return (
+        f"{header}\n\n{score_table(results).to_markdown(index=False)}\n\n"
+        f"Median fit time (s)\n\n{fit_table(results).to_markdown(index=False)}\n\n"
+        f"RedCore minus the best baseline ({baselines}), and minus the per-combination specialist at shared 0.0\n\n"
+        f"{margins(results).fillna('').to_markdown(index=False)}\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    default_models = ["RedCore", "Core", "HGB", "Impute+LR", "Impute+MLP"]
+    if pytabkit_available():
+        default_models.append("RealMLP")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=list(DATASETS))
+    parser.add_argument("--settings", nargs="+", default=SETTINGS, choices=SETTINGS)
+    parser.add_argument("--models", nargs="+", default=default_models, help=f"default: {' '.join(default_models)}")
+    parser.add_argument(
+        "--no-specialists", action="store_true", help="skip the per-combination specialists at shared 0.0"
+    )
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--n-jobs", type=int, default=2, help="(setting, seed) runs in parallel")
+    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="a RedCore parameter")
+    parser.add_argument("--out", type=Path, default=None, help="write results.csv and summary.md there")
+    parser.add_argument(
+        "--from-results", type=Path, default=None, metavar="CSV", help="fit nothing: summarise a results.csv"
+    )
+    args = parser.parse_args(argv)
+    if args.from_results is not None:
+        print(report(pd.read_csv(args.from_results), f"From {args.from_results}"))
+        return 0
+    with threadpool_limits(1):  # one thread per fit, as RedCore's default n_threads=1 (joblib's workers do the same)
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    params = parse_params(args.param)
+    frames = []
+    start = time.perf_counter()
+    for name in args.datasets:
+        data = DATASETS[name]()
+        settings = settings_for(len(data.modalities), args.settings)
+        combinations = ["+".join(combo) for combo in modality_combinations(list(data.modalities))]
+        begun = time.perf_counter()
+        print(
+            f"{name}: {len(data.target)} samples, {len(settings)} settings x {len(args.seeds)} seeds", file=sys.stderr
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # samples that lost every modality; RealMLP's logging
+            runs = [
+                run_study(
+                    data.data, data.target, data.modalities, settings, models=args.models, seeds=args.seeds,
+                    n_jobs=args.n_jobs, redcore_params=params,
+                )
+            ]  # fmt: skip
+            if "shared 0.0" in settings and not args.no_specialists:
+                specialists = run_study(
+                    data.data, data.target, data.modalities, {"shared 0.0": settings["shared 0.0"]},
+                    models=SPECIALISTS, seeds=args.seeds, n_jobs=args.n_jobs,
+                )  # fmt: skip
+                runs += [specialists, specialist_reference(specialists, combinations)]
+        results = pd.concat(runs, ignore_index=True).assign(data=name)
+        frames.append(results)
+        print(f"{name}: {len(results)} rows in {time.perf_counter() - begun:.0f} s", file=sys.stderr, flush=True)
+    wall = time.perf_counter() - start
+    results = pd.concat(frames, ignore_index=True)
+    results = results.drop(columns=[c for c in results.columns if c.endswith("_history") or c in IMPORTANCE_COLUMNS])
+    header = (
+        f"Weighted F1 averaged over the combinations of modalities, mean ± std over seeds {args.seeds}; "
+        f"RedCore: {params or 'defaults'}; --n-jobs {args.n_jobs}, {wall / 60:.1f} min"
+    )
+    text = report(results, header)
+    print(text)
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        columns = ["data", "setting", "seed", "model", "Ave.", "fit_time"]
+        results[columns + [c for c in results.columns if c not in columns]].to_csv(
+            args.out / "results.csv", index=False
+        )
+        (args.out / "summary.md").write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    sys.exit(main())
