@@ -26,7 +26,7 @@ from ._regulation import ADVANTAGE_REFERENCES, SupervisionRegulator, check_regul
 
 __all__ = ["RedCoreClassifier"]
 
-_SEQUENCE_ENCODERS = ("transformer", "mlp")
+_SEQUENCE_ENCODERS = ("transformer", "conv", "mlp")
 
 
 @Substitution(training_parameters=training_parameters(batch_size=256, lr="3e-3"), common_attributes=COMMON_ATTRIBUTES)
@@ -135,16 +135,20 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         Hidden widths of each MLP self-modal encoder (that of every vector
         modality, and of the sequences encoded with "mlp"); ``()`` for none.
         None: from ``network_size``.
-    sequence_encoder : {"transformer", "mlp"} or dict, default="transformer"
+    sequence_encoder : {"transformer", "conv", "mlp"} or dict, default="transformer"
         Self-modal encoder of the sequence modalities: "transformer" (the
         paper's: a linear map of each step to ``transformer_width``, a
         sinusoidal encoding of the step's position, ``transformer_layers``
         pre-norm blocks with ``transformer_heads`` heads and feed-forward
         width ``4 * transformer_width``, the mean over the observed steps,
-        padding masked throughout) or "mlp" (the flattened sequence, padding
-        as zeros, through an MLP encoder like a vector's). A dict ``name ->
-        kind`` chooses per sequence modality ("transformer" for those it
-        leaves out). Vector modalities always have an MLP encoder.
+        padding masked throughout), "conv" (not in the paper: a linear map
+        of each step to ``conv_channels``, ``conv_blocks`` residual blocks of
+        convolutions over ``conv_kernel_size`` steps with dilations 1, 2,
+        4, ..., the mean and the maximum over the observed steps; padding
+        never enters) or "mlp" (the flattened sequence, padding as zeros,
+        through an MLP encoder like a vector's). A dict ``name -> kind``
+        chooses per sequence modality ("transformer" for those it leaves
+        out). Vector modalities always have an MLP encoder.
     transformer_width : int, default=64
         Width of the transformer encoders. The paper's is 128
         (``from_preset("paper")``); on three sequence data sets the
@@ -155,6 +159,15 @@ class RedCoreClassifier(BaseMultimodalClassifier):
     transformer_heads : int, default=4
         Attention heads per block (the paper's 8); must divide
         ``transformer_width``.
+    conv_channels : int, default=32
+        Channels of the convolutional encoders (``sequence_encoder="conv"``).
+    conv_blocks : int, default=3
+        Residual blocks per convolutional encoder; block b convolves with
+        dilation ``2**b``.
+    conv_kernel_size : int, default=5
+        Steps each convolution spans before dilation. With the dilations,
+        the encoder sees ``1 + (conv_kernel_size - 1) * (2**conv_blocks -
+        1)`` consecutive steps at once (29 with the defaults).
     xenc_hidden : int or None, default=None
         Width of the residual stream of each cross-modal encoder. None: from
         ``network_size``.
@@ -274,6 +287,9 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         "transformer_width": positive_int(),
         "transformer_layers": positive_int(),
         "transformer_heads": positive_int(),
+        "conv_channels": positive_int(),
+        "conv_blocks": positive_int(),
+        "conv_kernel_size": positive_int(),
         "xenc_hidden": [*positive_int(), None],
         "xenc_widths": [*WIDTHS, None],
         "xenc_blocks": [*positive_int(), None],
@@ -308,6 +324,9 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         transformer_width: int = 64,
         transformer_layers: int = 2,
         transformer_heads: int = 4,
+        conv_channels: int = 32,
+        conv_blocks: int = 3,
+        conv_kernel_size: int = 5,
         xenc_hidden: int | None = None,
         xenc_widths: tuple[int, ...] | None = None,
         xenc_blocks: int | None = None,
@@ -353,6 +372,9 @@ class RedCoreClassifier(BaseMultimodalClassifier):
         self.transformer_width = transformer_width
         self.transformer_layers = transformer_layers
         self.transformer_heads = transformer_heads
+        self.conv_channels = conv_channels
+        self.conv_blocks = conv_blocks
+        self.conv_kernel_size = conv_kernel_size
         self.xenc_hidden = xenc_hidden
         self.xenc_widths = xenc_widths
         self.xenc_blocks = xenc_blocks
@@ -435,7 +457,7 @@ class RedCoreClassifier(BaseMultimodalClassifier):
             bad = [kind for kind in self.sequence_encoder.values() if kind not in _SEQUENCE_ENCODERS]
             if bad:
                 raise ValueError(
-                    f"sequence_encoder must be 'transformer' or 'mlp', or a dict of modality names to "
+                    f"sequence_encoder must be 'transformer', 'conv' or 'mlp', or a dict of modality names to "
                     f"these; got {bad[0]!r}."
                 )
         for name, allow_empty in (("encoder_hidden", True), ("xenc_widths", False), ("classifier_hidden", True)):
@@ -485,6 +507,9 @@ class RedCoreClassifier(BaseMultimodalClassifier):
             transformer_width=self.transformer_width,
             transformer_layers=self.transformer_layers,
             transformer_heads=self.transformer_heads,
+            conv_channels=self.conv_channels,
+            conv_blocks=self.conv_blocks,
+            conv_kernel_size=self.conv_kernel_size,
             kl_weight=self.kl_weight,
             detach_target=self.stop_target_gradient,
         )
