@@ -243,7 +243,7 @@ def run_encoder_cost(args: argparse.Namespace) -> int:
     results = pd.DataFrame(rows)
     table = results.pivot_table(index="config", columns="data", values="cpu_per_epoch", aggfunc="median", sort=False)
     table = table.round(3)
-    table["encoder parameters"] = results.groupby("config", sort=False)["encoder parameters"].first()
+    table["encoder parameters"] = results.groupby("config", sort=False)["encoder parameters"].last()
     title = (
         f"CPU seconds per training epoch of RedCoreClassifier (median of {args.repeats} fits of {args.epochs} epochs "
         f"after a warm-up; "
