@@ -173,6 +173,7 @@ def run_paper_size(args: argparse.Namespace) -> int:
     rss_data = _peak_rss_gib()
     model = RedCoreClassifier(
         modalities,
+        sequence_encoder="transformer",
         transformer_width=128,
         transformer_layers=3,
         transformer_heads=8,

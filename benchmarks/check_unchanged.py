@@ -98,6 +98,7 @@ def cases():
                 RedCoreClassifier(
                     seq_spec,
                     max_epochs=3,
+                    sequence_encoder="transformer",  # the default until the conv encoder became it
                     transformer_width=16,
                     transformer_layers=1,
                     transformer_heads=2,

@@ -21,9 +21,10 @@ in the training data:
 The models:
 
 * :class:`~sklearn_redcore.RedCoreClassifier` with its two learned encoders
-  of sequences, the default transformer and the dilated convolutional
-  encoder (``sequence_encoder="conv"``), each with the default settings
-  (100 epochs at most, stopped on a plateau of the training loss);
+  of sequences, the paper's transformer and the dilated convolutional
+  encoder (``sequence_encoder="conv"``, the default), each with the
+  default settings (100 epochs at most, stopped on a plateau of the
+  training loss);
 * MiniRocket on the channels of both modalities stacked, each channel
   standardised on its observed training values, a missing modality and the
   padding set to 0 (the mean);

@@ -25,8 +25,9 @@ from sklearn_redcore._inputs import resolve_modalities
 from sklearn_redcore._sequence_encoders import ConvGaussianEncoder, TransformerGaussianEncoder
 from sklearn_redcore.datasets import make_sequence_classification
 
-# A tiny network: the tests check behaviour, not accuracy.
+# A tiny network: the tests check behaviour, not accuracy. The transformer unless a test says otherwise.
 TINY = dict(
+    sequence_encoder="transformer",
     n_latent=8,
     encoder_hidden=(16,),
     xenc_hidden=8,
@@ -94,13 +95,13 @@ def test_estimator_reports_bad_declarations(sequences):
     with pytest.raises(ValueError, match="not a multiple of 4"):
         RedCoreClassifier(bad, **TINY).fit(X, y)
     with pytest.raises(ValueError, match="'sequence_encoder' parameter"):
-        RedCoreClassifier(spec, sequence_encoder="lstm", **TINY).fit(X, y)
+        RedCoreClassifier(spec, **{**TINY, "sequence_encoder": "lstm"}).fit(X, y)
     with pytest.raises(ValueError, match="'transformer', 'conv' or 'mlp'"):
-        RedCoreClassifier(spec, sequence_encoder={"m0": "lstm"}, **TINY).fit(X, y)
+        RedCoreClassifier(spec, **{**TINY, "sequence_encoder": {"m0": "lstm"}}).fit(X, y)
     with pytest.raises(ValueError, match="which is a vector"):
-        RedCoreClassifier(spec, sequence_encoder={"v": "mlp"}, **TINY).fit(X, y)
+        RedCoreClassifier(spec, **{**TINY, "sequence_encoder": {"v": "mlp"}}).fit(X, y)
     with pytest.raises(ValueError, match="not one of"):
-        RedCoreClassifier(spec, sequence_encoder={"nope": "mlp"}, **TINY).fit(X, y)
+        RedCoreClassifier(spec, **{**TINY, "sequence_encoder": {"nope": "mlp"}}).fit(X, y)
     with pytest.raises(ValueError, match="multiple of transformer_heads"):
         RedCoreClassifier(spec, **{**TINY, "transformer_heads": 3}).fit(X, y)
 
@@ -216,10 +217,10 @@ def test_fit_predict_with_sequence_modalities(sequences, fitted):
     kinds = [type(e).__name__ for e in fitted.net_.module_.encoders]
     assert kinds == ["TransformerGaussianEncoder", "TransformerGaussianEncoder", "GaussianEncoder"]
     mixed = RedCoreClassifier(
-        fitted.modalities, sequence_encoder={"m1": "mlp"}, random_state=0, **{**TINY, "max_epochs": 1}
+        fitted.modalities, random_state=0, **{**TINY, "sequence_encoder": {"m1": "mlp"}, "max_epochs": 1}
     ).fit(X, y)
     assert [type(e).__name__ for e in mixed.net_.module_.encoders] == [
-        "TransformerGaussianEncoder",
+        "ConvGaussianEncoder",  # the default, for the modality the dict leaves out
         "GaussianEncoder",
         "GaussianEncoder",
     ]
@@ -365,7 +366,7 @@ def test_conv_encoder_fits_and_is_reproducible(sequences, tmp_path):
     assert loaded.get_params()["conv_channels"] == 8
     np.testing.assert_array_equal(loaded.predict_proba(X), proba)
     mixed = RedCoreClassifier(
-        spec, random_state=0, **{**TINY, **CONV, "sequence_encoder": {"m1": "conv"}, "max_epochs": 1}
+        spec, random_state=0, **{**TINY, **CONV, "sequence_encoder": {"m0": "transformer"}, "max_epochs": 1}
     ).fit(X, y)
     kinds = [type(e).__name__ for e in mixed.net_.module_.encoders]
     assert kinds == ["TransformerGaussianEncoder", "ConvGaussianEncoder", "GaussianEncoder"]
