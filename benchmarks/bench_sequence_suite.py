@@ -16,9 +16,16 @@ stratified 70/30 split, the training part masked at each setting's rates
 (shared 0.5, and imbalanced: (0.8, 0.2) for two modalities, (0.8, 0.5, 0.2)
 for three), every model scored by the weighted F1 on the complete test part
 averaged over the combinations of modalities. Models: RedCore with its
-defaults (``--param`` changes them), the anchor "MiniRocket" (every
-modality's channels stacked, standardised on observed values, missing
-modalities and padding at 0), and "Impute+LR".
+defaults (``--encoder`` chooses the encoder of the sequences, ``--param``
+changes any parameter; the table names the changes), the anchor
+"MiniRocket" (every modality's channels stacked, standardised on observed
+values, missing modalities and padding at 0), and "Impute+LR". ``--out``
+writes every fit's scores and time to a CSV file.
+
+The encoder study of docs/sequences.md runs one RedCore per command, e.g.::
+
+    python benchmarks/bench_sequence_suite.py --models RedCore --encoder conv --seeds 0
+    python benchmarks/bench_sequence_suite.py --models RedCore --param transformer_width=32 --param transformer_layers=1
 
 Needs aeon (``pip install 'sklearn-redcore[timeseries]'``). Run
 ``python benchmarks/bench_sequence_suite.py --help`` for the options;
@@ -54,9 +61,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", nargs="+", default=["RedCore", "MiniRocket", "Impute+LR"])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--n-jobs", type=int, default=2)
+    parser.add_argument(
+        "--encoder", choices=["transformer", "conv", "mlp"], help="RedCore's sequence_encoder (default: its default)"
+    )
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="a RedCore parameter")
+    parser.add_argument("--out", help="CSV file for the scores and fit time of every fit")
     args = parser.parse_args(argv)
     params = parse_params(args.param)
+    if args.encoder is not None:
+        params["sequence_encoder"] = args.encoder
+    label = "RedCore" + (" " + ", ".join(f"{key}={value}" for key, value in params.items()) if params else "")
+    runs = []
     tables = []
     for name in args.data:
         data = _data(name)
@@ -78,13 +93,20 @@ def main(argv: list[str] | None = None) -> int:
                 progress=False,
             )
         wall = time.perf_counter() - start
+        results["model"] = results["model"].replace({"RedCore": label})
+        runs.append(results.assign(data=name))
         grouped = results.groupby(["setting", "model"], sort=False)
         table = grouped["Ave."].agg(["mean", "std"]).round(3)
         table["fit s (median)"] = grouped["fit_time"].median().round(1)
+        if "eta_history" in results:  # RedCore's epochs run (before the plateau stopped it)
+            epochs = results["eta_history"].map(lambda history: len(history) if isinstance(history, list) else np.nan)
+            table["epochs (median)"] = epochs.groupby([results["setting"], results["model"]], sort=False).median()
         table.insert(0, "data", name)
         tables.append(table)
         print(f"{name}: {len(results)} fits in {wall:.0f} s", file=sys.stderr, flush=True)
     summary = pd.concat(tables)
+    if args.out:
+        pd.concat(runs).to_csv(args.out, index=False)
     print(
         f"\nWeighted F1 averaged over the combinations, mean and std over seeds {args.seeds}; "
         f"RedCore: {params or 'defaults'}\n"

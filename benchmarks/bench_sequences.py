@@ -1,6 +1,6 @@
-"""Sequence modalities: the transformer self-modal encoder against an MLP, and a fit at the paper's sizes.
+"""Sequence modalities: the encoders of sequences against an MLP, their cost, and a fit at the paper's sizes.
 
-Two studies (the first argument):
+Three studies (the first argument):
 
 ``accuracy``
     Data from ``make_sequence_classification``: three sequence modalities
@@ -10,7 +10,7 @@ Two studies (the first argument):
     loses modalities at imbalanced missing rates (default 0.8, 0.5, 0.2);
     RedCore is fitted twice, with ``sequence_encoder="transformer"`` and with
     ``"mlp"`` (the flattened sequence, padding as zeros, through the MLP
-    encoder), all else equal; both are scored (weighted F1) on the complete
+    encoder), all else equal (``--encoders`` also takes ``"conv"``); both are scored (weighted F1) on the complete
     test part under each of the 7 combinations of available modalities.
     ``--preset`` fits the estimator's own defaults ("default") or a preset
     of ``RedCoreClassifier.from_preset`` ("paper", "authors_code") instead
@@ -24,8 +24,21 @@ Two studies (the first argument):
     time of each epoch and the peak memory of the process. The labels are
     random: this measures cost, not accuracy.
 
+``encoder-cost``
+    The cost of the self-modal encoders of sequences inside a whole RedCore
+    fit: CPU time per training epoch (``time.process_time``, less sensitive
+    than wall time to other jobs on a shared machine) of RedCore with each
+    encoder configuration (``--configs``), on random sequences shaped as the
+    training parts of the sequence suite (``bench_sequence_suite.py``):
+    BasicMotions (56 rows, 2 modalities of 100 steps x 3), JapaneseVowels
+    (448 rows, 2 of 7 to 29 steps x 6) and its synthetic set (700 rows, 3
+    of 6 to 12 steps x 8), masked at the imbalanced rates. Every
+    configuration runs ``--epochs`` epochs, ``--repeats`` times, the
+    configurations interleaved so that a change of load touches all alike;
+    the median is reported.
+
 Run ``python benchmarks/bench_sequences.py accuracy --help`` (or
-``paper-size --help``) for the options; docs/sequences.md gives the figures
+``paper-size --help``, ``encoder-cost --help``) for the options; docs/sequences.md gives the figures
 of the default commands.
 """
 
@@ -46,7 +59,20 @@ from sklearn_redcore import RedCoreClassifier, evaluate_modality_combinations, m
 from sklearn_redcore._benchmark import parse_params
 from sklearn_redcore.datasets import make_sequence_classification
 
-ENCODERS = ("transformer", "mlp")
+ENCODERS = ("transformer", "conv", "mlp")
+#: The encoder configurations of ``encoder-cost``: name -> RedCore parameters.
+ENCODER_CONFIGS = {
+    "transformer 64/2/4": dict(sequence_encoder="transformer", transformer_width=64, transformer_layers=2),
+    "transformer 32/1/4": dict(sequence_encoder="transformer", transformer_width=32, transformer_layers=1),
+    "conv 32": dict(sequence_encoder="conv", conv_channels=32),
+    "conv 64": dict(sequence_encoder="conv", conv_channels=64),
+}
+#: The data of ``encoder-cost``: name -> (training rows, (T, d) per modality, imbalanced missing rates).
+COST_SHAPES = {
+    "basic_motions": (56, [(100, 3)] * 2, [0.8, 0.2]),
+    "japanese_vowels": (448, [(29, 6)] * 2, [0.8, 0.2]),
+    "synthetic": (700, [(12, 8)] * 3, [0.8, 0.5, 0.2]),
+}
 
 
 def _peak_rss_gib() -> float:
@@ -147,6 +173,7 @@ def run_paper_size(args: argparse.Namespace) -> int:
     rss_data = _peak_rss_gib()
     model = RedCoreClassifier(
         modalities,
+        sequence_encoder="transformer",
         transformer_width=128,
         transformer_layers=3,
         transformer_heads=8,
@@ -183,6 +210,56 @@ def run_paper_size(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_encoder_cost(args: argparse.Namespace) -> int:
+    import torch
+
+    rows = []
+    for name in args.data:
+        n_rows, shapes, rates = COST_SHAPES[name]
+        min_length = 7 / 29 if name == "japanese_vowels" else (1.0 if name == "basic_motions" else 0.5)
+        data = make_sequence_classification(
+            n_rows, modality_shapes=shapes, n_classes=4, min_length=min_length, random_state=0
+        )
+        X = mask_modalities(data.data, data.modalities, rates, random_state=0)
+        for repeat in range(-1, args.repeats):  # -1: a warm-up, not recorded (the first call of a
+            for config in args.configs:  # convolution in a process costs a second of set-up)
+                params = ENCODER_CONFIGS[config] | parse_params(args.param)
+                epochs = args.epochs if repeat >= 0 else 1
+                model = RedCoreClassifier(
+                    data.modalities, max_epochs=epochs, early_stopping=False, tol=None, random_state=0, **params
+                )
+                start = time.process_time()
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)
+                    model.fit(X, data.target)
+                cpu = time.process_time() - start
+                if repeat < 0:
+                    continue
+                n_parameters = sum(p.numel() for p in model.net_.module_.encoders.parameters())
+                rows.append(
+                    {"data": name, "config": config, "repeat": repeat, "cpu_per_epoch": cpu / args.epochs}
+                    | {"encoder parameters": n_parameters}
+                )
+                print(f"{name} {config}: {cpu / args.epochs:.3f} s CPU per epoch", file=sys.stderr, flush=True)
+    results = pd.DataFrame(rows)
+    table = results.pivot_table(index="config", columns="data", values="cpu_per_epoch", aggfunc="median", sort=False)
+    table = table.round(3)
+    table["encoder parameters"] = results.groupby("config", sort=False)["encoder parameters"].last()
+    title = (
+        f"CPU seconds per training epoch of RedCoreClassifier (median of {args.repeats} fits of {args.epochs} epochs "
+        f"after a warm-up; "
+        f"one torch thread, torch {torch.__version__}); encoder parameters: on the last data set; "
+        f"parameters set: {parse_params(args.param) or 'none'}."
+    )
+    summary = f"{title}\n\n{table.to_markdown()}\n"
+    print("\n" + summary)
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        results.to_csv(args.out / "encoder_cost.csv", index=False)
+        (args.out / "encoder_cost.md").write_text(summary)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     studies = parser.add_subparsers(dest="study", required=True)
@@ -195,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     accuracy.add_argument("--signal", type=float, default=1.5, help="motif scale against unit noise")
     accuracy.add_argument("--reliability", type=float, default=0.9, help="see make_sequence_classification")
     accuracy.add_argument("--rates", type=float, nargs=3, default=[0.8, 0.5, 0.2], help="training missing rates")
-    accuracy.add_argument("--encoders", nargs="+", choices=ENCODERS, default=list(ENCODERS))
+    accuracy.add_argument("--encoders", nargs="+", choices=ENCODERS, default=["transformer", "mlp"])
     accuracy.add_argument("--width", type=int, default=64, help="transformer width (the paper's: 128)")
     accuracy.add_argument("--layers", type=int, default=2, help="transformer layers (the paper's: 3)")
     accuracy.add_argument("--heads", type=int, default=4, help="attention heads (the paper's: 8)")
@@ -223,8 +300,16 @@ def main(argv: list[str] | None = None) -> int:
     paper.add_argument("--batch-size", type=int, default=128)
     paper.add_argument("--threads", type=int, default=1)
     paper.add_argument("--out", type=Path, default=None, help="folder for paper_size.md")
+    cost = studies.add_parser("encoder-cost", help="CPU time per epoch of each encoder of sequences")
+    cost.add_argument("--data", nargs="+", choices=list(COST_SHAPES), default=list(COST_SHAPES))
+    cost.add_argument("--configs", nargs="+", choices=list(ENCODER_CONFIGS), default=list(ENCODER_CONFIGS))
+    cost.add_argument("--epochs", type=int, default=5)
+    cost.add_argument("--repeats", type=int, default=3)
+    cost.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="a RedCore parameter")
+    cost.add_argument("--out", type=Path, default=None, help="folder for encoder_cost.csv and encoder_cost.md")
     args = parser.parse_args(argv)
-    return run_accuracy(args) if args.study == "accuracy" else run_paper_size(args)
+    studies_run = {"accuracy": run_accuracy, "paper-size": run_paper_size, "encoder-cost": run_encoder_cost}
+    return studies_run[args.study](args)
 
 
 if __name__ == "__main__":

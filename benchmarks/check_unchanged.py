@@ -2,7 +2,8 @@
 
 A refactoring must not change what the models compute. This script fits each
 public estimator (RedCore and its Core and Red ablations, MMIN, CRA and AMAE in
-both training regimes, a sequence model, early stopping, a warm start, the
+both training regimes, sequence models with each encoder (the convolutional
+one where the version has it), early stopping, a warm start, the
 masker) on mfeat with fixed seeds, and writes their probabilities to a file;
 run on two versions of the code, the second run compares its probabilities
 with the first's::
@@ -69,7 +70,7 @@ def cases():
     assert all(isinstance(group, SequenceModality) for group in seq_spec.values())
 
     small_amae = dict(n_heads=2, feedforward=32)
-    return [
+    runs = [
         ("redcore", proba(RedCoreClassifier(spec, max_epochs=4, random_state=0))),
         ("core", proba(RedCoreClassifier(spec, max_epochs=4, regulate=False, random_state=0))),
         ("red", proba(RedCoreClassifier(spec, max_epochs=4, unimodal_heads=False, random_state=0))),
@@ -97,6 +98,7 @@ def cases():
                 RedCoreClassifier(
                     seq_spec,
                     max_epochs=3,
+                    sequence_encoder="transformer",  # the default until the conv encoder became it
                     transformer_width=16,
                     transformer_layers=1,
                     transformer_heads=2,
@@ -127,6 +129,10 @@ def cases():
         ),
         ("masker", lambda: ModalityMasker(spec, [0.5, 0.3, 0.1], random_state=0).fit_transform(X_test)),
     ]
+    if "conv_channels" in RedCoreClassifier().get_params():  # versions with the convolutional encoder
+        conv = RedCoreClassifier(seq_spec, max_epochs=3, sequence_encoder="conv", conv_channels=8, random_state=0)
+        runs.insert(-1, ("sequence_conv", proba(conv, X=X_seq, y=seq.target, X_test=X_seq[:100])))
+    return runs
 
 
 def main(argv: list[str] | None = None) -> int:

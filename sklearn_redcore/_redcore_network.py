@@ -18,7 +18,7 @@ one classifier per modality reads ``z^m`` (the unimodal VIB heads of eq. 3).
 Data arrive as one float tensor ``x`` whose modalities are contiguous column
 blocks (missing entries already set to zero) and a boolean tensor ``present``
 of shape (batch, M). A sequence modality's block holds its T steps
-step-major; with a transformer self-modal encoder
+step-major; with a transformer or convolutional self-modal encoder
 (:mod:`~sklearn_redcore._sequence_encoders`), a boolean tensor
 ``observed_steps`` (batch, sum of the T of the sequence modalities) says
 which steps hold data (the others are padding). The module computes its
@@ -40,7 +40,7 @@ from ._embeddings import EmbeddedGaussianEncoder
 from ._inputs import step_slices
 from ._layers import GaussianEncoder, StackedLinear, mlp, stacked_mlp
 from ._parameters import check_widths
-from ._sequence_encoders import TransformerGaussianEncoder
+from ._sequence_encoders import ConvGaussianEncoder, SequenceGaussianEncoder, TransformerGaussianEncoder
 from ._training import weighted_cross_entropy, weighted_mean
 
 
@@ -143,11 +143,13 @@ class RedCoreModule(nn.Module):
         Per modality, ``(T, d)`` for a sequence and None for a vector (None
         for all: every modality is a vector).
     sequence_encoders : list of str or None, optional
-        Per modality, "transformer" or "mlp" (the flattened sequence through
-        an MLP encoder); only read for sequence modalities. Default:
-        "transformer" for every sequence.
+        Per modality, "transformer", "conv" (dilated convolutions) or "mlp"
+        (the flattened sequence through an MLP encoder); only read for
+        sequence modalities. Default: "transformer" for every sequence.
     transformer_width, transformer_layers, transformer_heads : int
         Sizes of the transformer encoders.
+    conv_channels, conv_blocks, conv_kernel_size : int
+        Sizes of the convolutional encoders.
     kl_weight : float
         Weight of the KL terms of the VIB loss (see :meth:`loss`).
     detach_target : bool
@@ -186,6 +188,9 @@ class RedCoreModule(nn.Module):
         transformer_width: int = 128,
         transformer_layers: int = 3,
         transformer_heads: int = 8,
+        conv_channels: int = 32,
+        conv_blocks: int = 3,
+        conv_kernel_size: int = 5,
         kl_weight: float = 1e-3,
         detach_target: bool = False,
         numerical_embedding: str | None = None,
@@ -210,6 +215,12 @@ class RedCoreModule(nn.Module):
                 encoders.append(
                     TransformerGaussianEncoder(
                         shape[1], shape[0], transformer_width, transformer_layers, transformer_heads, n_latent, dropout
+                    )
+                )
+            elif shape is not None and kind == "conv":
+                encoders.append(
+                    ConvGaussianEncoder(
+                        shape[1], shape[0], conv_channels, conv_blocks, conv_kernel_size, n_latent, dropout
                     )
                 )
             elif shape is None and numerical_embedding == "periodic":
@@ -258,7 +269,7 @@ class RedCoreModule(nn.Module):
         steps: tuple[int, int] | None,
         observed_steps: torch.Tensor | None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        if isinstance(encoder, TransformerGaussianEncoder):
+        if isinstance(encoder, SequenceGaussianEncoder):
             observed = observed_steps[:, steps[0] : steps[1]] if observed_steps is not None else None
             return encoder(block, observed)
         return encoder(block)

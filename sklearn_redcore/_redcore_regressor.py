@@ -117,10 +117,13 @@ class RedCoreRegressor(RedCoreEstimatorMixin, BaseMultimodalRegressor):
         numerical_embedding: str | None = None,
         embedding_dim: int = 16,
         embedding_scale: float = 0.1,
-        sequence_encoder: str | Mapping[str, str] = "transformer",
+        sequence_encoder: str | Mapping[str, str] = "conv",
         transformer_width: int = 64,
         transformer_layers: int = 2,
         transformer_heads: int = 4,
+        conv_channels: int = 32,
+        conv_blocks: int = 3,
+        conv_kernel_size: int = 5,
         xenc_hidden: int | None = None,
         xenc_widths: tuple[int, ...] | None = None,
         xenc_blocks: int | None = None,
@@ -169,6 +172,9 @@ class RedCoreRegressor(RedCoreEstimatorMixin, BaseMultimodalRegressor):
         self.transformer_width = transformer_width
         self.transformer_layers = transformer_layers
         self.transformer_heads = transformer_heads
+        self.conv_channels = conv_channels
+        self.conv_blocks = conv_blocks
+        self.conv_kernel_size = conv_kernel_size
         self.xenc_hidden = xenc_hidden
         self.xenc_widths = xenc_widths
         self.xenc_blocks = xenc_blocks

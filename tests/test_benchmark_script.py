@@ -53,6 +53,22 @@ def test_sequence_benchmark_runs_end_to_end(tmp_path, capsys):
     assert results["encoder"].tolist() == ["transformer", "mlp"] and results["Ave."].between(0, 1).all()
     assert module.main(["paper-size", "--n-samples", "40", "--steps", "3", "--out", str(tmp_path)]) == 0
     assert "epoch time (s)" in (tmp_path / "paper_size.md").read_text()
+    cost = ["encoder-cost", "--data", "synthetic", "--configs", "conv 32", "transformer 32/1/4", "--epochs", "1"]
+    assert module.main([*cost, "--repeats", "1", "--param", "n_latent=4", "--out", str(tmp_path)]) == 0
+    results = pd.read_csv(tmp_path / "encoder_cost.csv")
+    assert results["config"].tolist() == ["conv 32", "transformer 32/1/4"] and (results["cpu_per_epoch"] > 0).all()
+    assert "| conv 32 " in (tmp_path / "encoder_cost.md").read_text()
+
+
+def test_sequence_suite_names_the_encoder_and_writes_every_fit(tmp_path, capsys):
+    module = load_benchmark("bench_sequence_suite")
+    args = ["--data", "synthetic", "--models", "RedCore", "--encoder", "conv", "--seeds", "0", "--n-jobs", "1"]
+    assert module.main([*args, "--param", "max_epochs=2", "--out", str(tmp_path / "fits.csv")]) == 0
+    results = pd.read_csv(tmp_path / "fits.csv")
+    assert set(results["model"]) == {"RedCore max_epochs=2, sequence_encoder=conv"} and len(results) == 2
+    assert results["Ave."].between(0.0, 1.0).all()
+    table = capsys.readouterr().out
+    assert "sequence_encoder=conv" in table and "epochs (median)" in table
 
 
 def test_cost_benchmark_reports_f1_time_and_epochs_per_configuration(tmp_path, capsys):

@@ -1,4 +1,4 @@
-"""Sequence modalities: declaration, padding, standardisation, the transformer encoder, the estimator."""
+"""Sequence modalities: declaration, padding, standardisation, the transformer and conv encoders, the estimator."""
 
 import pickle
 from dataclasses import astuple
@@ -22,11 +22,12 @@ from sklearn_redcore import (
     save_model,
 )
 from sklearn_redcore._inputs import resolve_modalities
-from sklearn_redcore._sequence_encoders import TransformerGaussianEncoder
+from sklearn_redcore._sequence_encoders import ConvGaussianEncoder, TransformerGaussianEncoder
 from sklearn_redcore.datasets import make_sequence_classification
 
-# A tiny network: the tests check behaviour, not accuracy.
+# A tiny network: the tests check behaviour, not accuracy. The transformer unless a test says otherwise.
 TINY = dict(
+    sequence_encoder="transformer",
     n_latent=8,
     encoder_hidden=(16,),
     xenc_hidden=8,
@@ -94,13 +95,13 @@ def test_estimator_reports_bad_declarations(sequences):
     with pytest.raises(ValueError, match="not a multiple of 4"):
         RedCoreClassifier(bad, **TINY).fit(X, y)
     with pytest.raises(ValueError, match="'sequence_encoder' parameter"):
-        RedCoreClassifier(spec, sequence_encoder="lstm", **TINY).fit(X, y)
-    with pytest.raises(ValueError, match="'transformer' or 'mlp'"):
-        RedCoreClassifier(spec, sequence_encoder={"m0": "lstm"}, **TINY).fit(X, y)
+        RedCoreClassifier(spec, **{**TINY, "sequence_encoder": "lstm"}).fit(X, y)
+    with pytest.raises(ValueError, match="'transformer', 'conv' or 'mlp'"):
+        RedCoreClassifier(spec, **{**TINY, "sequence_encoder": {"m0": "lstm"}}).fit(X, y)
     with pytest.raises(ValueError, match="which is a vector"):
-        RedCoreClassifier(spec, sequence_encoder={"v": "mlp"}, **TINY).fit(X, y)
+        RedCoreClassifier(spec, **{**TINY, "sequence_encoder": {"v": "mlp"}}).fit(X, y)
     with pytest.raises(ValueError, match="not one of"):
-        RedCoreClassifier(spec, sequence_encoder={"nope": "mlp"}, **TINY).fit(X, y)
+        RedCoreClassifier(spec, **{**TINY, "sequence_encoder": {"nope": "mlp"}}).fit(X, y)
     with pytest.raises(ValueError, match="multiple of transformer_heads"):
         RedCoreClassifier(spec, **{**TINY, "transformer_heads": 3}).fit(X, y)
 
@@ -216,10 +217,10 @@ def test_fit_predict_with_sequence_modalities(sequences, fitted):
     kinds = [type(e).__name__ for e in fitted.net_.module_.encoders]
     assert kinds == ["TransformerGaussianEncoder", "TransformerGaussianEncoder", "GaussianEncoder"]
     mixed = RedCoreClassifier(
-        fitted.modalities, sequence_encoder={"m1": "mlp"}, random_state=0, **{**TINY, "max_epochs": 1}
+        fitted.modalities, random_state=0, **{**TINY, "sequence_encoder": {"m1": "mlp"}, "max_epochs": 1}
     ).fit(X, y)
     assert [type(e).__name__ for e in mixed.net_.module_.encoders] == [
-        "TransformerGaussianEncoder",
+        "ConvGaussianEncoder",  # the default, for the modality the dict leaves out
         "GaussianEncoder",
         "GaussianEncoder",
     ]
@@ -269,3 +270,123 @@ def test_dataframe_columns_and_baselines(sequences):
         random_state=0,
     ).fit(X, y)
     assert np.isfinite(mmin.predict_proba(X)).all()
+
+
+# ------------------------------------------------------ the convolutional encoder
+CONV = dict(sequence_encoder="conv", conv_channels=8, conv_blocks=2, conv_kernel_size=3)
+
+
+def _conv_encoder(**sizes) -> ConvGaussianEncoder:
+    torch.manual_seed(0)
+    sizes = dict(channels=8, n_blocks=3, kernel_size=3) | sizes
+    encoder = ConvGaussianEncoder(n_features=3, n_steps=9, n_latent=4, dropout=0.0, **sizes).eval()
+    with torch.no_grad():  # norms as after training (a fresh one maps a zero step to zero)
+        for name, parameter in encoder.named_parameters():
+            if "norm" in name:
+                parameter.normal_(0.5, 0.5)
+    return encoder
+
+
+def test_conv_encoder_shapes_and_step_major_input():
+    encoder = _conv_encoder()
+    x = torch.randn(5, 9, 3)
+    assert encoder.body(x).shape == (5, 16)  # mean and maximum of 8 channels
+    with torch.no_grad():
+        mean, log_var = encoder(x)
+        flat_mean, _ = encoder(x.flatten(1))  # (B, T * d), step-major, as the network passes it
+    assert mean.shape == log_var.shape == (5, 4)
+    torch.testing.assert_close(flat_mean, mean)
+
+
+def test_conv_encoder_ignores_what_unobserved_steps_hold():
+    encoder = _conv_encoder()
+    x = torch.randn(6, 9, 3)
+    observed = torch.ones(6, 9, dtype=torch.bool)
+    observed[0, 5:] = False  # padding at the end
+    observed[1, :2] = False  # at the start
+    observed[2, 3:5] = False  # a gap inside the sequence
+    observed[3, ::2] = False  # every other step
+    changed = x.clone()
+    changed[~observed] = 100 * torch.randn(int((~observed).sum()), 3)
+    poisoned = x.clone()
+    poisoned[~observed] = torch.nan
+    poisoned[0, 8] = torch.inf
+    with torch.no_grad():
+        mean, log_var = encoder(x, observed)
+        for other in (changed, poisoned):
+            other_mean, other_log_var = encoder(other, observed)
+            torch.testing.assert_close(other_mean, mean, rtol=0, atol=0)
+            torch.testing.assert_close(other_log_var, log_var, rtol=0, atol=0)
+        # the same values count when the steps are observed
+        seen, _ = encoder(changed, torch.ones(6, 9, dtype=torch.bool))
+    assert (seen[:4] - mean[:4]).abs().amax(1).min() > 1e-3
+    torch.testing.assert_close(seen[4:], mean[4:])  # rows 4 and 5 had every step observed
+
+
+def test_conv_encoder_variable_lengths_equal_each_sequence_alone():
+    encoder = _conv_encoder()
+    lengths = [9, 4, 7, 1]
+    x = torch.randn(4, 9, 3)
+    observed = torch.arange(9) < torch.tensor(lengths).unsqueeze(1)
+    with torch.no_grad():
+        batch, _ = encoder(x, observed)
+        for row, length in enumerate(lengths):  # the sequence cut to its length, without padding
+            alone, _ = encoder(x[row : row + 1, :length], None)
+            torch.testing.assert_close(batch[row : row + 1], alone, rtol=1e-5, atol=1e-5)
+
+
+def test_conv_encoder_sees_order_and_rows_without_steps_stay_finite():
+    encoder = _conv_encoder().train()  # dropout is 0: training mode only differs by gradients
+    x = torch.randn(4, 9, 3, requires_grad=True)
+    observed = torch.ones(4, 9, dtype=torch.bool)
+    observed[2:] = False  # two rows miss the modality
+    mean, log_var = encoder(x, observed)
+    (mean.sum() + log_var.sum()).backward()
+    assert torch.isfinite(mean).all() and torch.isfinite(log_var).all()
+    assert all(torch.isfinite(p.grad).all() for p in encoder.parameters())
+    assert torch.count_nonzero(x.grad[2:]) == 0  # nothing flows from rows without observed steps
+    with torch.no_grad():
+        backward, _ = encoder(x.flip(1))
+    assert (backward[:2] - mean[:2]).abs().max() > 1e-3
+
+
+def test_conv_encoder_fits_and_is_reproducible(sequences, tmp_path):
+    X, y, spec = sequences
+    params = dict(random_state=0, **{**TINY, **CONV})
+    clf = RedCoreClassifier(spec, **params).fit(X, y)
+    kinds = [type(e).__name__ for e in clf.net_.module_.encoders]
+    assert kinds == ["ConvGaussianEncoder", "ConvGaussianEncoder", "GaussianEncoder"]
+    assert len(clf.net_.module_.encoders[0].body.blocks) == 2
+    proba = clf.predict_proba(X)
+    assert np.isfinite(proba).all()
+    np.testing.assert_array_equal(RedCoreClassifier(spec, **params).fit(X, y).predict_proba(X), proba)
+    path = tmp_path / "conv.pt"
+    save_model(clf, path)
+    loaded = load_model(path)
+    assert loaded.get_params()["conv_channels"] == 8
+    np.testing.assert_array_equal(loaded.predict_proba(X), proba)
+    mixed = RedCoreClassifier(
+        spec, random_state=0, **{**TINY, **CONV, "sequence_encoder": {"m0": "transformer"}, "max_epochs": 1}
+    ).fit(X, y)
+    kinds = [type(e).__name__ for e in mixed.net_.module_.encoders]
+    assert kinds == ["TransformerGaussianEncoder", "ConvGaussianEncoder", "GaussianEncoder"]
+
+
+def test_conv_encoder_warm_start_continues_the_same_network(sequences):
+    X, y, spec = sequences
+    clf = RedCoreClassifier(spec, random_state=0, warm_start=True, **{**TINY, **CONV}).fit(X, y)
+    net, first = clf.net_, clf.predict_proba(X)
+    weights = clf.net_.module_.encoders[0].body.project.weight.detach().clone()
+    clf.fit(X, y)
+    assert clf.net_ is net and clf.n_iter_ == 2 * TINY["max_epochs"]
+    assert not torch.equal(clf.net_.module_.encoders[0].body.project.weight, weights)
+    assert not np.array_equal(clf.predict_proba(X), first)
+
+
+def test_conv_network_size_auto_is_the_compact_network(sequences):
+    from sklearn_redcore._redcore_network import NETWORK_SIZES
+
+    X, y, spec = sequences
+    clf = RedCoreClassifier(spec, sequence_encoder="conv", max_epochs=1, random_state=0).fit(X, y)
+    assert clf.network_sizes_ == NETWORK_SIZES["compact"]
+    assert clf.net_.module_.encoders[0].body.project.out_features == 32

@@ -79,11 +79,15 @@ def test_network_size_follows_the_kind_of_encoder_and_explicit_sizes_win():
     assert vectors.network_sizes_ == NETWORK_SIZES["compact"]
     assert vectors.net_.module_.n_latent == 32
     sequence = {"s": SequenceModality([0, 1], n_steps=2), "v": [2, 3]}
-    small_transformer = dict(transformer_width=8, transformer_layers=1, transformer_heads=2)
+    small_transformer = dict(
+        sequence_encoder="transformer", transformer_width=8, transformer_layers=1, transformer_heads=2
+    )
     wide = RedCoreClassifier(sequence, max_epochs=1, random_state=0, **small_transformer).fit(X, y)
     assert wide.network_sizes_ == NETWORK_SIZES["wide"]
     flattened = RedCoreClassifier(sequence, sequence_encoder="mlp", max_epochs=1, random_state=0).fit(X, y)
     assert flattened.network_sizes_ == NETWORK_SIZES["compact"]  # no transformer: as vectors
+    default = RedCoreClassifier(sequence, max_epochs=1, random_state=0).fit(X, y)  # the conv encoder
+    assert default.network_sizes_ == NETWORK_SIZES["compact"]
     mixed = RedCoreClassifier(
         [[0, 1], [2, 3]], network_size="wide", n_latent=8, encoder_hidden=(), max_epochs=1, random_state=0
     ).fit(X, y)

@@ -13,6 +13,7 @@ ORDER = [
     "plot_regulation_history.py",
     "plot_dataframe_pipeline.py",
     "plot_grid_search.py",
+    "plot_sequences_vs_minirocket.py",
 ]
 
 
