@@ -226,13 +226,16 @@ def training_parameters(*, batch_size: int = 128, lr: str = "1e-3", task: str = 
     text = text.replace("lr : float, default=1e-3", f"lr : float, default={lr}")
     if task == "regression":
         text = text.replace(_CLASS_WEIGHT, "")
-        text = text.replace("training data held out when early stopping is on", "training data held out")
         text = text.replace(
             "(stratified) and stop when the joint head's validation cross-entropy",
             "and stop when the joint head's validation squared error",
         )
         text = text.replace("training\n        cross-entropy (its mean", "training\n        squared error (its mean")
         text = text.replace("same\n        features and classes,", "same\n        features and targets,")
+        # a rewording of TRAINING_PARAMETERS that these replacements miss must not pass unnoticed
+        leftover = [word for word in ("class_weight", "cross-entropy", "classes", "stratified") if word in text]
+        if leftover:
+            raise RuntimeError(f"training_parameters(task='regression') left {leftover} in the text: reword it")
     return text
 
 

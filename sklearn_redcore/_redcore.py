@@ -255,14 +255,14 @@ _REDCORE_PARAMETERS = """\
         See the user guide's method page ("Does the regulation help?").
     eta_scope : {"imputation", "imputation+unimodal"}, default="imputation"
         Not in the paper. What eta weights: the imputation losses (the
-        paper), or also the unimodal classification losses of eq. (3), the
+        paper), or also the unimodal heads' losses of eq. (3), the
         head of m weighted by ``M eta^m / sum(eta)`` (mean 1; all 1 at the
         fixed eta of Core, which is unchanged). Adam largely cancels a
         weight on a loss that alone reaches a parameter; the self-modal
         encoder of m also follows the joint head, so there eta changes the
         mix of its supervision.
     unimodal_heads : bool, default=True
-        Train one classifier per modality besides the joint one (the m in [M]
+        Train one head per modality besides the joint one (the m in [M]
         terms of eq. 3). False keeps only the joint head: the paper's "Red"
         ablation.
     K : int, default=3
@@ -270,7 +270,8 @@ _REDCORE_PARAMETERS = """\
     alpha1 : float, default=0.1
         Step size of the projected update of eta (alpha_1, eq. 8).
     kl_weight : float, default=1e-3
-        Weight of the KL terms of the VIB loss relative to the cross-entropy
+        Weight of the KL terms of the VIB loss relative to the heads' loss
+        (the cross-entropy; the squared error in RedCoreRegressor)
         (eq. 3 divided by gamma: ``kl_weight = 1 / gamma``). The paper quotes
         gamma = 0.008 for the form "KL - gamma log q", which read literally
         gives 125 (``from_preset("paper")``); the authors' code weights the
@@ -279,12 +280,12 @@ _REDCORE_PARAMETERS = """\
     imputation_weight : float, default=1.0
         A constant factor on the eta-weighted imputation losses, ``L_VIB +
         imputation_weight * sum_m eta^m L_MSE^m``. 1 is the paper's total
-        loss with the cross-entropy at weight 1; eq. (3) read literally and
+        loss with the heads' loss at weight 1; eq. (3) read literally and
         divided by gamma makes it ``1 / gamma`` (``from_preset("paper")``).
     modality_dropout : float, default=0.3
         Not in the paper. During training, each available modality of a
         sample is hidden from the inputs with this probability (at least one
-        stays), so that the classifiers also learn from cross-modal
+        stays), so that the heads also learn from cross-modal
         representations of modalities that are in fact present; the hidden
         modality still supervises its cross-modal encoder through the
         imputation loss. This makes models trained on (nearly) complete data
@@ -381,13 +382,13 @@ _REDCORE_PARAMETERS = """\
         Number of residual autoencoder blocks per cross-modal encoder. None:
         from ``network_size``.
     classifier_hidden : int, tuple of int or None, default=None
-        Hidden widths of each classifier head (an int: one hidden layer;
+        Hidden widths of each head, classifier or regressor (an int: one hidden layer;
         ``()``: a linear head). None: from ``network_size``.
     dropout : float, default=0.1
         Dropout in the encoders (and in the heads, unless
         ``classifier_dropout`` is set).
     classifier_dropout : float or None, default=None
-        Dropout in the classifier heads. None: ``dropout``.
+        Dropout in the heads. None: ``dropout``.
     lr_schedule : {"constant", "linear"}, default="constant"
         "linear": the learning rate of the authors' code, constant for the
         first half of ``max_epochs`` and falling linearly over the second

@@ -41,7 +41,7 @@ from ._inputs import step_slices
 from ._layers import GaussianEncoder, StackedLinear, mlp, stacked_mlp
 from ._parameters import check_widths
 from ._sequence_encoders import ConvGaussianEncoder, SequenceGaussianEncoder, TransformerGaussianEncoder
-from ._training import weighted_cross_entropy, weighted_mean
+from ._training import squared_error, weighted_cross_entropy, weighted_mean
 
 
 class ResidualAutoencoderBlocks(nn.Module):
@@ -339,11 +339,11 @@ class RedCoreModule(nn.Module):
             n_modalities, _, n_outputs = out.unimodal_logits.shape
             flat_outputs = out.unimodal_logits.reshape(-1, n_outputs)
             flat_y = y.repeat(n_modalities, *([1] * (y.dim() - 1)))
-            # Each head's own loss (M,), which eta_scope weighs; their mean is unimodal_ce.
+            # Each head's own loss (M,), which eta_scope weighs; their mean is unimodal_mean.
             per_head = self.head_losses(flat_outputs, flat_y).reshape(n_modalities, -1)
             unimodal = weighted_mean(per_head.T, sample_weight)
-            unimodal_ce = unimodal.mean()
-            vib = vib + n_modalities * unimodal_ce + self.kl_weight * kl.sum()
+            unimodal_mean = unimodal.mean()
+            vib = vib + n_modalities * unimodal_mean + self.kl_weight * kl.sum()
         else:  # the Red ablation drops the unimodal cross-entropies only, as the paper does: their KL terms stay
             vib = vib + self.kl_weight * kl.sum()
             unimodal = None
@@ -377,7 +377,7 @@ class RedCoreRegressionModule(RedCoreModule):
 
     def head_losses(self, outputs: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """The squared error of a head on each sample, averaged over the targets."""
-        return (outputs - y).pow(2).mean(-1)
+        return squared_error(outputs, y)
 
     def joint_loss(self, outputs: torch.Tensor, y: torch.Tensor, sample_weight: torch.Tensor | None) -> torch.Tensor:
         """The mean squared error of the joint head over the batch, each sample counted ``sample_weight`` times."""

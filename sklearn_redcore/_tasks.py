@@ -26,7 +26,7 @@ from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._inputs import check_label_types
 from ._inputs._statistics import usable_statistics
@@ -197,10 +197,18 @@ class RegressionTask(RegressorMixin):
         return super().fit(X, y, sample_weight=sample_weight)
 
     def _target_validation(self) -> dict[str, Any]:
-        return {"multi_output": True, "y_numeric": True}
+        return {"multi_output": True}
 
     def _encode_targets(self, y: np.ndarray, warm: bool) -> np.ndarray:
-        y = np.asarray(y, dtype=np.float64)
+        try:
+            y = np.asarray(y, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{type(self).__name__} needs numeric targets, got values such as {np.asarray(y).ravel()[0]!r}; "
+                "for class labels use a classifier (RedCoreClassifier)."
+            ) from None
+        if y.ndim == 2 and y.shape[1] == 1:  # predictions will be 1-D: say so, as scikit-learn's regressors do
+            y = column_or_1d(y, warn=True)
         targets = y.reshape(len(y), -1)
         if warm and targets.shape[1] != self.n_outputs_:
             raise ValueError(
@@ -212,9 +220,12 @@ class RegressionTask(RegressorMixin):
         return targets
 
     def _fit_target_statistics(self, y: np.ndarray, weight: np.ndarray | None) -> None:
-        mean = np.average(y, axis=0, weights=weight)
-        spread = np.sqrt(np.average((y - mean) ** 2, axis=0, weights=weight))
-        self.target_mean_, self.target_scale_ = usable_statistics(mean, spread)
+        # In units of each target's largest magnitude, so that targets near the float64 limit do not overflow.
+        unit = np.abs(y).max(axis=0)
+        unit[unit == 0] = 1.0
+        mean = np.average(y / unit, axis=0, weights=weight)
+        spread = np.sqrt(np.average((y / unit - mean) ** 2, axis=0, weights=weight))
+        self.target_mean_, self.target_scale_ = usable_statistics(mean * unit, spread * unit)
 
     def _network_targets(self, y: np.ndarray) -> np.ndarray:
         return ((y - self.target_mean_) / self.target_scale_).astype(np.float32)
@@ -252,8 +263,9 @@ class RegressionTask(RegressorMixin):
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
-            One column per target; 1-D for a single target (as
-            scikit-learn's neural networks do).
+            One column per target; 1-D for a single target (a y of one
+            column gives a ``DataConversionWarning`` in ``fit``, as in
+            scikit-learn's neural networks).
         """
         predictions = self._predict_outputs(X)
         return predictions[:, 0] if self.n_outputs_ == 1 else predictions

@@ -10,7 +10,8 @@ module adds what the networks need on top of it, through skorch's own hooks:
   training loss (``module.loss(out, y)``). skorch's ``get_loss`` is the one
   loss hook: in training it returns the module's objective (and records the
   parts named in the module's ``loss_parts`` as epoch means in the history);
-  in validation it applies the net's criterion, the cross-entropy, to the
+  in validation it applies the net's criterion (the cross-entropy, or the
+  squared error of a regressor), one value per sample, to the
   joint head's logits. The training step clips the gradient norm after
   skorch's backward pass (over the optimiser's own parameter list, rather
   than through a skorch callback that would walk every submodule at each
@@ -36,6 +37,7 @@ __all__ = [
     "MultimodalNet",
     "RowSplit",
     "SquaredError",
+    "squared_error",
     "TensorBatchIterator",
     "weighted_cross_entropy",
     "weighted_mean",
@@ -60,15 +62,16 @@ def weighted_cross_entropy(logits: torch.Tensor, y: torch.Tensor, weight: torch.
     return weighted_mean(F.cross_entropy(logits, y, reduction="none"), weight)
 
 
-class SquaredError(torch.nn.Module):
-    """The squared error of each sample, averaged over its targets: the validation loss of regression heads.
+def squared_error(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """The squared error of each sample, averaged over its targets: (B, k), (B, k) -> (B,)."""
+    return (prediction - target).pow(2).mean(-1)
 
-    ``forward(prediction, target)`` takes two tensors of shape (B, k) and
-    returns one of shape (B,), so that samples' weights can count.
-    """
+
+class SquaredError(torch.nn.Module):
+    """:func:`squared_error` as skorch's criterion: the validation loss of regression heads, one value per sample."""
 
     def forward(self, prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:  # noqa: D102
-        return (prediction - target).pow(2).mean(-1)
+        return squared_error(prediction, target)
 
 
 class RowSplit:
@@ -144,7 +147,8 @@ class MultimodalNet(NeuralNet):
     returning a dict of scalar tensors: ``"total"`` (what is minimised) and
     the named parts listed in the module's ``loss_parts``, whose epoch means
     are recorded in the history under those names. The criterion (the
-    cross-entropy, per sample) scores the joint head on validation data.
+    cross-entropy, or :class:`SquaredError` for a regressor; per sample)
+    scores the joint head on validation data.
 
     Samples' weights, when there are any, travel in the batch's X under
     ``WEIGHT_KEY``: :meth:`infer` keeps them from the module, and the losses
@@ -229,8 +233,8 @@ class MultimodalNet(NeuralNet):
 
     def _diverged(self, value: float) -> None:
         raise FloatingPointError(
-            f"The training loss became {value} at epoch {len(self.history)}. Try a lower lr, "
-            "feature_transform='standard' (or 'robust'), or look for extreme values in X."
+            f"The training loss became {value} at epoch {len(self.history)}. Try a lower lr or "
+            "feature_transform='robust', or look for extreme values in X (or in y, for a regressor)."
         )
 
     # ------------------------------------------------------------------- step

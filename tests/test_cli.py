@@ -296,6 +296,8 @@ def test_class_weight_reaches_every_model_that_takes_one(table, tmp_path):
         model = make_model(name, {"a": [0], "b": [1]}, 0, rates=[0.5, 0.5], class_weight="balanced")
         assert model.get_params()["class_weight"] == "balanced", name
     assert make_model("Impute+LR", {"a": [0]}, 0, class_weight="balanced")[-1].class_weight == "balanced"
+    with pytest.raises(ValueError, match="for regression studies only"):
+        make_model("Impute+Ridge", {"a": [0]}, 0)
 
 
 @pytest.fixture(scope="module")
@@ -354,9 +356,19 @@ def test_benchmark_of_a_continuous_target(regression_table, tmp_path, capsys):
     "extra, message",
     [
         (["--task", "regression", "--models", "MMIN"], "not available for regression"),
-        (["--task", "regression", "--class-weight", "balanced"], "does not apply to --task regression"),
+        (["--task", "regression", "--class-weight", "balanced"], "does not apply to a regression study (--task)"),
     ],
 )
 def test_regression_study_errors(regression_table, tmp_path, capsys, extra, message):
     assert main(_regression_args(regression_table / "diabetes.csv", tmp_path / "out", *extra)) == 2
     assert message in capsys.readouterr().err
+
+
+def test_infinite_labels_and_regression_without_data(regression_table, tmp_path, capsys):
+    frame = pd.read_csv(regression_table / "continuous.csv")
+    frame.loc[0, "target"] = np.inf
+    frame.to_csv(tmp_path / "inf.csv", index=False)
+    assert main(_regression_args(tmp_path / "inf.csv", tmp_path / "out")) == 2
+    assert "infinite values" in capsys.readouterr().err
+    assert main(["benchmark", "--task", "regression", "--out", str(tmp_path / "o2"), "--no-plots"]) == 2
+    assert "mfeat digits have class labels" in capsys.readouterr().err

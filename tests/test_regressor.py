@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.exceptions import DataConversionWarning
 from sklearn.metrics import r2_score
 from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.pipeline import make_pipeline
@@ -71,8 +72,17 @@ def test_several_targets_each_on_its_own_scale():
     np.testing.assert_allclose(reg.target_scale_, Y.std(axis=0))
     per_target = r2_score(Y, reg.predict(X), multioutput="raw_values")
     assert (per_target > 0.7).all(), per_target
-    # one column is a single target: 1-D predictions, as scikit-learn's neural networks give
-    assert RedCoreRegressor(SPEC, random_state=0, max_epochs=2).fit(X, y[:, None]).predict(X).shape == (400,)
+    # one column is a single target: 1-D predictions, with the warning scikit-learn's neural networks give
+    with pytest.warns(DataConversionWarning, match="column-vector y"):
+        single = RedCoreRegressor(SPEC, random_state=0, max_epochs=2).fit(X, y[:, None])
+    assert single.predict(X).shape == (400,)
+
+
+def test_targets_near_the_float64_limit_are_standardised_without_overflow():
+    X, _, y = _linear_data(n=200)
+    reg = RedCoreRegressor(SPEC, random_state=0, max_epochs=3).fit(X, 1e307 * np.sign(y) + 1e306 * y)
+    assert np.isfinite(reg.target_mean_).all() and np.isfinite(reg.target_scale_).all() and reg.target_scale_[0] > 1e306
+    assert np.isfinite(reg.predict(X)).all()
 
 
 def test_constant_target_is_predicted_finite_and_constant():
@@ -87,7 +97,7 @@ def test_constant_target_is_predicted_finite_and_constant():
     [
         (np.r_[np.nan, np.ones(199)], "NaN"),
         (np.r_[np.inf, np.ones(199)], "infinity"),
-        (np.array(["a", "b"] * 100), "could not convert|numeric"),
+        (np.array(["a", "b"] * 100), "needs numeric targets.*RedCoreClassifier"),
     ],
 )
 def test_bad_targets_raise_clear_errors(y, match):

@@ -163,6 +163,8 @@ def _load_data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, dict[s
     y = frame[args.label].to_numpy()
     if pd.isna(y).any():
         raise UsageError(f"label column {args.label!r} has missing values")
+    if pd.api.types.is_numeric_dtype(y.dtype) and not np.isfinite(y.astype(float)).all():
+        raise UsageError(f"label column {args.label!r} has infinite values")
     return X, y, positions, f"{args.data.name} ({len(y)} rows)"
 
 
@@ -170,6 +172,10 @@ def _task(args: argparse.Namespace, y: np.ndarray) -> tuple[str, str]:
     """The study's task, and how it was chosen (``--task auto`` reads the label column)."""
     from sklearn.utils.multiclass import type_of_target
 
+    if args.data is None:
+        if args.task == "regression":
+            raise UsageError("--task regression needs --data: the shipped mfeat digits have class labels")
+        return "classification", "the mfeat digits"
     if args.task != "auto":
         return args.task, "--task"
     numeric = pd.api.types.is_numeric_dtype(y.dtype) and y.dtype != bool
@@ -391,7 +397,7 @@ def run_benchmark(args: argparse.Namespace) -> int:
     task, reason = _task(args, y)
     if task == "regression":
         if args.class_weight is not None:
-            raise UsageError("--class-weight weights classes: it does not apply to --task regression")
+            raise UsageError(f"--class-weight weights classes: it does not apply to a regression study ({reason})")
         args.models = args.models or DEFAULT_REGRESSION_MODELS
         unknown = [m for m in args.models if m not in regression_models()]
         if unknown:
