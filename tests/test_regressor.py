@@ -111,6 +111,9 @@ def test_missing_data_rules_as_in_the_classifier():
     with pytest.warns(UserWarning, match="miss every modality and are ignored") as record:
         RedCoreRegressor(SPEC, max_epochs=1).fit(np.r_[np.full((1, 9), np.nan), X], np.r_[0.0, y])
     assert record[0].filename == __file__  # the warning points at the user's call of fit
+    with pytest.warns(UserWarning, match="belong to no modality") as record:
+        RedCoreRegressor({"a": SPEC["a"]}, max_epochs=1).fit(X, y)
+    assert record[0].filename == __file__
     X[:, SPEC["b"]] = np.nan
     with pytest.raises(ValueError, match="missing in every training sample"):
         RedCoreRegressor(SPEC, max_epochs=1).fit(X, y)

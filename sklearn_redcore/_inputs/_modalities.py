@@ -76,6 +76,7 @@ def resolve_modalities(
     *,
     warn_unused: bool = True,
     return_shapes: bool = False,
+    stacklevel: int = 3,
 ) -> Any:
     """Resolve a modality specification to ``{name: int column indices}``.
 
@@ -91,6 +92,9 @@ def resolve_modalities(
         Warn when some columns belong to no modality (they are ignored).
     return_shapes : bool, default=False
         Also return the shape of each modality.
+    stacklevel : int, default=3
+        Where the warning about unused columns points (as for
+        :func:`warnings.warn`, counted from this function).
 
     Returns
     -------
@@ -150,7 +154,7 @@ def resolve_modalities(
         warnings.warn(
             f"{unused} of the {n_features} columns of X belong to no modality and are ignored.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
     return (resolved, shapes) if return_shapes else resolved
 

@@ -158,7 +158,9 @@ class ModalityInputs:
         feature_transform: str = "standard",
     ) -> ModalityInputs:
         """Resolve a modality specification against X's columns (see :func:`resolve_modalities`)."""
-        modalities, shapes = resolve_modalities(spec, n_features, feature_names, return_shapes=True)
+        # the warning about unused columns points at the user's call of an estimator's fit
+        # (through from_spec, BaseMultimodalEstimator.fit and the task's fit)
+        modalities, shapes = resolve_modalities(spec, n_features, feature_names, return_shapes=True, stacklevel=5)
         return cls(modalities, shapes, feature_transform=feature_transform)
 
     # ----------------------------------------------------------------- layout
