@@ -106,6 +106,20 @@ def test_bad_targets_raise_clear_errors(y, match):
         RedCoreRegressor(SPEC, max_epochs=1).fit(X, y)
 
 
+@pytest.mark.parametrize(
+    "spec, match",
+    [
+        ({"a": [0, 1], "b": [1, 2]}, "belongs to two modalities"),
+        ({"a": [0, 1], "b": [9, 10]}, "column index 9 is out of range"),
+        ({"a": [0, 1], "b": []}, "b"),
+    ],
+)
+def test_bad_modality_specifications_raise_clear_errors(spec, match):
+    X, _, y = _linear_data(n=50)
+    with pytest.raises(ValueError, match=match):
+        RedCoreRegressor(spec, max_epochs=1).fit(X, y)
+
+
 def test_missing_data_rules_as_in_the_classifier():
     X, _, y = _linear_data(n=200)
     with pytest.warns(UserWarning, match="miss every modality and are ignored") as record:
