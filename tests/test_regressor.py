@@ -183,3 +183,15 @@ def test_pipeline_search_cross_validate_clone_and_preset():
     preset = RedCoreRegressor.from_preset("paper", SPEC, max_epochs=2)
     assert type(preset) is RedCoreRegressor and preset.kl_weight == 125.0
     assert type(RedCoreClassifier.from_preset("paper", SPEC)) is RedCoreClassifier
+
+
+@pytest.mark.parametrize("encoder", ["conv", "transformer"])
+def test_sequence_modalities_with_either_encoder(encoder):
+    from sklearn_redcore.datasets import make_sequence_classification
+
+    data = make_sequence_classification(120, modality_shapes=[(6, 2), (5, 3)], n_classes=2, random_state=0)
+    y = data.target + 0.1 * np.random.RandomState(0).normal(size=120)
+    reg = RedCoreRegressor(data.modalities, sequence_encoder=encoder, max_epochs=2, random_state=0).fit(data.data, y)
+    prediction = reg.predict(data.data)
+    assert prediction.shape == (120,) and np.isfinite(prediction).all()
+    assert reg.modality_shapes_ == {name: shape for name, shape in zip(data.modalities, [(6, 2), (5, 3)])}
