@@ -165,11 +165,8 @@ REGRESSOR_ATTRIBUTES = """\
         standardised; ``target_mean_`` is the prediction for a sample with
         no modality at all."""
 
-#: The fitted attributes shared by every estimator of the package (the classifiers' first, see
-#: :func:`common_attributes`).
-COMMON_ATTRIBUTES = """\
-    classes_ : ndarray of shape (n_classes,)
-        Class labels.
+#: The fitted attributes of every estimator that describe the training data.
+_DATA_ATTRIBUTES = """\
     n_features_in_ : int
         Number of columns of X.
     feature_names_in_ : ndarray of shape (n_features,)
@@ -185,10 +182,16 @@ COMMON_ATTRIBUTES = """\
     n_training_samples_ : int
         Number of samples the network was trained on in the last fit.
     n_iter_ : int
-        Number of epochs run (in total, over warm starts).
+        Number of epochs run (in total, over warm starts)."""
+
+#: The classifiers' prediction without any modality.
+_CLASS_PRIOR = """\
     class_prior_ : ndarray of shape (n_classes,)
         Class frequencies of the training data; the prediction for a sample
-        with no modality at all.
+        with no modality at all."""
+
+#: The fitted attributes of every estimator that describe the fitted inputs and network.
+_FIT_ATTRIBUTES = """\
     inputs_ : ModalityInputs
         The fitted map from the columns of X to the network's inputs: the
         modalities' layout and the transform of the columns.
@@ -206,6 +209,9 @@ COMMON_ATTRIBUTES = """\
     net_ : skorch.NeuralNet
         The trained skorch net; ``net_.module_`` is the torch module and
         ``net_.history`` the record of the epochs."""
+
+#: The fitted attributes shared by every classifier of the package (see :func:`common_attributes`).
+COMMON_ATTRIBUTES = "\n".join([CLASSIFIER_ATTRIBUTES, _DATA_ATTRIBUTES, _CLASS_PRIOR, _FIT_ATTRIBUTES])
 
 
 _CLASS_WEIGHT = """\
@@ -243,5 +249,4 @@ def common_attributes(task: str = "classification") -> str:
     """The shared fitted attributes of a classifier (``classes_`` and ``class_prior_`` among them) or a regressor."""
     if task == "classification":
         return COMMON_ATTRIBUTES
-    text = COMMON_ATTRIBUTES.replace(CLASSIFIER_ATTRIBUTES + "\n", REGRESSOR_ATTRIBUTES + "\n")
-    return re.sub(r"    class_prior_ : .*?\n(?=    inputs_ :)", "", text, flags=re.DOTALL)
+    return "\n".join([REGRESSOR_ATTRIBUTES, _DATA_ATTRIBUTES, _FIT_ATTRIBUTES])
