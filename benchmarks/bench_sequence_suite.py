@@ -44,6 +44,9 @@ import pandas as pd
 
 from sklearn_redcore._benchmark import parse_params, run_study
 
+#: The data sets of the suite, by the name ``--data`` takes.
+DATA_SETS = ("basic_motions", "japanese_vowels", "synthetic")
+
 
 def _data(name: str):
     from sklearn_redcore.datasets import load_basic_motions, load_japanese_vowels, make_sequence_classification
@@ -52,12 +55,14 @@ def _data(name: str):
         return load_basic_motions()
     if name == "japanese_vowels":
         return load_japanese_vowels()
-    return make_sequence_classification(1000, modality_shapes=[(12, 8)] * 3, n_classes=3, random_state=0)
+    if name == "synthetic":
+        return make_sequence_classification(1000, modality_shapes=[(12, 8)] * 3, n_classes=3, random_state=0)
+    raise ValueError(f"unknown data set {name!r}; choose among {', '.join(DATA_SETS)}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", nargs="+", default=["basic_motions", "japanese_vowels", "synthetic"])
+    parser.add_argument("--data", nargs="+", default=list(DATA_SETS), choices=DATA_SETS)
     parser.add_argument("--models", nargs="+", default=["RedCore", "MiniRocket", "Impute+LR"])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--n-jobs", type=int, default=2)

@@ -69,6 +69,10 @@ def test_sequence_suite_names_the_encoder_and_writes_every_fit(tmp_path, capsys)
     assert results["Ave."].between(0.0, 1.0).all()
     table = capsys.readouterr().out
     assert "sequence_encoder=conv" in table and "epochs (median)" in table
+    with pytest.raises(SystemExit):  # a data set the suite does not know is refused, not replaced
+        module.main(["--data", "JapaneseVowels"])
+    with pytest.raises(ValueError, match="unknown data set"):
+        module._data("JapaneseVowels")
 
 
 def test_cost_benchmark_reports_f1_time_and_epochs_per_configuration(tmp_path, capsys):
