@@ -46,10 +46,7 @@ import numpy as np
 from .._presets import preset_params
 from .._registry import all_estimators
 
-__all__ = ["MODEL_NAMES", "TASKS", "is_pdt", "make_model", "parse_params", "regression_models"]
-
-#: The kinds of study: the task of the models.
-TASKS = ("classification", "regression")
+__all__ = ["MODEL_NAMES", "is_pdt", "make_model", "parse_params", "regression_models"]
 
 #: Variants of the package's estimators: name -> (estimator's short name, parameters set).
 _VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -66,24 +63,27 @@ def _estimators(task: str = "classification") -> dict[str, type]:
     return {name.removesuffix(suffix): cls for name, cls in all_estimators("multimodal") if name.endswith(suffix)}
 
 
+def missing_value_imputer() -> Any:
+    """The imputation every scikit-learn baseline of the study starts with: column means, and missing indicators."""
+    from sklearn.impute import SimpleImputer
+
+    return SimpleImputer(add_indicator=True, keep_empty_features=True)
+
+
 def _sklearn_models(seed: int, class_weight: str | dict | None = None) -> dict[str, Callable[[], Any]]:
     from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
     from sklearn.neural_network import MLPClassifier
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    def imputer():
-        return SimpleImputer(add_indicator=True, keep_empty_features=True)
-
     return {
         "HGB": lambda: HistGradientBoostingClassifier(class_weight=class_weight, random_state=seed),
         "Impute+LR": lambda: make_pipeline(
-            StandardScaler(), imputer(), LogisticRegression(max_iter=2000, class_weight=class_weight)
+            StandardScaler(), missing_value_imputer(), LogisticRegression(max_iter=2000, class_weight=class_weight)
         ),  # (scikit-learn's MLPClassifier has no class_weight)
         "Impute+MLP": lambda: make_pipeline(
-            StandardScaler(), imputer(), MLPClassifier(max_iter=500, random_state=seed)
+            StandardScaler(), missing_value_imputer(), MLPClassifier(max_iter=500, random_state=seed)
         ),
     }
 
@@ -91,22 +91,22 @@ def _sklearn_models(seed: int, class_weight: str | dict | None = None) -> dict[s
 def _regression_models(seed: int) -> dict[str, Callable[[], Any]]:
     from sklearn.compose import TransformedTargetRegressor
     from sklearn.ensemble import HistGradientBoostingRegressor
-    from sklearn.impute import SimpleImputer
     from sklearn.linear_model import RidgeCV
     from sklearn.neural_network import MLPRegressor
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    def imputer():
-        return SimpleImputer(add_indicator=True, keep_empty_features=True)
-
     return {
         "HGB": lambda: HistGradientBoostingRegressor(random_state=seed),
-        "Impute+Ridge": lambda: make_pipeline(StandardScaler(), imputer(), RidgeCV(alphas=np.logspace(-3, 3, 13))),
+        "Impute+Ridge": lambda: make_pipeline(
+            StandardScaler(), missing_value_imputer(), RidgeCV(alphas=np.logspace(-3, 3, 13))
+        ),
         # the MLP learns the standardised target, as RedCoreRegressor does (raw targets cost it most of its R²)
         "Impute+MLP": lambda: TransformedTargetRegressor(
             make_pipeline(
-                StandardScaler(), imputer(), MLPRegressor(max_iter=500, early_stopping=True, random_state=seed)
+                StandardScaler(),
+                missing_value_imputer(),
+                MLPRegressor(max_iter=500, early_stopping=True, random_state=seed),
             ),
             transformer=StandardScaler(),
         ),
@@ -194,8 +194,9 @@ def make_model(
             raise ValueError(
                 f"model {name!r} is not available for regression; choose among {', '.join(regression_models())}"
             )
-        if name in _regression_models(seed):
-            return _regression_models(seed)[name]()
+        regressors = _regression_models(seed)
+        if name in regressors:
+            return regressors[name]()
     estimators = _estimators(task)
     base, fixed = _VARIANTS.get(name, (name, {}))
     if name.endswith("-IDT"):

@@ -38,10 +38,11 @@ def pytabkit_available() -> bool:
 def make_realmlp(seed: int, n_epochs: int = REALMLP_EPOCHS) -> Any:
     """Mean imputation with missing indicators, then RealMLP-TD on one CPU thread (an unfitted pipeline)."""
     from pytabkit import RealMLP_TD_Classifier
-    from sklearn.impute import SimpleImputer
     from sklearn.pipeline import make_pipeline
 
+    from ._models import missing_value_imputer
+
     return make_pipeline(
-        SimpleImputer(add_indicator=True, keep_empty_features=True),
+        missing_value_imputer(),
         RealMLP_TD_Classifier(n_epochs=n_epochs, random_state=seed, n_threads=1, device="cpu", verbosity=0),
     )
