@@ -67,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument(
-        "--encoder", choices=["transformer", "conv", "mlp"], help="RedCore's sequence_encoder (default: its default)"
+        "--encoder",
+        choices=["transformer", "conv", "rocket", "mlp"],
+        help="RedCore's sequence_encoder (default: its default)",
     )
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="a RedCore parameter")
     parser.add_argument("--out", help="CSV file for the scores and fit time of every fit")

@@ -266,11 +266,15 @@ class BaseMultimodalEstimator(BaseEstimator):
                 self.net_.set_params(train_split=RowSplit(*self._validation_split(y, seed)))
             n_before = len(self.net_.history) if warm else 0
             self.net_.interrupted = False
-            train = self.net_.partial_fit if warm else self.net_.fit
+            if not warm:
+                self.net_.initialize()  # (what skorch's fit would do first)
             tensors = data.to_tensors(self.net_.device, with_steps=with_steps)
+            prepare = getattr(self.net_.module_, "prepare_training_inputs", None)
+            if prepare is not None:  # statistics of the inputs, and what stays fixed during training
+                tensors = prepare(tensors)
             if weight is not None:  # the losses read them (MultimodalNet.infer keeps them from the module)
                 tensors[WEIGHT_KEY] = torch.as_tensor(weight, dtype=torch.float32, device=self.net_.device)
-            train(tensors, torch.as_tensor(y, device=self.net_.device))
+            self.net_.partial_fit(tensors, torch.as_tensor(y, device=self.net_.device))
         self._finish_history(n_before)
 
     def _finish_history(self, n_before: int) -> None:

@@ -8,7 +8,7 @@ declares the estimator's parameters and hands them to those three.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from numbers import Real
+from numbers import Integral, Real
 from typing import Any, TypeVar
 
 import numpy as np
@@ -26,7 +26,7 @@ from ._regulation import ADVANTAGE_REFERENCES, SupervisionRegulator, check_regul
 
 __all__ = ["RedCoreClassifier", "RedCoreEstimatorMixin"]
 
-_SEQUENCE_ENCODERS = ("transformer", "conv", "mlp")
+_SEQUENCE_ENCODERS = ("transformer", "conv", "rocket", "mlp")
 _Estimator = TypeVar("_Estimator", bound="RedCoreEstimatorMixin")
 
 
@@ -66,6 +66,7 @@ class RedCoreEstimatorMixin:
         "conv_channels": positive_int(),
         "conv_blocks": positive_int(),
         "conv_kernel_size": positive_int(),
+        "rocket_features": [Interval(Integral, 84, None, closed="left")],
         "xenc_hidden": [*positive_int(), None],
         "xenc_widths": [*WIDTHS, None],
         "xenc_blocks": [*positive_int(), None],
@@ -136,8 +137,8 @@ class RedCoreEstimatorMixin:
             bad = [kind for kind in self.sequence_encoder.values() if kind not in _SEQUENCE_ENCODERS]
             if bad:
                 raise ValueError(
-                    f"sequence_encoder must be 'transformer', 'conv' or 'mlp', or a dict of modality names to "
-                    f"these; got {bad[0]!r}."
+                    "sequence_encoder must be 'transformer', 'conv', 'rocket' or 'mlp', or a dict of modality "
+                    f"names to these; got {bad[0]!r}."
                 )
         for name, allow_empty in (("encoder_hidden", True), ("xenc_widths", False), ("classifier_hidden", True)):
             if getattr(self, name) is not None:
@@ -189,6 +190,7 @@ class RedCoreEstimatorMixin:
             conv_channels=self.conv_channels,
             conv_blocks=self.conv_blocks,
             conv_kernel_size=self.conv_kernel_size,
+            rocket_features=self.rocket_features,
             kl_weight=self.kl_weight,
             detach_target=self.stop_target_gradient,
             numerical_embedding=self.numerical_embedding,
@@ -331,7 +333,7 @@ _REDCORE_PARAMETERS = """\
         Standard deviation of the initial frequencies (truncated normal):
         small values start the embedding close to a linear function of the
         feature, large ones oscillating.
-    sequence_encoder : {"conv", "transformer", "mlp"} or dict, default="conv"
+    sequence_encoder : {"conv", "transformer", "rocket", "mlp"} or dict, default="conv"
         Self-modal encoder of the sequence modalities: "conv" (not in the
         paper: a linear map of each step to ``conv_channels``,
         ``conv_blocks`` residual blocks of convolutions over
@@ -341,7 +343,12 @@ _REDCORE_PARAMETERS = """\
         ``transformer_width``, a sinusoidal encoding of the step's position,
         ``transformer_layers`` pre-norm blocks with ``transformer_heads``
         heads and feed-forward width ``4 * transformer_width``, the mean over
-        the observed steps, padding masked throughout) or "mlp" (the
+        the observed steps, padding masked throughout), "rocket" (not in the
+        paper: about ``rocket_features`` fixed random-convolution features
+        in the manner of MiniRocket, the proportion of observed steps where
+        each kernel's response exceeds a threshold fitted on the training
+        sequences, standardised, then an MLP of ``encoder_hidden`` widths;
+        only the MLP is trained, so an epoch costs little) or "mlp" (the
         flattened sequence, padding as zeros, through an MLP encoder like a
         vector's). On three sequence data sets "conv" scored as the
         transformer (0.825 against 0.820 weighted F1 on average) at a fifth
@@ -371,6 +378,11 @@ _REDCORE_PARAMETERS = """\
         Steps each convolution spans before dilation. With the dilations,
         the encoder sees ``1 + (conv_kernel_size - 1) * (2**conv_blocks -
         1)`` consecutive steps at once (29 with the defaults).
+    rocket_features : int, default=2000
+        About how many random-convolution features describe each sequence
+        modality (``sequence_encoder="rocket"``): MiniRocket's 84 kernels at
+        each dilation from 1 to ``(n_steps - 1) / 8``, with as many
+        thresholds per kernel as make about this number.
     xenc_hidden : int or None, default=None
         Width of the residual stream of each cross-modal encoder. None: from
         ``network_size``.
@@ -530,6 +542,7 @@ class RedCoreClassifier(RedCoreEstimatorMixin, BaseMultimodalClassifier):
         conv_channels: int = 32,
         conv_blocks: int = 3,
         conv_kernel_size: int = 5,
+        rocket_features: int = 2000,
         xenc_hidden: int | None = None,
         xenc_widths: tuple[int, ...] | None = None,
         xenc_blocks: int | None = None,
@@ -582,6 +595,7 @@ class RedCoreClassifier(RedCoreEstimatorMixin, BaseMultimodalClassifier):
         self.conv_channels = conv_channels
         self.conv_blocks = conv_blocks
         self.conv_kernel_size = conv_kernel_size
+        self.rocket_features = rocket_features
         self.xenc_hidden = xenc_hidden
         self.xenc_widths = xenc_widths
         self.xenc_blocks = xenc_blocks

@@ -40,8 +40,17 @@ from ._embeddings import EmbeddedGaussianEncoder
 from ._inputs import step_slices
 from ._layers import GaussianEncoder, StackedLinear, mlp, stacked_mlp
 from ._parameters import check_widths
-from ._sequence_encoders import ConvGaussianEncoder, SequenceGaussianEncoder, TransformerGaussianEncoder
+from ._sequence_encoders import (
+    ConvGaussianEncoder,
+    RocketGaussianEncoder,
+    SequenceGaussianEncoder,
+    TransformerGaussianEncoder,
+)
 from ._training import squared_error, weighted_cross_entropy, weighted_mean
+
+#: Most values (rows times features) of random-convolution features computed once per fit and kept for the
+#: epochs (200 MB in float32); beyond, each batch computes its own.
+MAX_FIXED_FEATURE_VALUES = 50_000_000
 
 
 class ResidualAutoencoderBlocks(nn.Module):
@@ -143,13 +152,16 @@ class RedCoreModule(nn.Module):
         Per modality, ``(T, d)`` for a sequence and None for a vector (None
         for all: every modality is a vector).
     sequence_encoders : list of str or None, optional
-        Per modality, "transformer", "conv" (dilated convolutions) or "mlp"
-        (the flattened sequence through an MLP encoder); only read for
-        sequence modalities. Default: "transformer" for every sequence.
+        Per modality, "transformer", "conv" (dilated convolutions), "rocket"
+        (fixed random-convolution features and an MLP of ``encoder_hidden``)
+        or "mlp" (the flattened sequence through an MLP encoder); only read
+        for sequence modalities. Default: "transformer" for every sequence.
     transformer_width, transformer_layers, transformer_heads : int
         Sizes of the transformer encoders.
     conv_channels, conv_blocks, conv_kernel_size : int
         Sizes of the convolutional encoders.
+    rocket_features : int
+        About how many random-convolution features each "rocket" encoder computes.
     kl_weight : float
         Weight of the KL terms of the VIB loss (see :meth:`loss`).
     detach_target : bool
@@ -191,6 +203,7 @@ class RedCoreModule(nn.Module):
         conv_channels: int = 32,
         conv_blocks: int = 3,
         conv_kernel_size: int = 5,
+        rocket_features: int = 2000,
         kl_weight: float = 1e-3,
         detach_target: bool = False,
         numerical_embedding: str | None = None,
@@ -222,6 +235,10 @@ class RedCoreModule(nn.Module):
                     ConvGaussianEncoder(
                         shape[1], shape[0], conv_channels, conv_blocks, conv_kernel_size, n_latent, dropout
                     )
+                )
+            elif shape is not None and kind == "rocket":
+                encoders.append(
+                    RocketGaussianEncoder(shape[1], shape[0], rocket_features, tuple(encoder_hidden), n_latent, dropout)
                 )
             elif shape is None and numerical_embedding == "periodic":
                 encoders.append(
@@ -268,23 +285,84 @@ class RedCoreModule(nn.Module):
         block: torch.Tensor,
         steps: tuple[int, int] | None,
         observed_steps: torch.Tensor | None,
+        fixed: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         if isinstance(encoder, SequenceGaussianEncoder):
             observed = observed_steps[:, steps[0] : steps[1]] if observed_steps is not None else None
-            return encoder(block, observed)
+            return encoder(block, observed, fixed) if fixed is not None else encoder(block, observed)
         return encoder(block)
 
+    def _fixed_parts(self, fixed_features: torch.Tensor | None) -> list[torch.Tensor | None]:
+        """Each encoder's part of ``fixed_features`` (None for the others, or when not given)."""
+        sizes = [encoder.n_features if isinstance(encoder, RocketGaussianEncoder) else 0 for encoder in self.encoders]
+        if fixed_features is None or not any(sizes):
+            return [None] * len(self.encoders)
+        parts = iter(torch.split(fixed_features, [size for size in sizes if size], dim=1))
+        return [next(parts) if size else None for size in sizes]
+
+    def _observed(self, m: int, x: torch.Tensor, observed_steps: torch.Tensor | None) -> torch.Tensor | None:
+        steps = self.step_slices[m]
+        return observed_steps[:, steps[0] : steps[1]].bool() if observed_steps is not None else None
+
+    @torch.no_grad()
+    def prepare_training_inputs(self, tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        """Called once per fit, before training, with the training tensors: fit what the encoders compute from
+        the inputs and add what does not change during training.
+
+        Random-convolution encoders (``"rocket"``) fit their thresholds and
+        standardisation on the present sequences (a warm start keeps those of the
+        first fit), and their features, fixed from then on, are computed once and
+        added as ``fixed_features`` (unless they would take more than
+        :data:`MAX_FIXED_FEATURE_VALUES` values: then every batch computes its own).
+        """
+        rocket = [m for m, encoder in enumerate(self.encoders) if isinstance(encoder, RocketGaussianEncoder)]
+        if not rocket:
+            return tensors
+        x, present, observed_steps = tensors["x"], tensors["present"].bool(), tensors.get("observed_steps")
+        blocks = torch.split(x, self.modality_sizes, dim=1)
+        for m in rocket:
+            observed = self._observed(m, x, observed_steps)
+            if observed is None:
+                observed = torch.ones(len(x), self.encoders[m].n_steps, dtype=torch.bool, device=x.device)
+            self.encoders[m].fit_inputs(blocks[m], observed & present[:, m : m + 1])
+        if len(x) * sum(self.encoders[m].n_features for m in rocket) > MAX_FIXED_FEATURE_VALUES:
+            return tensors
+        return dict(tensors, fixed_features=self.fixed_features(x, observed_steps))
+
+    @torch.no_grad()
+    def fixed_features(self, x: torch.Tensor, observed_steps: torch.Tensor | None = None) -> torch.Tensor:
+        """The random-convolution features of every such modality, side by side (B, their total), by blocks of rows."""
+        blocks = torch.split(x, self.modality_sizes, dim=1)
+        parts = []
+        for m, encoder in enumerate(self.encoders):
+            if isinstance(encoder, RocketGaussianEncoder):
+                observed = self._observed(m, x, observed_steps)
+                parts.append(
+                    torch.cat(
+                        [
+                            encoder.features(blocks[m][rows], None if observed is None else observed[rows])
+                            for rows in (slice(start, start + 1024) for start in range(0, max(len(x), 1), 1024))
+                        ]
+                    )
+                )
+        return torch.cat(parts, dim=1)
+
     def forward(
-        self, x: torch.Tensor, present: torch.Tensor, observed_steps: torch.Tensor | None = None
+        self,
+        x: torch.Tensor,
+        present: torch.Tensor,
+        observed_steps: torch.Tensor | None = None,
+        fixed_features: torch.Tensor | None = None,
     ) -> RedCoreOutput:
         present = present.bool()
         visible = present
         if self.training and self.modality_dropout > 0:
             visible = self._hide_modalities(present)
         blocks = torch.split(x, self.modality_sizes, dim=1)
+        fixed = self._fixed_parts(fixed_features)
         stats = [
-            self._encode(encoder, block, steps, observed_steps)
-            for encoder, block, steps in zip(self.encoders, blocks, self.step_slices)
+            self._encode(encoder, block, steps, observed_steps, part)
+            for encoder, block, steps, part in zip(self.encoders, blocks, self.step_slices, fixed)
         ]
         mean = torch.stack([mu for mu, _ in stats], dim=1)
         log_var = torch.stack([lv for _, lv in stats], dim=1)

@@ -124,6 +124,7 @@ class RedCoreRegressor(RedCoreEstimatorMixin, BaseMultimodalRegressor):
         conv_channels: int = 32,
         conv_blocks: int = 3,
         conv_kernel_size: int = 5,
+        rocket_features: int = 2000,
         xenc_hidden: int | None = None,
         xenc_widths: tuple[int, ...] | None = None,
         xenc_blocks: int | None = None,
@@ -175,6 +176,7 @@ class RedCoreRegressor(RedCoreEstimatorMixin, BaseMultimodalRegressor):
         self.conv_channels = conv_channels
         self.conv_blocks = conv_blocks
         self.conv_kernel_size = conv_kernel_size
+        self.rocket_features = rocket_features
         self.xenc_hidden = xenc_hidden
         self.xenc_widths = xenc_widths
         self.xenc_blocks = xenc_blocks

@@ -96,7 +96,7 @@ def test_estimator_reports_bad_declarations(sequences):
         RedCoreClassifier(bad, **TINY).fit(X, y)
     with pytest.raises(ValueError, match="'sequence_encoder' parameter"):
         RedCoreClassifier(spec, **{**TINY, "sequence_encoder": "lstm"}).fit(X, y)
-    with pytest.raises(ValueError, match="'transformer', 'conv' or 'mlp'"):
+    with pytest.raises(ValueError, match="'transformer', 'conv', 'rocket' or 'mlp'"):
         RedCoreClassifier(spec, **{**TINY, "sequence_encoder": {"m0": "lstm"}}).fit(X, y)
     with pytest.raises(ValueError, match="which is a vector"):
         RedCoreClassifier(spec, **{**TINY, "sequence_encoder": {"v": "mlp"}}).fit(X, y)
