@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from bench_cost import SETTINGS, summarize  # the sibling script (benchmarks/ is on the path of a script run)
 
-TRANSFORMS = ["standard", "center", "robust", "quantile"]
+TRANSFORMS = ["standard", "center", "robust", "quantile", "auto"]
 
 
 def skewed_data(seed: int):

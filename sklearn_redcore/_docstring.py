@@ -102,7 +102,7 @@ TRAINING_PARAMETERS = """\
         Weights of the classes in every loss (``{label: weight}``;
         "balanced": ``n_samples / (n_classes * count)``, as in scikit-learn),
         multiplying ``sample_weight`` (see ``fit``). None: equal weights.
-    feature_transform : {"standard", "center", "robust", "quantile"}, default="standard"
+    feature_transform : {"standard", "center", "robust", "quantile", "auto"}, default="standard"
         How each column is transformed before the network, fitted on the
         observed (non-NaN) values of the training rows:
 
@@ -117,12 +117,18 @@ TRAINING_PARAMETERS = """\
           from at most 100,000 values drawn with ``random_state``) to a
           standard normal, ties to the middle of their ranks, values beyond
           the training range to the extreme quantiles: for skewed,
-          heavy-tailed or discrete features.
+          heavy-tailed or discrete features;
+        - "auto": per column, "robust" where the standard deviation exceeds
+          the interquartile range (0.74 times it for normal values, 1.02 for
+          Laplace ones: log-normal, heavy-tailed or outlier-laden columns),
+          "standard" elsewhere (smooth descriptors, codes, columns whose
+          interquartile range is 0); the choice is in
+          ``inputs_.robust_columns_``.
 
         A NaN inside a present modality becomes 0 (the training mean, or the
         centre of the robust and quantile maps). A column that cannot be
         fitted (never observed, seen once, constant) gives finite values:
-        0 for "quantile"; for "standard" and "robust" the scale is then
+        0 for "quantile"; for "standard", "robust" and "auto" the scale is then
         ``max(1, |centre|)``. For a sequence modality each feature is fitted
         over all its observed steps (the same map for every step), and
         padding steps are not filled in but masked.
@@ -199,7 +205,8 @@ _FIT_ATTRIBUTES = """\
         Centre and scale of the columns (read from ``inputs_``): mean and
         standard deviation, mean and 1 ("center"), median and robust spread
         ("robust"), 0 and 1 ("quantile", whose knots are in
-        ``inputs_.quantiles_``).
+        ``inputs_.quantiles_``), per column one of the first and third
+        ("auto", the robust ones in ``inputs_.robust_columns_``).
     do_early_stopping_ : bool
         Whether the first fit held out validation data to stop (the value
         ``early_stopping="auto"`` chose).

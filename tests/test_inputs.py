@@ -55,6 +55,11 @@ def test_state_round_trip(X, transform):
     bad = inputs.get_state() | {"mean": inputs.mean_[:3]}
     with pytest.raises(ValueError, match="do not match"):
         ModalityInputs.from_state(bad)
+    if transform == "auto":
+        np.testing.assert_array_equal(again.robust_columns_, inputs.robust_columns_)
+        for robust_columns in (None, inputs.robust_columns_[:3]):
+            with pytest.raises(ValueError, match="do not match"):
+                ModalityInputs.from_state(inputs.get_state() | {"robust_columns": robust_columns})
     if transform == "quantile":
         with pytest.raises(ValueError, match="do not match"):
             ModalityInputs.from_state(inputs.get_state() | {"quantiles": inputs.quantiles_[:3]})
@@ -93,6 +98,48 @@ def test_robust_transform_is_the_median_the_interquartile_range_and_the_smooth_c
     expected = np.where(np.isnan(X), 0.0, _smooth_clip((X - inputs.mean_) / inputs.scale_))
     np.testing.assert_allclose(data.x, expected, rtol=1e-6, atol=1e-6)
     assert np.abs(inputs.transform(X * 1e6).x).max() <= 3  # (3 itself after rounding to float32)
+
+
+def test_auto_maps_each_column_by_its_own_choice_and_a_sequence_feature_over_its_steps():
+    rng = np.random.default_rng(3)
+    z = rng.normal(size=(400, 7))
+    X = z * 5 + 10  # light tails: standardised
+    X[:, 1] = np.exp(2 * z[:, 1])  # log-normal: robust
+    X[:, [2, 4]] = np.exp(2 * z[:, [2, 4]])  # the sequence's first feature, log-normal at both steps
+    X[:, 4] = X[:, 2] * 1e3  # (its second step on another scale: the pooled values decide)
+    X[::7, 0:2] = np.nan
+    X[::5, 2:6] = np.nan
+    spec = {"v": [6, 1, 0], "s": SequenceModality([2, 3, 4, 5], n_steps=2)}  # not in X's order
+    inputs = ModalityInputs.from_spec(spec, 7, feature_transform="auto").fit(X)
+    np.testing.assert_array_equal(inputs.robust_columns_, [False, True, True, False, True, False, False])
+    standard = ModalityInputs.from_spec(spec, 7, feature_transform="standard").fit(X)
+    robust = ModalityInputs.from_spec(spec, 7, feature_transform="robust").fit(X)
+    chosen = inputs.robust_columns_
+    np.testing.assert_array_equal(inputs.mean_, np.where(chosen, robust.mean_, standard.mean_))
+    np.testing.assert_array_equal(inputs.scale_, np.where(chosen, robust.scale_, standard.scale_))
+    z_auto, z_standard, z_robust = (m.transform(X).x for m in (inputs, standard, robust))
+    in_order = chosen[inputs.column_order]
+    np.testing.assert_array_equal(z_auto[:, in_order], z_robust[:, in_order])
+    np.testing.assert_array_equal(z_auto[:, ~in_order], z_standard[:, ~in_order])
+
+
+def test_auto_with_one_choice_everywhere_is_that_transform():
+    rng = np.random.default_rng(4)
+    spec = {"a": [0, 1], "b": [2]}
+    for X, same in ((rng.normal(size=(100, 3)), "standard"), (rng.lognormal(sigma=2, size=(100, 3)), "robust")):
+        inputs = ModalityInputs.from_spec(spec, 3, feature_transform="auto").fit(X)
+        other = ModalityInputs.from_spec(spec, 3, feature_transform=same).fit(X)
+        assert inputs.robust_columns_.all() == (same == "robust") and inputs.robust_columns_.any() == (same == "robust")
+        np.testing.assert_array_equal(inputs.transform(X).x, other.transform(X).x)
+
+
+def test_auto_keeps_the_float32_range_error_of_its_standardised_columns():
+    X = np.column_stack([np.linspace(-1, 1, 40), np.exp(3 * np.linspace(-2, 2, 40))])  # standard, robust
+    inputs = ModalityInputs.from_spec([[0], [1]], 2, feature_transform="auto").fit(X)
+    assert inputs.robust_columns_.tolist() == [False, True]
+    assert np.isfinite(inputs.transform(np.array([[0.0, 1e300]])).x).all()
+    with pytest.raises(ValueError, match=r"X\[0, 0\] = 1e\+300 is too large"):
+        inputs.transform(np.array([[1e300, 1.0]]))
 
 
 def test_quantile_transform_makes_a_skewed_feature_normal_and_pools_sequence_steps():

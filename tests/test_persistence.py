@@ -148,7 +148,7 @@ def test_model_fitted_on_an_absent_gpu_loads_on_the_cpu(mfeat_small, tmp_path):
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
 
-@pytest.mark.parametrize("transform", ["robust", "quantile"])
+@pytest.mark.parametrize("transform", ["robust", "quantile", "auto"])
 def test_round_trip_of_the_fitted_input_transforms(transform, mfeat_small, tmp_path):
     X, y, spec = mfeat_small
     clf = ESTIMATORS["CRA"](spec).set_params(feature_transform=transform).fit(X, y)
@@ -159,6 +159,8 @@ def test_round_trip_of_the_fitted_input_transforms(transform, mfeat_small, tmp_p
     if transform == "quantile":
         np.testing.assert_array_equal(loaded.inputs_.quantiles_, clf.inputs_.quantiles_)
         np.testing.assert_array_equal(loaded.inputs_.quantile_counts_, clf.inputs_.quantile_counts_)
+    if transform == "auto":
+        np.testing.assert_array_equal(loaded.inputs_.robust_columns_, clf.inputs_.robust_columns_)
 
 
 @pytest.mark.parametrize("standardize, transform", [(True, "standard"), (False, "center")])

@@ -9,6 +9,7 @@ from sklearn.preprocessing import QuantileTransformer
 
 from sklearn_redcore._inputs._transforms import (
     SMOOTH_CLIP_BOUND,
+    choose_robust,
     normal_scores,
     quantile_knots,
     robust_centre_and_spread,
@@ -35,6 +36,40 @@ def test_smooth_clip_of_extreme_values_is_finite_and_silent():
     np.testing.assert_allclose(result[:5], [3, -3, 3, -3, 3])
     assert np.isnan(result[5])
     np.testing.assert_allclose(smooth_clip(np.array([4.0]), bound=1.0), 4 / np.sqrt(17))
+
+
+# ------------------------------------------------------ the "auto" choice
+def _choice(values):
+    values = np.asarray(values, dtype=float)
+    return bool(choose_robust(np.array([values.std()]), np.array([robust_centre_and_spread(values)[1]]))[0])
+
+
+def test_auto_chooses_robust_scaling_for_tails_heavier_than_exponential_ones():
+    """The documented ratios std / IQR: 0.58 uniform, 0.74 normal, 0.91 exponential; 1.13 t(3), 3.8 and 6.3."""
+    z = np.random.default_rng(0).normal(size=200_000)
+    rng = np.random.default_rng(1)
+    light = {
+        "uniform": rng.uniform(size=200_000),
+        "normal": z,
+        "exponential": rng.exponential(size=200_000),
+        "five codes": np.digitize(z, np.quantile(z, [0.2, 0.4, 0.6, 0.8])),
+        "binary": (z > 0.5).astype(float),
+    }
+    heavy = {
+        "t(3)": rng.standard_t(3, size=200_000),
+        "log-normal": np.exp(1.5 * z),
+        "cube": z**3,
+        "normal with outliers": np.where(np.arange(len(z)) % 50 == 0, 100.0, z),
+    }
+    assert not any(_choice(values) for values in light.values())
+    assert all(_choice(values) for values in heavy.values())
+
+
+def test_auto_standardises_a_column_whose_iqr_is_zero_and_one_never_observed():
+    mostly_blank = np.r_[np.zeros(900), np.arange(1.0, 101.0)]  # IQR 0, a long tail of values
+    assert robust_centre_and_spread(mostly_blank)[1] == 50.0 and mostly_blank.std() < 50.0
+    assert not _choice(mostly_blank) and not _choice(np.full(10, 3.0))
+    np.testing.assert_array_equal(choose_robust([np.nan, 2.0, 2.0], [1.0, np.nan, 1.0]), [False, False, True])
 
 
 # -------------------------------------------------------- robust statistics

@@ -38,11 +38,12 @@ from ._statistics import (
     standardize_block,
     usable_statistics,
 )
+from ._transforms import choose_robust
 
 __all__ = ["FEATURE_TRANSFORMS", "MAX_QUANTILE_VALUES", "N_QUANTILES", "ModalityInputs", "NetworkInputs", "step_slices"]
 
 #: The values of ``feature_transform``.
-FEATURE_TRANSFORMS = ("standard", "center", "robust", "quantile")
+FEATURE_TRANSFORMS = ("standard", "center", "robust", "quantile", "auto")
 #: Most knots of the quantile map of a feature.
 N_QUANTILES = 1000
 #: Most observed values of a feature that its quantile map is computed from (a random subsample beyond).
@@ -99,7 +100,8 @@ class ModalityInputs:
 
     Every column ``x`` becomes ``g((x - mean_) / scale_)``, and a missing
     value 0, with ``g`` the identity, the smooth clipping or the quantile map
-    of :mod:`~sklearn_redcore._inputs._transforms`.
+    of :mod:`~sklearn_redcore._inputs._transforms` ("auto": the smooth
+    clipping for the columns of ``robust_columns_``, the identity for the others).
 
     Parameters
     ----------
@@ -107,13 +109,15 @@ class ModalityInputs:
         Resolved modalities: the columns of X of each, in the network's order.
     shapes : dict of str to tuple or None
         ``(T, d)`` of each sequence modality, None for a vector modality.
-    feature_transform : {"standard", "center", "robust", "quantile"}, default="standard"
+    feature_transform : {"standard", "center", "robust", "quantile", "auto"}, default="standard"
         "standard": centre on the mean of the observed values and scale by
         their standard deviation; "center": centre only; "robust": centre on
         the median, scale by the interquartile range and clip smoothly to
         +-3; "quantile": map the values through their quantiles to a
-        standard normal. A sequence modality is transformed per feature over
-        all its observed steps.
+        standard normal; "auto": "robust" for the columns whose standard
+        deviation exceeds their robust spread, "standard" for the others
+        (:func:`~sklearn_redcore._inputs._transforms.choose_robust`). A
+        sequence modality is transformed per feature over all its observed steps.
 
     Attributes
     ----------
@@ -124,7 +128,10 @@ class ModalityInputs:
     mean_, scale_ : ndarray of shape (n_features,)
         Centre and scale of every column of X, set by :meth:`fit` (mean and
         standard deviation; mean and 1; median and robust spread; 0 and 1
-        for "quantile", whose map reads the values themselves).
+        for "quantile", whose map reads the values themselves; per column
+        one of the first and third for "auto").
+    robust_columns_ : bool ndarray of shape (n_features,) or None
+        The columns scaled robustly ("auto" only).
     quantiles_ : ndarray of shape (n_features, n_quantiles) or None
         The knots of each column's quantile map ("quantile" only).
     quantile_counts_ : ndarray of int of shape (n_features,) or None
@@ -147,6 +154,7 @@ class ModalityInputs:
         self.sizes = [len(cols) for cols in modalities.values()]
         self.quantiles_: np.ndarray | None = None
         self.quantile_counts_: np.ndarray | None = None
+        self.robust_columns_: np.ndarray | None = None
 
     @classmethod
     def from_spec(
@@ -208,7 +216,9 @@ class ModalityInputs:
         n_features = X.shape[1]
         groups = self._column_groups(n_features)
         mean, scale = np.zeros(n_features), np.ones(n_features)
-        quantiles = counts = None
+        quantiles = counts = robust_columns = None
+        if self.feature_transform == "auto":
+            robust_columns = np.zeros(n_features, dtype=bool)
         if self.feature_transform == "quantile":
             most_values = len(X) * max(T for _, T in groups)  # a feature has at most this many values
             n_quantiles = int(np.clip(most_values, 2, N_QUANTILES))
@@ -220,6 +230,11 @@ class ModalityInputs:
                 centre, spread = usable_statistics(*column_stats(X, cols, n_steps=T))
             elif self.feature_transform == "robust":
                 centre, spread = usable_statistics(*robust_stats(X, cols, n_steps=T))
+            elif self.feature_transform == "auto":
+                (average, std), (median, iqr) = column_stats(X, cols, n_steps=T), robust_stats(X, cols, n_steps=T)
+                robust = choose_robust(std, iqr)
+                centre, spread = usable_statistics(np.where(robust, median, average), np.where(robust, iqr, std))
+                robust_columns[where] = np.tile(robust, T)
             else:
                 knots, n_values = quantile_stats(
                     X, cols, n_steps=T, n_quantiles=n_quantiles, max_values=MAX_QUANTILE_VALUES, rng=rng
@@ -231,6 +246,7 @@ class ModalityInputs:
             scale = np.ones_like(scale)
         self.mean_, self.scale_ = mean, scale
         self.quantiles_, self.quantile_counts_ = quantiles, counts
+        self.robust_columns_ = robust_columns
         return self
 
     # -------------------------------------------------------------- transform
@@ -258,6 +274,10 @@ class ModalityInputs:
         if not known:
             present = np.empty((len(X), len(self.sizes)), dtype=bool)
         steps = np.empty((len(X), sum(T for _, T, _ in layout)), dtype=bool) if layout else None
+        transform = self.feature_transform
+        if transform == "auto":  # all one way: the other's code path, the same values
+            robust = self.robust_columns_[order]
+            transform = "robust" if robust.all() else "standard" if not robust.any() else "auto"
         leftmost = int(order[0]) if len(order) else 0
         # Modalities side by side in X (the usual layout): a view instead of a gather of the columns.
         span = slice(leftmost, leftmost + len(order))
@@ -272,9 +292,11 @@ class ModalityInputs:
             for first, T, d in layout:
                 steps[rows, offset : offset + T] = ~isnan[:, first : first + T * d].reshape(-1, T, d).all(axis=2)
                 offset += T
-            if self.feature_transform == "robust":
+            if transform == "robust":
                 robust_block(block, mean, scale, out=Z[rows], missing=isnan)
-            elif self.feature_transform != "quantile":  # (the quantile map is written column by column below)
+            elif transform == "auto":
+                Z[rows] = _mixed_block(block, mean, scale, robust, missing=isnan, first_row=rows.start, columns=order)
+            elif transform != "quantile":  # (the quantile map is written column by column below)
                 standardize_block(block, mean, scale, out=Z[rows], missing=isnan, first_row=rows.start, columns=order)
         if self.feature_transform == "quantile":
             quantile_columns(X, order, self.quantiles_[order], self.quantile_counts_[order], out=Z)
@@ -291,6 +313,7 @@ class ModalityInputs:
             "scale": self.scale_,
             "quantiles": self.quantiles_,
             "quantile_counts": self.quantile_counts_,
+            "robust_columns": self.robust_columns_,
         }
 
     @classmethod
@@ -324,6 +347,33 @@ class ModalityInputs:
                     or inputs.quantiles_.shape[1] < 2
                     or inputs.quantile_counts_.shape != inputs.mean_.shape
                 )
+        if transform == "auto":
+            robust_columns = state.get("robust_columns")
+            mismatch |= robust_columns is None
+            if not mismatch:
+                inputs.robust_columns_ = np.asarray(robust_columns, dtype=bool)
+                mismatch = inputs.robust_columns_.shape != inputs.mean_.shape
         if mismatch:
             raise ValueError("the saved input statistics do not match the saved modalities")
         return inputs
+
+
+def _mixed_block(
+    block: np.ndarray,
+    mean: np.ndarray,
+    scale: np.ndarray,
+    robust: np.ndarray,
+    *,
+    missing: np.ndarray,
+    first_row: int,
+    columns: np.ndarray,
+) -> np.ndarray:
+    """The float32 inputs of a block of rows under "auto": :func:`robust_block` for the ``robust``
+    columns, :func:`standardize_block` (and its check of the float32 range) for the others."""
+    out = np.empty(block.shape, dtype=np.float32)
+    for chosen, write in ((robust, robust_block), (~robust, standardize_block)):
+        extra = {} if write is robust_block else {"first_row": first_row, "columns": columns[chosen]}
+        part = np.empty((len(block), int(chosen.sum())), dtype=np.float32)
+        write(block[:, chosen], mean[chosen], scale[chosen], out=part, missing=missing[:, chosen], **extra)
+        out[:, chosen] = part
+    return out
