@@ -320,32 +320,21 @@ class RedCoreModule(nn.Module):
             return tensors
         x, present, observed_steps = tensors["x"], tensors["present"].bool(), tensors.get("observed_steps")
         blocks = torch.split(x, self.modality_sizes, dim=1)
+        parts = []
         for m in rocket:
             observed = self._observed(m, x, observed_steps)
             if observed is None:
                 observed = torch.ones(len(x), self.encoders[m].n_steps, dtype=torch.bool, device=x.device)
-            self.encoders[m].fit_inputs(blocks[m], observed & present[:, m : m + 1])
+            observed = observed & present[:, m : m + 1]
+            fitted = self.encoders[m].fit_inputs(blocks[m], observed)  # None when fitted already
+            parts.append(fitted if fitted is not None else (blocks[m], observed))
         if len(x) * sum(self.encoders[m].n_features for m in rocket) > MAX_FIXED_FEATURE_VALUES:
             return tensors
-        return dict(tensors, fixed_features=self.fixed_features(x, observed_steps))
-
-    @torch.no_grad()
-    def fixed_features(self, x: torch.Tensor, observed_steps: torch.Tensor | None = None) -> torch.Tensor:
-        """The random-convolution features of every such modality, side by side (B, their total), by blocks of rows."""
-        blocks = torch.split(x, self.modality_sizes, dim=1)
-        parts = []
-        for m, encoder in enumerate(self.encoders):
-            if isinstance(encoder, RocketGaussianEncoder):
-                observed = self._observed(m, x, observed_steps)
-                parts.append(
-                    torch.cat(
-                        [
-                            encoder.features(blocks[m][rows], None if observed is None else observed[rows])
-                            for rows in (slice(start, start + 1024) for start in range(0, max(len(x), 1), 1024))
-                        ]
-                    )
-                )
-        return torch.cat(parts, dim=1)
+        parts = [
+            part if isinstance(part, torch.Tensor) else self.encoders[m].features(*part)
+            for m, part in zip(rocket, parts)
+        ]
+        return dict(tensors, fixed_features=torch.cat(parts, dim=1))
 
     def forward(
         self,

@@ -117,7 +117,7 @@ class RedCoreRegressor(RedCoreEstimatorMixin, BaseMultimodalRegressor):
         numerical_embedding: str | None = None,
         embedding_dim: int = 16,
         embedding_scale: float = 0.1,
-        sequence_encoder: str | Mapping[str, str] = "conv",
+        sequence_encoder: str | Mapping[str, str] = "rocket",
         transformer_width: int = 64,
         transformer_layers: int = 2,
         transformer_heads: int = 4,

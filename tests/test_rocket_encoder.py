@@ -203,7 +203,7 @@ def test_rocket_features_is_validated_and_mixes_with_other_encoders(sequences):
     X, y, spec = sequences
     with pytest.raises(InvalidParameterError, match="rocket_features"):
         RedCoreClassifier(spec, **{**TINY, "rocket_features": 10}).fit(X, y)
-    mixed = RedCoreClassifier(spec, random_state=0, **{**TINY, "sequence_encoder": {"m0": "rocket"}, "max_epochs": 1})
+    mixed = RedCoreClassifier(spec, random_state=0, **{**TINY, "sequence_encoder": {"m1": "conv"}, "max_epochs": 1})
     mixed.fit(X, y)
     kinds = [type(e).__name__ for e in mixed.net_.module_.encoders]
     assert kinds == ["RocketGaussianEncoder", "ConvGaussianEncoder", "GaussianEncoder"]

@@ -220,7 +220,7 @@ def test_fit_predict_with_sequence_modalities(sequences, fitted):
         fitted.modalities, random_state=0, **{**TINY, "sequence_encoder": {"m1": "mlp"}, "max_epochs": 1}
     ).fit(X, y)
     assert [type(e).__name__ for e in mixed.net_.module_.encoders] == [
-        "ConvGaussianEncoder",  # the default, for the modality the dict leaves out
+        "RocketGaussianEncoder",  # the default, for the modality the dict leaves out
         "GaussianEncoder",
         "GaussianEncoder",
     ]
@@ -366,7 +366,9 @@ def test_conv_encoder_fits_and_is_reproducible(sequences, tmp_path):
     assert loaded.get_params()["conv_channels"] == 8
     np.testing.assert_array_equal(loaded.predict_proba(X), proba)
     mixed = RedCoreClassifier(
-        spec, random_state=0, **{**TINY, **CONV, "sequence_encoder": {"m0": "transformer"}, "max_epochs": 1}
+        spec,
+        random_state=0,
+        **{**TINY, **CONV, "sequence_encoder": {"m0": "transformer", "m1": "conv"}, "max_epochs": 1},
     ).fit(X, y)
     kinds = [type(e).__name__ for e in mixed.net_.module_.encoders]
     assert kinds == ["TransformerGaussianEncoder", "ConvGaussianEncoder", "GaussianEncoder"]
