@@ -80,8 +80,9 @@ def resolve_feature_transform(feature_transform: str, standardize: bool | str) -
 
     ``standardize`` left at its sentinel "deprecated" changes nothing. Set to
     True or False it gives a FutureWarning and decides ("standard" or
-    "center"), unless ``feature_transform`` is set to a different transform
-    than the default, which is an error (the two would disagree).
+    "center"), unless ``feature_transform`` is set to a transform other than
+    the default ("auto") and the one ``standardize`` names, which is an error
+    (the two would disagree).
     """
     if isinstance(standardize, str):
         return feature_transform
@@ -92,7 +93,7 @@ def resolve_feature_transform(feature_transform: str, standardize: bool | str) -
         FutureWarning,
         stacklevel=4,  # the user's call of fit (through the task's fit and the base's)
     )
-    if feature_transform not in ("standard", legacy):
+    if feature_transform not in ("auto", legacy):
         raise ValueError(
             f"standardize={bool(standardize)} and feature_transform={feature_transform!r} disagree; "
             "set feature_transform only (standardize is deprecated)."

@@ -140,7 +140,7 @@ class RedCoreRegressor(RedCoreEstimatorMixin, BaseMultimodalRegressor):
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
         tol: float | None = 1e-3,
-        feature_transform: str = "standard",
+        feature_transform: str = "auto",
         standardize: bool | str = "deprecated",
         warm_start: bool = False,
         device: str = "cpu",

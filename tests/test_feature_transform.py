@@ -80,7 +80,7 @@ def test_the_defaults_give_no_warning_and_clone_keeps_the_parameters(mfeat_small
     X, y, spec = mfeat_small
     clf = RedCoreClassifier(spec, **(FAST | {"max_epochs": 1}))
     params = clf.get_params()
-    assert params["feature_transform"] == "standard" and params["standardize"] == "deprecated"
+    assert params["feature_transform"] == "auto" and params["standardize"] == "deprecated"
     with warnings.catch_warnings():
         warnings.simplefilter("error", FutureWarning)
         clf.fit(X, y)

@@ -100,7 +100,7 @@ class AMAEClassifier(BaselineClassifier):
         n_iter_no_change: int = 10,
         tol: float | None = 1e-3,
         class_weight: dict | str | None = None,
-        feature_transform: str = "standard",
+        feature_transform: str = "auto",
         standardize: bool | str = "deprecated",
         warm_start: bool = False,
         device: str = "cpu",
