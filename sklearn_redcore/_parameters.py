@@ -81,8 +81,9 @@ def resolve_feature_transform(feature_transform: str, standardize: bool | str) -
     ``standardize`` left at its sentinel "deprecated" changes nothing. Set to
     True or False it gives a FutureWarning and decides ("standard" or
     "center"), unless ``feature_transform`` is set to a transform other than
-    the default ("auto") and the one ``standardize`` names, which is an error
-    (the two would disagree).
+    the default ("auto"), the default before it ("standard": models saved or
+    pickled then hold it beside their ``standardize``) and the one
+    ``standardize`` names, which is an error (the two would disagree).
     """
     if isinstance(standardize, str):
         return feature_transform
@@ -93,7 +94,7 @@ def resolve_feature_transform(feature_transform: str, standardize: bool | str) -
         FutureWarning,
         stacklevel=4,  # the user's call of fit (through the task's fit and the base's)
     )
-    if feature_transform not in ("auto", legacy):
+    if feature_transform not in ("auto", "standard", legacy):
         raise ValueError(
             f"standardize={bool(standardize)} and feature_transform={feature_transform!r} disagree; "
             "set feature_transform only (standardize is deprecated)."

@@ -300,7 +300,7 @@ class RedCoreModule(nn.Module):
         parts = iter(torch.split(fixed_features, [size for size in sizes if size], dim=1))
         return [next(parts) if size else None for size in sizes]
 
-    def _observed(self, m: int, x: torch.Tensor, observed_steps: torch.Tensor | None) -> torch.Tensor | None:
+    def _observed(self, m: int, observed_steps: torch.Tensor | None) -> torch.Tensor | None:
         steps = self.step_slices[m]
         return observed_steps[:, steps[0] : steps[1]].bool() if observed_steps is not None else None
 
@@ -320,20 +320,18 @@ class RedCoreModule(nn.Module):
             return tensors
         x, present, observed_steps = tensors["x"], tensors["present"].bool(), tensors.get("observed_steps")
         blocks = torch.split(x, self.modality_sizes, dim=1)
+        keep = len(x) * sum(self.encoders[m].n_features for m in rocket) <= MAX_FIXED_FEATURE_VALUES
         parts = []
         for m in rocket:
-            observed = self._observed(m, x, observed_steps)
+            observed = self._observed(m, observed_steps)
             if observed is None:
                 observed = torch.ones(len(x), self.encoders[m].n_steps, dtype=torch.bool, device=x.device)
             observed = observed & present[:, m : m + 1]
-            fitted = self.encoders[m].fit_inputs(blocks[m], observed)  # None when fitted already
-            parts.append(fitted if fitted is not None else (blocks[m], observed))
-        if len(x) * sum(self.encoders[m].n_features for m in rocket) > MAX_FIXED_FEATURE_VALUES:
+            fitted = self.encoders[m].fit_inputs(blocks[m], observed, return_features=keep)  # None: fitted before
+            if keep:
+                parts.append(fitted if fitted is not None else self.encoders[m].features(blocks[m], observed))
+        if not keep:
             return tensors
-        parts = [
-            part if isinstance(part, torch.Tensor) else self.encoders[m].features(*part)
-            for m, part in zip(rocket, parts)
-        ]
         return dict(tensors, fixed_features=torch.cat(parts, dim=1))
 
     def forward(

@@ -211,9 +211,10 @@ def project_eta(v: np.ndarray, xi1: float, xi2: float, p: float = 2.0) -> np.nda
       and has the form ``max(xi1, s v)`` with ``s > 0``, or, when no entry of
       ``v`` is positive, puts all the mass above ``xi1`` on the largest entry
       of ``v``. For p = 1 the set is a simplex and the projection is convex.
-      For other p we polish KKT candidates (the scaled point and every vertex
-      of Gamma_1) by a local solver and keep the nearest; the property tests
-      check this against a brute-force search.
+      For other p we polish KKT candidates (the scaled point, every vertex
+      of Gamma_1, and the points sharing the mass above ``xi1`` equally among
+      the k largest entries of v) by a local solver and keep the nearest; the
+      property tests check this against a brute-force search.
 
     Ties (several nearest points, e.g. ``v = 0`` for p = 2) are broken towards
     the lowest index, so the result is deterministic.
@@ -278,9 +279,17 @@ def project_eta(v: np.ndarray, xi1: float, xi2: float, p: float = 2.0) -> np.nda
         return _to_sphere(np.maximum(xi1, s * v), xi1, xi2, p)
     if _pnorm(np.maximum(v, xi1), p) >= xi2:
         return _to_sphere(_project_convex(v, xi1, xi2, p), xi1, xi2, p)
-    # Inside the ball, 1 < p != 2: polish the KKT candidates (every vertex and
-    # the scaled-up point) and keep the nearest.
+    # Inside the ball, 1 < p != 2: polish the KKT candidates (every vertex, the
+    # points sharing the free mass equally among the k largest entries of v, and
+    # the scaled-up point) and keep the nearest. (The entries above xi1 of the
+    # nearest point are those of the largest entries of v: exchanging two entries
+    # in the other order would bring it nearer.)
     starts = [vertex(j) for j in range(m)]
+    order = np.argsort(-v, kind="stable")
+    for k in range(2, m + 1):
+        shared = np.full(m, xi1)
+        shared[order[:k]] = ((xi2**p - (m - k) * xi1**p) / k) ** (1.0 / p)
+        starts.append(shared)
     lifted = np.maximum(v, xi1)
     starts.append(lifted * (xi2 / _pnorm(lifted, p)))  # scaled up: stays >= xi1
     candidates = [_polish_on_sphere(v, s, xi1, xi2, p) for s in starts] + starts

@@ -304,8 +304,13 @@ _GOLDEN_RATIO = (1.0 + math.sqrt(5.0)) / 2.0
 #: The parts of a sequence each threshold's proportion is taken over: the whole, the first half, the second half.
 _N_REGIONS = 3
 
-#: Training sequences whose responses give the thresholds (a random subset of the present ones).
+#: Most training sequences whose responses give the thresholds (a random subset of the present ones), and most
+#: of their observed steps per dilation (a random subset beyond: the sort of the responses is the fit's cost).
 _THRESHOLD_SAMPLES = 1024
+_THRESHOLD_STEPS = 2**16
+
+#: About how many values (rows x kernels x steps x thresholds) one block of rows compares at once.
+_BLOCK_VALUES = 2**23
 
 
 def random_convolution_dilations(n_steps: int, max_dilations: int = 32) -> list[int]:
@@ -340,9 +345,11 @@ class RandomConvolutionFeatures(nn.Module):
     n_steps : int
         Largest number of steps T the encoder will see.
     n_features : int
-        About how many random-convolution features: ``3 * 84 *
-        len(dilations) * q`` with ``q = max(1, round(n_features / (3 * 84 *
-        len(dilations))))`` thresholds per kernel and dilation (3 regions).
+        About how many random-convolution features: there are ``3 * 84 *
+        len(dilations) * q``, with ``q = max(1, round(n_features / (3 * 84 *
+        len(dilations))))`` thresholds per kernel and dilation (3 regions),
+        so at least ``252 * len(dilations)`` (more than ``n_features`` for
+        long sequences: 3,024 for 100 steps, 12 dilations).
     hidden : tuple of int
         Widths of the MLP on the standardised features (empty: none).
     dropout : float
@@ -377,7 +384,8 @@ class RandomConvolutionFeatures(nn.Module):
         self.hidden = mlp([self.n_features, *hidden], dropout)
         self.n_outputs = hidden[-1] if hidden else self.n_features
         self.norm = nn.LayerNorm(self.n_outputs)
-        self.norm = nn.LayerNorm(self.n_outputs)
+        # Rows per block of the comparisons, (rows, 84, T, q) values at once.
+        self.block_rows = max(1, _BLOCK_VALUES // (n_kernels * max(1, n_steps) * self.n_thresholds))
 
     def _responses(self, x: torch.Tensor, keep: torch.Tensor):
         """(dilation index, response (B, 84, T)) of the kernels at each dilation; padding steps read 0."""
@@ -391,59 +399,80 @@ class RandomConvolutionFeatures(nn.Module):
         keep = _all_observed(x, observed)
         rank = keep.cumsum(1) - 1  # the place of each observed step among the sample's observed steps
         first = keep & (2 * rank < keep.sum(1, keepdim=True))
-        regions = [
-            (region, region.sum(1).clamp(min=1).to(x.dtype)[:, None, None]) for region in (keep, first, keep & ~first)
-        ]
+        regions = torch.stack([keep, first, keep & ~first], dim=1).to(x.dtype)  # (B, 3, T)
+        counts = regions.sum(2).clamp(min=1)[:, :, None, None]
         parts = []
         for i, response in self._responses(x, keep):
-            above = response.unsqueeze(-1) > self.thresholds[i].to(x.dtype)[None, :, None, :]  # (B, 84, T, q)
-            for region, count in regions:
-                parts.append(((above & region[:, None, :, None]).sum(2).to(x.dtype) / count).flatten(1))
+            above = (response.unsqueeze(-1) > self.thresholds[i].to(x.dtype)[None, :, None, :]).to(x.dtype)
+            # (B, 84, T, q) with (B, 3, T) -> (B, 3, 84, q): counts of 0/1 values, exact in floating point
+            parts.append((torch.einsum("bktq,brt->brkq", above, regions) / counts).flatten(1))
         return torch.cat(parts, dim=1)
 
+    def _blocks(self, x: torch.Tensor, keep: torch.Tensor):
+        """(first row, raw :meth:`proportions`) of x by blocks of ``block_rows`` rows (bounded memory)."""
+        for start in range(0, len(x), self.block_rows):
+            yield start, self.proportions(x[start : start + self.block_rows], keep[start : start + self.block_rows])
+
     @torch.no_grad()
-    def fit(self, x: torch.Tensor, observed: torch.Tensor | None = None) -> torch.Tensor:
+    def fit(
+        self, x: torch.Tensor, observed: torch.Tensor | None = None, *, return_features: bool = False
+    ) -> torch.Tensor | None:
         """Fit the thresholds and the features' standardisation on training sequences x (B, T, d).
 
         Rows without any observed step (a missing modality) are left out of
-        both. Returns the fitted :meth:`features` of every row of x, which the
-        fit computes anyway.
+        both. The thresholds come from at most 1,024 random rows and, per
+        dilation, at most 65,536 random observed steps of theirs; the
+        standardisation from every row, accumulated block by block.
+        ``return_features``: also return the fitted :meth:`features` of every
+        row of x (which the fit computes anyway); else None.
         """
         keep = _all_observed(x, observed)
-        rows = torch.nonzero(keep.any(1)).flatten()
-        if len(rows) > _THRESHOLD_SAMPLES:
-            rows = rows[torch.randperm(len(rows), device=rows.device)[:_THRESHOLD_SAMPLES]]
+        present = keep.any(1)
+        rows = torch.nonzero(present).flatten()
+        most_rows = max(1, min(_THRESHOLD_SAMPLES, 2 * _THRESHOLD_STEPS // max(1, x.shape[1])))
+        if len(rows) > most_rows:
+            rows = rows[torch.randperm(len(rows), device=rows.device)[:most_rows]]
         sample, sample_keep = x[rows], keep[rows]
         for i, response in self._responses(sample, sample_keep):
             values = response.transpose(0, 1)[:, sample_keep]  # (84, observed steps of the sample)
             if values.shape[1] == 0:
                 continue
+            if values.shape[1] > _THRESHOLD_STEPS:
+                values = values[:, torch.randperm(values.shape[1], device=values.device)[:_THRESHOLD_STEPS]]
             ordered = values.sort(dim=1).values
             position = (self.levels[i] * (values.shape[1] - 1)).round().long()  # (84, q)
             self.thresholds[i] = ordered.gather(1, position).to(self.thresholds.dtype)
-        raw = self._in_blocks(self.proportions, x, keep)
-        seen = raw[keep.any(1)]
-        if len(seen):
-            mean = seen.mean(0)
-            scale = seen.std(0, correction=0) if len(seen) > 1 else torch.zeros_like(mean)
-            self.feature_mean.copy_(mean)
-            self.feature_scale.copy_(torch.where(scale > 1e-6, scale, torch.ones_like(scale)))
+        total = torch.zeros(self.n_features, dtype=torch.float64, device=x.device)
+        squares = torch.zeros_like(total)
+        kept = []
+        for start, raw in self._blocks(x, keep):
+            seen = raw[present[start : start + len(raw)]].double()
+            total += seen.sum(0)
+            squares += (seen * seen).sum(0)
+            if return_features:
+                kept.append(raw)
+        n_seen = int(present.sum())
+        if n_seen:
+            mean = total / n_seen
+            scale = (squares / n_seen - mean * mean).clamp(min=0.0).sqrt()
+            self.feature_mean.copy_(mean.to(self.feature_mean.dtype))
+            self.feature_scale.copy_(
+                torch.where(scale > 1e-6, scale, torch.ones_like(scale)).to(self.feature_scale.dtype)
+            )
         self.fitted.fill_(True)
-        return (raw - self.feature_mean) / self.feature_scale
-
-    def _in_blocks(self, compute, x: torch.Tensor, keep: torch.Tensor, rows: int = 512) -> torch.Tensor:
-        """``compute(x, keep)`` on blocks of rows, concatenated (bounds the memory of the comparisons)."""
-        if not len(x):
-            return x.new_zeros(0, self.n_features)
-        return torch.cat(
-            [compute(x[start : start + rows], keep[start : start + rows]) for start in range(0, len(x), rows)]
-        )
+        if not return_features:
+            return None
+        raw = torch.cat(kept) if kept else x.new_zeros(0, self.n_features)
+        return raw.sub_(self.feature_mean).div_(self.feature_scale).to(self.feature_mean.dtype)
 
     @torch.no_grad()
     def features(self, x: torch.Tensor, observed: torch.Tensor | None = None) -> torch.Tensor:
         """The fixed part (B, n_features): the proportions, standardised by the training statistics."""
-        raw = self._in_blocks(self.proportions, x, _all_observed(x, observed))
-        return (raw - self.feature_mean) / self.feature_scale
+        keep = _all_observed(x, observed)
+        if not len(x):
+            return self.feature_mean.new_zeros(0, self.n_features)
+        raw = torch.cat([block for _, block in self._blocks(x, keep)]).to(self.feature_mean.dtype)
+        return raw.sub_(self.feature_mean).div_(self.feature_scale)
 
     def forward(
         self, x: torch.Tensor, observed: torch.Tensor | None = None, features: torch.Tensor | None = None
@@ -479,14 +508,16 @@ class RocketGaussianEncoder(SequenceGaussianEncoder):
         """Number of random-convolution features."""
         return self.body.n_features
 
-    def fit_inputs(self, x: torch.Tensor, observed: torch.Tensor | None = None) -> torch.Tensor | None:
+    def fit_inputs(
+        self, x: torch.Tensor, observed: torch.Tensor | None = None, *, return_features: bool = False
+    ) -> torch.Tensor | None:
         """Fit the body's thresholds and standardisation on x (B, T * d) or (B, T, d), unless fitted already.
 
-        Returns the features of every row of x when it fitted, None when it was fitted already.
+        Returns the features of every row of x if asked and it fitted (None otherwise).
         """
         if bool(self.body.fitted):
             return None
-        return self.body.fit(self._steps(x), observed)
+        return self.body.fit(self._steps(x), observed, return_features=return_features)
 
     def features(self, x: torch.Tensor, observed: torch.Tensor | None = None) -> torch.Tensor:
         """The fixed features (B, n_features) of x (B, T * d) or (B, T, d)."""

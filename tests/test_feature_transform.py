@@ -74,6 +74,11 @@ def test_standardize_is_deprecated_and_still_works(name, mfeat_small):
         np.testing.assert_array_equal(old.predict_proba(X), new[transform].predict_proba(X))
     with pytest.warns(FutureWarning), pytest.raises(ValueError, match="disagree"):
         ESTIMATORS[name](spec, standardize=True, feature_transform="quantile").fit(X, y)
+    # A model saved or pickled when "standard" was the default holds it beside standardize=False: still "center".
+    saved_then = ESTIMATORS[name](spec, standardize=False, feature_transform="standard", max_epochs=2)
+    with pytest.warns(FutureWarning, match="use feature_transform='center'"):
+        saved_then.fit(X, y)
+    assert saved_then.inputs_.feature_transform == "center"
 
 
 def test_the_defaults_give_no_warning_and_clone_keeps_the_parameters(mfeat_small):

@@ -65,6 +65,18 @@ def test_projection_is_nearest_point(v, p, seed):
     assert np.sum((eta - v) ** 2) <= best + 1e-9
 
 
+def test_projection_from_the_negative_diagonal_is_not_the_symmetric_point():
+    """Inside the ball with p < 2, sharing the mass equally among all entries is a critical point but not the
+    nearest: found by the property test above (v = -0.0625 (1, 1, 1), p = 1.5)."""
+    xi1, xi2, p = 0.015, 0.15, 1.5
+    v = np.full(3, -0.0625)
+    eta = project_eta(v, xi1, xi2, p)
+    points = random_feasible_points(3, xi1, xi2, p, np.random.default_rng(0))
+    assert np.sum((eta - v) ** 2) <= np.min(np.sum((points - v) ** 2, axis=1)) + 1e-9
+    symmetric = np.full(3, xi2 / 3 ** (1 / p))
+    assert np.sum((eta - v) ** 2) < np.sum((symmetric - v) ** 2) - 1e-4
+
+
 def test_projection_against_dense_curve_two_modalities():
     """For M = 2, Gamma_1 is a curve: compare with a dense parametrisation of it."""
     xi1, xi2 = 0.015, 0.15

@@ -18,7 +18,7 @@ from sklearn_redcore.datasets import make_sequence_classification
 # A tiny network: the tests check behaviour, not accuracy.
 TINY = dict(
     sequence_encoder="rocket",
-    rocket_features=84 * 3,
+    rocket_features=252,
     n_latent=8,
     encoder_hidden=(16,),
     xenc_hidden=8,
@@ -202,7 +202,7 @@ def test_thresholds_come_from_present_sequences_and_survive_a_warm_start(sequenc
 def test_rocket_features_is_validated_and_mixes_with_other_encoders(sequences):
     X, y, spec = sequences
     with pytest.raises(InvalidParameterError, match="rocket_features"):
-        RedCoreClassifier(spec, **{**TINY, "rocket_features": 10}).fit(X, y)
+        RedCoreClassifier(spec, **{**TINY, "rocket_features": 100}).fit(X, y)
     mixed = RedCoreClassifier(spec, random_state=0, **{**TINY, "sequence_encoder": {"m1": "conv"}, "max_epochs": 1})
     mixed.fit(X, y)
     kinds = [type(e).__name__ for e in mixed.net_.module_.encoders]
@@ -215,3 +215,16 @@ def test_regressor_takes_the_rocket_encoder(sequences):
     reg = RedCoreRegressor(spec, random_state=0, **TINY).fit(X, target)
     assert type(reg.net_.module_.encoders[0]).__name__ == "RocketGaussianEncoder"
     assert np.isfinite(reg.predict(X)).all()
+
+
+def test_long_sequences_fit_in_bounded_blocks_and_float64_input_works():
+    body = _features(n_features_in=2, n_steps=600, n_features=84 * 3)
+    assert body.block_rows * 84 * 600 * body.n_thresholds <= 2**23
+    x = torch.randn(300, 600, 2)
+    assert body.fit(x) is None  # the statistics only, unless the features are asked for
+    assert torch.isfinite(body.thresholds).all() and torch.count_nonzero(body.thresholds) > 0
+    new = torch.randn(7, 600, 2)  # (not training rows: none of their responses is a threshold exactly)
+    torch.testing.assert_close(body.features(new.double()), body.features(new))  # float64 in, float32 out
+    fitted_again = _features(n_features_in=2, n_steps=600, n_features=84 * 3).fit(x, return_features=True)
+    assert fitted_again.shape == (300, body.n_features)
+    np.testing.assert_allclose(fitted_again.mean(0).numpy(), 0, atol=1e-4)
