@@ -52,6 +52,7 @@ import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from types import SimpleNamespace
 from typing import NamedTuple
 
 import numpy as np
@@ -59,6 +60,7 @@ import torch
 
 from sklearn_redcore import RedCoreClassifier, mask_modalities
 from sklearn_redcore._benchmark import parse_params
+from sklearn_redcore._callbacks import WeightAveraging
 from sklearn_redcore._inputs import ModalityInputs, NetworkInputs
 from sklearn_redcore._redcore_network import RedCoreModule, redcore_objective
 from sklearn_redcore._regulation import SupervisionRegulator
@@ -140,7 +142,8 @@ def train_plain(
 
     Each mini-batch is one step of ``RedCoreNet``: forward, the module's loss
     parts, eta from Algorithm 1 stepped on the batch's imputation losses,
-    ``redcore_objective``, backward, the gradient norm clipped at 1.0, Adam.
+    ``redcore_objective``, backward, the gradient norm clipped at 1.0, Adam;
+    after each epoch the average of the weights (``weight_averaging``).
     The seeds are the estimator's: torch's RNG and the permutations' generator
     both seeded with ``seed_from(random_state)``. ``compiled`` runs the forward
     pass through ``torch.compile(module)``. Returns the module in evaluation
@@ -156,6 +159,11 @@ def train_plain(
         parameters = list(module.parameters())
         optimizer = torch.optim.Adam(parameters, lr=clf.lr, weight_decay=clf.weight_decay, foreach=True)
         generator = torch.Generator().manual_seed(seed)
+        # The estimator's averaging of the weights over the epochs (the same callback, outside skorch).
+        averaging = WeightAveraging(clf.weight_averaging) if clf.weight_averaging else None
+        holder = SimpleNamespace(module_=module)
+        if averaging is not None:
+            averaging.on_train_begin(holder)
         module.train()
         for _ in range(clf.max_epochs):
             order = torch.randperm(len(y_all), generator=generator)
@@ -168,9 +176,13 @@ def train_plain(
                 redcore_objective(parts, eta).backward()
                 torch.nn.utils.clip_grad_norm_(parameters, 1.0)
                 optimizer.step()
+            if averaging is not None:
+                averaging.on_epoch_end(holder)
             now = time.perf_counter()
             times.append(now - start)
             start = now
+        if averaging is not None:
+            averaging.on_train_end(holder)
     module.eval()
     return module, times
 

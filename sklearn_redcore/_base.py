@@ -289,6 +289,8 @@ class BaseMultimodalEstimator(BaseEstimator):
             best = getattr(dict(self.net_.callbacks_).get("early_stopping"), "best_epoch_", None)
             if self.do_early_stopping_ and best is not None:  # this fit's best, which the weights went back to
                 held = f"the weights of epoch {best}, the best on the validation data"
+            elif getattr(dict(self.net_.callbacks_).get("weight_averaging"), "averaged_", False):
+                held = "the average of its weights over its last completed epochs (weight_averaging)"
             else:
                 held = "its weights at the moment of the interruption"
             warnings.warn(

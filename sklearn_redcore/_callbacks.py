@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from skorch.callbacks import EarlyStopping, LRScheduler
+import torch
+from skorch.callbacks import Callback, EarlyStopping, LRScheduler
 from torch.optim.lr_scheduler import LambdaLR
 
-__all__ = ["LinearDecay", "PlateauStopping", "linear_decay_scheduler"]
+__all__ = ["LinearDecay", "PlateauStopping", "WeightAveraging", "linear_decay_scheduler"]
 
 
 class PlateauStopping(EarlyStopping):
@@ -71,3 +72,80 @@ class LinearDecay:
 def linear_decay_scheduler(n_epochs: int) -> LRScheduler:
     """skorch's scheduler callback stepping :class:`LinearDecay` once per epoch (a fit restarts it)."""
     return LRScheduler(policy=LambdaLR, lr_lambda=LinearDecay(n_epochs), step_every="epoch")
+
+
+class WeightAveraging(Callback):
+    """An exponential moving average of the network's parameters over the epochs, which it keeps at the end.
+
+    The first ``burn_in`` epochs of a fit, while the weights still move
+    fast, are left out. From epoch ``burn_in + 1`` on (the j-th averaged
+    epoch), every parameter ``w`` updates its average::
+
+        a_1 = w,    a_j = d_j * a_{j-1} + (1 - d_j) * w,    d_j = min(decay, (j - 1) / (j + 1))
+
+    and when training ends the network takes ``a`` (Polyak averaging; the
+    stochastic weight averaging of Izmailov et al., UAI 2018, is its uniform
+    cousin, also after a burn-in). The weights of the last epochs, which the
+    noise of the mini-batches scatters around a minimum, are replaced by a
+    point near its centre. With ``decay = 0.8`` the last epoch counts 0.2,
+    the one before 0.16, then 0.128, ...: about the last five epochs. The
+    cap ``(j - 1) / (j + 1)`` keeps the average's centre of mass within the
+    last half of the averaged epochs (it binds for the first 8). A fit of
+    ``burn_in`` epochs or fewer keeps its last weights. Only the parameters
+    are averaged (buffers, such as the fixed thresholds of random
+    convolutions, are left as they are); each fit starts a new average (a
+    warm start averages over its own epochs), and a fit interrupted after
+    some epochs keeps the average of those.
+
+    Parameters
+    ----------
+    decay : float
+        Largest weight of the previous average at each epoch, in [0, 1); 0
+        keeps the last epoch's weights.
+    burn_in : int, default=10
+        Epochs of each fit before the averaging starts.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from types import SimpleNamespace
+    >>> net = SimpleNamespace(module_=torch.nn.Linear(1, 1, bias=False))
+    >>> averaging = WeightAveraging(decay=0.5, burn_in=1)
+    >>> averaging.on_train_begin(net)
+    >>> for value in (9.0, 1.0, 3.0, 5.0, 7.0):  # the first epoch is the burn-in
+    ...     _ = net.module_.weight.data.fill_(value)
+    ...     averaging.on_epoch_end(net)
+    >>> averaging.on_train_end(net)
+    >>> round(net.module_.weight.item(), 3)  # d = 1/3, 1/2, 1/2 after averaged epochs 2, 3, 4: 7/3, 11/3, 16/3
+    5.333
+    """
+
+    def __init__(self, decay: float, burn_in: int = 10) -> None:
+        self.decay = decay
+        self.burn_in = burn_in
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):  # noqa: D102
+        self.parameters_ = [p for p in net.module_.parameters() if p.requires_grad]
+        self.average_ = None
+        self.n_epochs_ = 0
+
+    @torch.no_grad()
+    def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):  # noqa: D102
+        self.n_epochs_ += 1
+        averaged = self.n_epochs_ - self.burn_in  # j, the epochs averaged so far
+        if averaged < 1:
+            return
+        if self.average_ is None:
+            self.average_ = [p.detach().clone() for p in self.parameters_]
+            return
+        decay = min(self.decay, (averaged - 1) / (averaged + 1))
+        for average, parameter in zip(self.average_, self.parameters_):
+            average.lerp_(parameter.detach(), 1.0 - decay)
+
+    @torch.no_grad()
+    def on_train_end(self, net, X=None, y=None, **kwargs):  # noqa: D102
+        self.averaged_ = self.average_ is not None  # whether the network took the average
+        if self.averaged_:
+            for average, parameter in zip(self.average_, self.parameters_):
+                parameter.copy_(average)
+        self.average_ = None  # (no copy of the weights kept in the fitted model)

@@ -60,6 +60,8 @@ _PAPER: dict[str, Any] = dict(
     lr_schedule="constant",
     early_stopping=False,
     tol=None,
+    weight_averaging=None,  # the last epoch's weights
+    feature_transform="standard",  # the paper does not describe its preprocessing: plain standardisation
 )
 
 _AUTHORS_CODE: dict[str, Any] = _PAPER | dict(

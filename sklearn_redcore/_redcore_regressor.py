@@ -132,6 +132,7 @@ class RedCoreRegressor(RedCoreEstimatorMixin, BaseMultimodalRegressor):
         dropout: float = 0.1,
         classifier_dropout: float | None = None,
         lr_schedule: str = "constant",
+        weight_averaging: float | None = 0.8,
         max_epochs: int = 100,
         batch_size: int = 256,
         lr: float = 3e-3,
@@ -184,6 +185,7 @@ class RedCoreRegressor(RedCoreEstimatorMixin, BaseMultimodalRegressor):
         self.dropout = dropout
         self.classifier_dropout = classifier_dropout
         self.lr_schedule = lr_schedule
+        self.weight_averaging = weight_averaging
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
