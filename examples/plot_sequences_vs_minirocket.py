@@ -183,7 +183,7 @@ fig.tight_layout(rect=(0, 0.08, 1, 1))
 # * **RedCore with its default encoder is ahead of MiniRocket on average**
 #   (``Ave.`` 0.952 against 0.927 when this text was written), and most on
 #   the modality that was missing most in training: with ``lpc_1_6`` alone
-#   (absent from 80% of the training samples) it scored 0.953 against
+#   (absent from 80% of the training samples) it scored 0.942 against
 #   0.889. The two describe a sequence by the same kind of random
 #   convolutions; RedCore learns from every sample, whichever modalities it
 #   has, and imputes a missing modality's representation from the other,
@@ -193,7 +193,7 @@ fig.tight_layout(rect=(0, 0.08, 1, 1))
 #   them, which takes longer), RedCore in a few seconds on one thread.
 # * **The learned convolutional encoder** is level with the default where
 #   the well-observed modality is available but weaker on ``lpc_1_6`` alone,
-#   and takes about three times as long.
+#   and takes three to four times as long.
 # * Both are well ahead of the logistic regression on imputed values.
 #
 # The random-convolution features see the order of the steps within a
