@@ -292,9 +292,10 @@ def test_class_weight_reaches_every_model_that_takes_one(table, tmp_path):
     assert "class_weight='balanced'" in (out / "summary.md").read_text()
     from sklearn_redcore._benchmark import make_model
 
-    for name in ("RedCore", "MMIN-PDT", "HGB"):
+    for name in ("RedCore", "MMIN-PDT"):
         model = make_model(name, {"a": [0], "b": [1]}, 0, rates=[0.5, 0.5], class_weight="balanced")
         assert model.get_params()["class_weight"] == "balanced", name
+    assert make_model("HGB", {"a": [0]}, 0, class_weight="balanced")[-1].class_weight == "balanced"
     assert make_model("Impute+LR", {"a": [0]}, 0, class_weight="balanced")[-1].class_weight == "balanced"
     with pytest.raises(ValueError, match="for regression studies only"):
         make_model("Impute+Ridge", {"a": [0]}, 0)
@@ -372,3 +373,20 @@ def test_infinite_labels_and_regression_without_data(regression_table, tmp_path,
     assert "infinite values" in capsys.readouterr().err
     assert main(["benchmark", "--task", "regression", "--out", str(tmp_path / "o2"), "--no-plots"]) == 2
     assert "mfeat digits have class labels" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_gradient_boosting_baseline_skips_columns_never_observed(task):
+    """Padding steps that no training sequence reaches are NaN-only columns, on which scikit-learn's
+    gradient boosting fails; the study's "HGB" drops them (and keeps every column otherwise)."""
+    from sklearn_redcore._benchmark._models import make_model
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 6))
+    X[:, 4:] = np.nan  # the last steps of a sequence modality, never observed
+    y = np.arange(60) % 2 if task == "classification" else rng.normal(size=60)
+    model = make_model("HGB", {"a": [0, 1], "b": [2, 3, 4, 5]}, 0, task=task).fit(X, y)
+    np.testing.assert_array_equal(model[0].support_, [True, True, True, True, False, False])
+    assert np.isfinite(model.predict(X)).all()
+    complete = rng.normal(size=(60, 6))
+    assert model[0].fit(complete).support_.all()

@@ -24,7 +24,8 @@ def random_feasible_points(m, xi1, xi2, p, rng, n=20000):
     w = rng.uniform(0, 1, size=(n, m)) ** rng.uniform(0.2, 5, size=(n, 1))  # spread shapes
     w = np.concatenate([w, np.eye(m), np.ones((1, m))])
     # For each row, find t with ||xi1 + t row||_p = xi2 (monotone in t >= 0), all rows at once.
-    lo, hi = np.zeros(len(w)), np.full(len(w), 2 * xi2 / np.min(np.max(w, axis=1)))
+    # (each row's own bracket: one bracket for all, set by the flattest row, left the others unconverged)
+    lo, hi = np.zeros(len(w)), 2 * xi2 / np.max(w, axis=1)
     for _ in range(80):
         mid = (lo + hi) / 2
         inside = np.sum((xi1 + mid[:, None] * w) ** p, axis=1) < xi2**p

@@ -73,7 +73,8 @@ def test_the_study_knows_the_specialists():
     assert {"Specialist-LR", "Specialist-HGB", "RealMLP"} <= set(MODEL_NAMES)
     model = make_model("Specialist-HGB", {"a": [0], "b": [1]}, seed=4)
     assert isinstance(model, CombinationSpecialists)
-    assert isinstance(model.estimator, HistGradientBoostingClassifier) and model.estimator.random_state == 4
+    trees = model.estimator[-1]  # after the step that drops columns never observed
+    assert isinstance(trees, HistGradientBoostingClassifier) and trees.random_state == 4
 
 
 def test_realmlp_entry_says_what_it_needs(monkeypatch):

@@ -19,7 +19,9 @@ and the scikit-learn pipelines a user would try first:
   (``missing_rates``), the hidden modalities still targets; "<name>-IDT",
   every sample of the masked training part (``training="all"``, imperfect
   data training, as RedCore);
-* "HGB", "Impute+LR", "Impute+MLP": scikit-learn's gradient boosting, and
+* "HGB", "Impute+LR", "Impute+MLP": scikit-learn's gradient boosting (on
+  the columns observed at least once in training: it fails on a column of
+  NaN only, such as a padding step no training sequence reaches), and
   imputation (with missing indicators) before a logistic regression or an MLP;
   "Impute+Ridge": the same imputation before a ridge regression whose
   penalty is chosen by leave-one-out (regression only); in a regression
@@ -42,6 +44,8 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._presets import preset_params
 from .._registry import all_estimators
@@ -63,6 +67,30 @@ def _estimators(task: str = "classification") -> dict[str, type]:
     return {name.removesuffix(suffix): cls for name, cls in all_estimators("multimodal") if name.endswith(suffix)}
 
 
+class ObservedColumns(TransformerMixin, BaseEstimator):
+    """Keep the columns with at least one observed (non-NaN) training value (a pipeline step before HGB)."""
+
+    def fit(self, X: Any, y: Any = None) -> ObservedColumns:  # noqa: D102
+        X = validate_data(self, X, ensure_all_finite="allow-nan", dtype=np.float64)
+        self.support_ = ~np.isnan(X).all(axis=0)
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:  # noqa: D102
+        check_is_fitted(self)
+        X = validate_data(self, X, ensure_all_finite="allow-nan", dtype=np.float64, reset=False)
+        return X[:, self.support_]
+
+    def __sklearn_tags__(self):  # noqa: D105
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
+
+
+def observed_columns() -> ObservedColumns:
+    """A fresh :class:`ObservedColumns`."""
+    return ObservedColumns()
+
+
 def missing_value_imputer() -> Any:
     """The imputation every scikit-learn baseline of the study starts with: column means, and missing indicators."""
     from sklearn.impute import SimpleImputer
@@ -78,7 +106,9 @@ def _sklearn_models(seed: int, class_weight: str | dict | None = None) -> dict[s
     from sklearn.preprocessing import StandardScaler
 
     return {
-        "HGB": lambda: HistGradientBoostingClassifier(class_weight=class_weight, random_state=seed),
+        "HGB": lambda: make_pipeline(
+            observed_columns(), HistGradientBoostingClassifier(class_weight=class_weight, random_state=seed)
+        ),
         "Impute+LR": lambda: make_pipeline(
             StandardScaler(), missing_value_imputer(), LogisticRegression(max_iter=2000, class_weight=class_weight)
         ),  # (scikit-learn's MLPClassifier has no class_weight)
@@ -97,7 +127,7 @@ def _regression_models(seed: int) -> dict[str, Callable[[], Any]]:
     from sklearn.preprocessing import StandardScaler
 
     return {
-        "HGB": lambda: HistGradientBoostingRegressor(random_state=seed),
+        "HGB": lambda: make_pipeline(observed_columns(), HistGradientBoostingRegressor(random_state=seed)),
         "Impute+Ridge": lambda: make_pipeline(
             StandardScaler(), missing_value_imputer(), RidgeCV(alphas=np.logspace(-3, 3, 13))
         ),
