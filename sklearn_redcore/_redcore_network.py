@@ -283,12 +283,10 @@ class RedCoreModule(nn.Module):
         self,
         encoder: nn.Module,
         block: torch.Tensor,
-        steps: tuple[int, int] | None,
-        observed_steps: torch.Tensor | None,
+        observed: torch.Tensor | None,
         fixed: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         if isinstance(encoder, SequenceGaussianEncoder):
-            observed = observed_steps[:, steps[0] : steps[1]] if observed_steps is not None else None
             return encoder(block, observed, fixed) if fixed is not None else encoder(block, observed)
         return encoder(block)
 
@@ -301,8 +299,11 @@ class RedCoreModule(nn.Module):
         return [next(parts) if size else None for size in sizes]
 
     def _observed(self, m: int, observed_steps: torch.Tensor | None) -> torch.Tensor | None:
+        """Which steps of modality m hold data (B, T), from ``observed_steps``; None for a vector or without them."""
         steps = self.step_slices[m]
-        return observed_steps[:, steps[0] : steps[1]].bool() if observed_steps is not None else None
+        if observed_steps is None or steps is None:
+            return None
+        return observed_steps[:, steps[0] : steps[1]].bool()
 
     @torch.no_grad()
     def prepare_training_inputs(self, tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
@@ -348,8 +349,8 @@ class RedCoreModule(nn.Module):
         blocks = torch.split(x, self.modality_sizes, dim=1)
         fixed = self._fixed_parts(fixed_features)
         stats = [
-            self._encode(encoder, block, steps, observed_steps, part)
-            for encoder, block, steps, part in zip(self.encoders, blocks, self.step_slices, fixed)
+            self._encode(encoder, block, self._observed(m, observed_steps), part)
+            for m, (encoder, block, part) in enumerate(zip(self.encoders, blocks, fixed))
         ]
         mean = torch.stack([mu for mu, _ in stats], dim=1)
         log_var = torch.stack([lv for _, lv in stats], dim=1)

@@ -259,9 +259,15 @@ class SequenceGaussianEncoder(nn.Module):
 
     def forward(self, x: torch.Tensor, observed: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """x (B, T * d) step-major or (B, T, d); observed (B, T) bool or None."""
-        if x.dim() == 2:
-            x = x.view(x.shape[0], self.n_steps, -1)
-        mean, log_var = self.head(self.body(x, observed)).split(self.n_latent, dim=-1)
+        return self._gaussian(self.body(self._steps(x), observed))
+
+    def _steps(self, x: torch.Tensor) -> torch.Tensor:
+        """x as (B, T, d): a step-major (B, T * d) input is viewed so."""
+        return x.view(x.shape[0], self.n_steps, -1) if x.dim() == 2 else x
+
+    def _gaussian(self, pooled: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The body's output (B, n_outputs) -> (mu, log sigma^2), the log-variance clamped to [-10, 10]."""
+        mean, log_var = self.head(pooled).split(self.n_latent, dim=-1)
         return mean, log_var.clamp(-10.0, 10.0)
 
 
@@ -523,14 +529,8 @@ class RocketGaussianEncoder(SequenceGaussianEncoder):
         """The fixed features (B, n_features) of x (B, T * d) or (B, T, d)."""
         return self.body.features(self._steps(x), observed)
 
-    def _steps(self, x: torch.Tensor) -> torch.Tensor:
-        return x.view(x.shape[0], self.n_steps, -1) if x.dim() == 2 else x
-
     def forward(
         self, x: torch.Tensor, observed: torch.Tensor | None = None, features: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """As :meth:`SequenceGaussianEncoder.forward`; ``features``: this batch's :meth:`features`, if known."""
-        if features is None:
-            return super().forward(x, observed)
-        mean, log_var = self.head(self.body(x, observed, features)).split(self.n_latent, dim=-1)
-        return mean, log_var.clamp(-10.0, 10.0)
+        return self._gaussian(self.body(self._steps(x), observed, features))
