@@ -25,7 +25,9 @@ stratified 70/30 split, the training part masked at each setting's rates
 by the weighted F1 on the complete test part averaged over the 7
 combinations of modalities, 3 seeds. Models (``--models``): RedCore with its
 defaults (``--param`` changes them), Core (RedCore with eta fixed), HGB,
-Impute+LR, Impute+MLP, and RealMLP where pytabkit is installed. At shared
+Impute+LR, Impute+MLP, and RealMLP where pytabkit is installed; TabM
+(pytabkit's too) only when named, since it costs ten to forty times
+RedCore's fit time on a CPU (docs/benchmarks.md, "TabM"). At shared
 0.0 the reference is the per-combination specialist: for each combination,
 the better (on average over the seeds) of a logistic regression and a
 gradient boosting trained on that combination's columns alone
@@ -54,12 +56,12 @@ from sklearn.utils import Bunch
 from threadpoolctl import threadpool_limits
 
 from sklearn_redcore._benchmark import parse_params, run_study
-from sklearn_redcore._benchmark._realmlp import pytabkit_available
+from sklearn_redcore._benchmark._pytabkit import pytabkit_available
 from sklearn_redcore._benchmark._study import IMPORTANCE_COLUMNS
 from sklearn_redcore._evaluation import modality_combinations
 
 #: The comparison models, scored against RedCore (Core is RedCore's ablation, not a baseline).
-BASELINES = ["HGB", "Impute+LR", "Impute+MLP", "RealMLP"]
+BASELINES = ["HGB", "Impute+LR", "Impute+MLP", "RealMLP", "TabM"]
 SPECIALISTS = ["Specialist-LR", "Specialist-HGB"]
 SETTINGS = ["shared 0.0", "shared 0.5", "imbalanced"]
 

@@ -1,4 +1,4 @@
-"""The tabular suite: its data sets, the per-combination specialists, RealMLP (skipped without pytabkit), the script."""
+"""The tabular suite: data sets, per-combination specialists, RealMLP and TabM (skipped without pytabkit), script."""
 
 import numpy as np
 import pandas as pd
@@ -70,22 +70,24 @@ def test_specialists_route_each_sample_to_the_model_of_its_modalities():
 
 
 def test_the_study_knows_the_specialists():
-    assert {"Specialist-LR", "Specialist-HGB", "RealMLP"} <= set(MODEL_NAMES)
+    assert {"Specialist-LR", "Specialist-HGB", "RealMLP", "TabM"} <= set(MODEL_NAMES)
     model = make_model("Specialist-HGB", {"a": [0], "b": [1]}, seed=4)
     assert isinstance(model, CombinationSpecialists)
     trees = model.estimator[-1]  # after the step that drops columns never observed
     assert isinstance(trees, HistGradientBoostingClassifier) and trees.random_state == 4
 
 
-def test_realmlp_entry_says_what_it_needs(monkeypatch):
-    from sklearn_redcore._benchmark import _realmlp
+@pytest.mark.parametrize("name", ["RealMLP", "TabM"])
+def test_pytabkit_entries_say_what_they_need(monkeypatch, name):
+    from sklearn_redcore._benchmark import _pytabkit
 
-    monkeypatch.setattr(_realmlp, "pytabkit_available", lambda: False)
-    with pytest.raises(ValueError, match=r"needs pytabkit.*\[tabular\]"):
-        make_model("RealMLP", {"a": [0]}, seed=0)
+    monkeypatch.setattr(_pytabkit, "pytabkit_available", lambda: False)
+    with pytest.raises(ValueError, match=rf"{name} needs pytabkit.*\[tabular\]"):
+        make_model(name, {"a": [0]}, seed=0)
 
 
-def test_realmlp_imputes_then_fits_with_the_seed_on_one_thread():
+@pytest.mark.parametrize(("name", "step"), [("RealMLP", "realmlp_td_classifier"), ("TabM", "tabm_d_classifier")])
+def test_pytabkit_models_impute_then_fit_with_the_seed_on_one_thread(name, step):
     pytest.importorskip("pytabkit")
     import warnings
 
@@ -96,10 +98,10 @@ def test_realmlp_imputes_then_fits_with_the_seed_on_one_thread():
     X = mask_modalities(X, spec, [0.3, 0.3], random_state=0)
     predictions = []
     for _ in range(2):
-        model = make_model("RealMLP", spec, seed=7)
-        realmlp = model[-1]
-        assert (realmlp.random_state, realmlp.n_threads, realmlp.device) == (7, 1, "cpu")
-        model.set_params(realmlp_td_classifier__n_epochs=3)
+        model = make_model(name, spec, seed=7)
+        network = model[-1]
+        assert (network.random_state, network.n_threads, network.device) == (7, 1, "cpu")
+        model.set_params(**{f"{step}__n_epochs": 3})
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # PyTorch Lightning's
             model.fit(X, y)

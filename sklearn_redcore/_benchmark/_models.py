@@ -29,8 +29,8 @@ and the scikit-learn pipelines a user would try first:
 * "MiniRocket": the time-series anchor for sequence modalities (every
   modality's channels stacked, missing parts set to 0; needs ``aeon``, see
   ``_anchors.py``);
-* "RealMLP": pytabkit's tuned-by-default tabular MLP after imputation with
-  missing indicators (needs ``pytabkit``, see ``_realmlp.py``);
+* "RealMLP", "TabM": pytabkit's tuned-by-default tabular networks after
+  imputation with missing indicators (need ``pytabkit``, see ``_pytabkit.py``);
 * "Specialist-LR", "Specialist-HGB": one standardised logistic regression,
   or one gradient boosting, per combination of modalities, each sample
   predicted by the one for the modalities it has (``_specialists.py``): the
@@ -143,6 +143,8 @@ def _regression_models(seed: int) -> dict[str, Callable[[], Any]]:
     }
 
 
+#: pytabkit's networks (``_pytabkit.py``): name -> the name of the function that makes one from a seed.
+_PYTABKIT_MODELS = {"RealMLP": "make_realmlp", "TabM": "make_tabm"}
 #: Per-combination specialists: name -> the scikit-learn baseline each combination gets a copy of.
 _SPECIALISTS = {"Specialist-LR": "Impute+LR", "Specialist-HGB": "HGB"}
 
@@ -161,7 +163,7 @@ def _model_names() -> tuple[str, ...]:
         *_sklearn_models(0),
         *regression_only,
         "MiniRocket",
-        "RealMLP",
+        *_PYTABKIT_MODELS,
         *_SPECIALISTS,
     )
 
@@ -214,7 +216,7 @@ def make_model(
     those of its parameters it has (RedCore takes them all). ``rates``: the
     setting's missing rates, which a "-PDT" model simulates.
     ``class_weight`` goes to every classifier that takes one (all but
-    Impute+MLP and RealMLP). ``task="regression"``: the regressors of
+    Impute+MLP, RealMLP and TabM). ``task="regression"``: the regressors of
     :func:`regression_models`.
     """
     if task == "regression":
@@ -250,12 +252,12 @@ def make_model(
         if not aeon_available():
             raise ValueError("the model MiniRocket needs aeon: pip install 'sklearn-redcore[timeseries]'")
         return MiniRocketAnchor(modalities, random_state=seed)
-    if name == "RealMLP":
-        from ._realmlp import make_realmlp, pytabkit_available
+    if name in _PYTABKIT_MODELS:
+        from . import _pytabkit
 
-        if not pytabkit_available():
-            raise ValueError("the model RealMLP needs pytabkit: pip install 'sklearn-redcore[tabular]'")
-        return make_realmlp(seed)
+        if not _pytabkit.pytabkit_available():
+            raise ValueError(f"the model {name} needs pytabkit: pip install 'sklearn-redcore[tabular]'")
+        return getattr(_pytabkit, _PYTABKIT_MODELS[name])(seed)
     sklearn_models = _sklearn_models(seed, class_weight)
     if name in _SPECIALISTS:
         from ._specialists import CombinationSpecialists
