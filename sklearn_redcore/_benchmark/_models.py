@@ -49,6 +49,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._presets import preset_params
 from .._registry import all_estimators
+from . import _pytabkit
 
 __all__ = ["MODEL_NAMES", "is_pdt", "make_model", "parse_params", "regression_models"]
 
@@ -143,8 +144,6 @@ def _regression_models(seed: int) -> dict[str, Callable[[], Any]]:
     }
 
 
-#: pytabkit's networks (``_pytabkit.py``): name -> the name of the function that makes one from a seed.
-_PYTABKIT_MODELS = {"RealMLP": "make_realmlp", "TabM": "make_tabm"}
 #: Per-combination specialists: name -> the scikit-learn baseline each combination gets a copy of.
 _SPECIALISTS = {"Specialist-LR": "Impute+LR", "Specialist-HGB": "HGB"}
 
@@ -163,7 +162,7 @@ def _model_names() -> tuple[str, ...]:
         *_sklearn_models(0),
         *regression_only,
         "MiniRocket",
-        *_PYTABKIT_MODELS,
+        *_pytabkit.PYTABKIT_MODELS,
         *_SPECIALISTS,
     )
 
@@ -252,12 +251,10 @@ def make_model(
         if not aeon_available():
             raise ValueError("the model MiniRocket needs aeon: pip install 'sklearn-redcore[timeseries]'")
         return MiniRocketAnchor(modalities, random_state=seed)
-    if name in _PYTABKIT_MODELS:
-        from . import _pytabkit
-
+    if name in _pytabkit.PYTABKIT_MODELS:
         if not _pytabkit.pytabkit_available():
             raise ValueError(f"the model {name} needs pytabkit: pip install 'sklearn-redcore[tabular]'")
-        return getattr(_pytabkit, _PYTABKIT_MODELS[name])(seed)
+        return _pytabkit.PYTABKIT_MODELS[name](seed)
     sklearn_models = _sklearn_models(seed, class_weight)
     if name in _SPECIALISTS:
         from ._specialists import CombinationSpecialists

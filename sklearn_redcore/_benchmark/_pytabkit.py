@@ -14,21 +14,23 @@ tuning, as a tabular practitioner's strong neural baselines beside gradient
 boosting. The study puts mean imputation with missing indicators in front of
 each (as "Impute+LR" and "Impute+MLP" do) and runs it on the CPU with one
 thread and the study's seed, with its tuned defaults but for the number of
-epochs, cut so that a fit costs about what the other models' do:
+epochs:
 
-* RealMLP runs ``REALMLP_EPOCHS`` epochs instead of 256 (its learning-rate
-  schedule is laid over the epochs given, and the epoch with the best score
-  on its held-out 20% of the training rows is kept, as by default);
+* RealMLP runs ``REALMLP_EPOCHS`` epochs instead of 256, so that a fit costs
+  about what the other models' do (its learning-rate schedule is laid over
+  the epochs given, and the epoch with the best score on its held-out 20% of
+  the training rows is kept, as by default);
 * TabM runs at most ``TABM_EPOCHS`` epochs; it stops earlier, as by default,
   when its held-out 20% has not improved for 16 epochs, and keeps the best
-  epoch.
+  epoch. A fit still costs 10 to 50 times RedCore's on a CPU (its 32
+  members are made for a GPU).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["REALMLP_EPOCHS", "TABM_EPOCHS", "make_realmlp", "make_tabm", "pytabkit_available"]
+__all__ = ["PYTABKIT_MODELS", "REALMLP_EPOCHS", "TABM_EPOCHS", "make_realmlp", "make_tabm", "pytabkit_available"]
 
 #: Epochs of the study's RealMLP (pytabkit's default is 256).
 REALMLP_EPOCHS = 64
@@ -66,3 +68,7 @@ def make_tabm(seed: int, n_epochs: int = TABM_EPOCHS) -> Any:
     from pytabkit import TabM_D_Classifier
 
     return _imputed(TabM_D_Classifier(n_epochs=n_epochs, random_state=seed, n_threads=1, device="cpu", verbosity=0))
+
+
+#: The study's names of these models -> the function that makes one from a seed.
+PYTABKIT_MODELS = {"RealMLP": make_realmlp, "TabM": make_tabm}
