@@ -26,7 +26,7 @@ by the weighted F1 on the complete test part averaged over the 7
 combinations of modalities, 3 seeds. Models (``--models``): RedCore with its
 defaults (``--param`` changes them), Core (RedCore with eta fixed), HGB,
 Impute+LR, Impute+MLP, and RealMLP where pytabkit is installed; TabM
-(pytabkit's too) only when named, since it costs ten to fifty times
+(pytabkit's too) only when named, since it costs 14 to 33 times
 RedCore's fit time on a CPU (docs/benchmarks.md, "TabM"). At shared
 0.0 the reference is the per-combination specialist: for each combination,
 the better (on average over the seeds) of a logistic regression and a

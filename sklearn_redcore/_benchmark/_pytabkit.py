@@ -22,7 +22,7 @@ epochs:
   the training rows is kept, as by default);
 * TabM runs at most ``TABM_EPOCHS`` epochs; it stops earlier, as by default,
   when its held-out 20% has not improved for 16 epochs, and keeps the best
-  epoch. A fit still costs 10 to 50 times RedCore's on a CPU (its 32
+  epoch. A fit still costs 14 to 33 times RedCore's on a CPU (its 32
   members are made for a GPU).
 """
 
