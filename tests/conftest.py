@@ -21,6 +21,18 @@ FAST = dict(
     batch_size=64,
 )
 
+# The smallest RedCore network the sequence tests fit: they check behaviour, not accuracy.
+TINY_NETWORK = dict(
+    n_latent=8,
+    encoder_hidden=(16,),
+    xenc_hidden=8,
+    xenc_widths=(4,),
+    xenc_blocks=1,
+    classifier_hidden=16,
+    max_epochs=3,
+    batch_size=32,
+)
+
 
 @pytest.fixture(scope="session")
 def mfeat_small():

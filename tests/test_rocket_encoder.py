@@ -15,19 +15,9 @@ from sklearn_redcore._sequence_encoders import (
 )
 from sklearn_redcore.datasets import make_sequence_classification
 
-# A tiny network: the tests check behaviour, not accuracy.
-TINY = dict(
-    sequence_encoder="rocket",
-    rocket_features=252,
-    n_latent=8,
-    encoder_hidden=(16,),
-    xenc_hidden=8,
-    xenc_widths=(4,),
-    xenc_blocks=1,
-    classifier_hidden=16,
-    max_epochs=3,
-    batch_size=32,
-)
+from .conftest import TINY_NETWORK
+
+TINY = TINY_NETWORK | dict(sequence_encoder="rocket", rocket_features=252)
 
 
 @pytest.fixture(scope="module")

@@ -25,21 +25,11 @@ from sklearn_redcore._inputs import resolve_modalities
 from sklearn_redcore._sequence_encoders import ConvGaussianEncoder, TransformerGaussianEncoder
 from sklearn_redcore.datasets import make_sequence_classification
 
-# A tiny network: the tests check behaviour, not accuracy. The transformer unless a test says otherwise.
-TINY = dict(
-    sequence_encoder="transformer",
-    n_latent=8,
-    encoder_hidden=(16,),
-    xenc_hidden=8,
-    xenc_widths=(4,),
-    xenc_blocks=1,
-    classifier_hidden=16,
-    transformer_width=8,
-    transformer_heads=2,
-    transformer_layers=1,
-    max_epochs=3,
-    batch_size=32,
-    lr=3e-3,
+from .conftest import TINY_NETWORK
+
+# The transformer unless a test says otherwise.
+TINY = TINY_NETWORK | dict(
+    sequence_encoder="transformer", transformer_width=8, transformer_heads=2, transformer_layers=1, lr=3e-3
 )
 
 
