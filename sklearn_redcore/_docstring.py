@@ -135,11 +135,6 @@ TRAINING_PARAMETERS = """\
         ``max(1, |centre|)``. For a sequence modality each feature is fitted
         over all its observed steps (the same map for every step), and
         padding steps are not filled in but masked.
-    standardize : bool, default="deprecated"
-        Deprecated in 0.2, removed in 0.4: use ``feature_transform``
-        ("standard" for True, "center" for False). Set to True or False it
-        decides when ``feature_transform`` is left at "auto" (or is
-        "standard", the default before), and disagrees with any other.
     warm_start : bool, default=False
         When fitting an already fitted estimator again on data with the same
         features and classes, continue training the same network (and, for

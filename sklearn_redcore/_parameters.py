@@ -9,12 +9,11 @@ parameters, or the modalities, are checked by the estimators themselves.
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
-from sklearn.utils._param_validation import Hidden, Interval, StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._inputs import FEATURE_TRANSFORMS
 
@@ -25,7 +24,6 @@ __all__ = [
     "WIDTHS",
     "check_widths",
     "positive_int",
-    "resolve_feature_transform",
 ]
 
 #: ``early_stopping="auto"`` holds out validation data from this many training rows on.
@@ -52,7 +50,6 @@ TRAINING_CONSTRAINTS: dict[str, Any] = {
     "n_iter_no_change": positive_int(),
     "tol": [Interval(Real, 0, 1, closed="left"), None],
     "feature_transform": [StrOptions(set(FEATURE_TRANSFORMS))],
-    "standardize": ["boolean", Hidden(StrOptions({"deprecated"}))],  # deprecated in 0.2, removed in 0.4
     "warm_start": ["boolean"],
     "device": [str],  # which devices exist is known at fit time (resolve_device)
     "n_threads": [*positive_int(), None],
@@ -73,30 +70,3 @@ def check_widths(widths: Any, name: str, *, allow_empty: bool = True) -> tuple[i
     if not values and not allow_empty:
         raise ValueError(f"{name} must not be empty.")
     return tuple(int(w) for w in values)
-
-
-def resolve_feature_transform(feature_transform: str, standardize: bool | str) -> str:
-    """The transform in force, from ``feature_transform`` and the deprecated ``standardize``.
-
-    ``standardize`` left at its sentinel "deprecated" changes nothing. Set to
-    True or False it gives a FutureWarning and decides ("standard" or
-    "center"), unless ``feature_transform`` is set to a transform other than
-    the default ("auto"), the default before it ("standard": models saved or
-    pickled then hold it beside their ``standardize``) and the one
-    ``standardize`` names, which is an error (the two would disagree).
-    """
-    if isinstance(standardize, str):
-        return feature_transform
-    legacy = "standard" if standardize else "center"
-    warnings.warn(
-        "`standardize` was deprecated in 0.2 and will be removed in 0.4; use "
-        f"feature_transform={legacy!r} instead of standardize={bool(standardize)}.",
-        FutureWarning,
-        stacklevel=4,  # the user's call of fit (through the task's fit and the base's)
-    )
-    if feature_transform not in ("auto", "standard", legacy):
-        raise ValueError(
-            f"standardize={bool(standardize)} and feature_transform={feature_transform!r} disagree; "
-            "set feature_transform only (standardize is deprecated)."
-        )
-    return legacy

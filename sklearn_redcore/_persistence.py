@@ -25,7 +25,6 @@ from skorch.history import History
 
 from ._base import BaseMultimodalEstimator
 from ._inputs import ModalityInputs, SequenceModality
-from ._redcore_network import NETWORK_SIZES, network_sizes
 from ._registry import all_estimators
 from ._runtime import resolve_device
 
@@ -266,6 +265,11 @@ def load_model(path: str | os.PathLike, *, device: str | None = None) -> BaseMul
             f"{path} was written by a newer version of sklearn-redcore "
             f"(format {payload['format_version']}); upgrade the package to read it."
         )
+    if payload.get("format_version", 0) < FORMAT_VERSION:
+        raise ValueError(
+            f"{path} was written by a development version of sklearn-redcore before 0.1.0 "
+            f"(format {payload.get('format_version', 0)}); fit the model again and save it."
+        )
     classes = _trusted_classes()
     if payload.get("class") not in classes:
         raise ValueError(
@@ -274,13 +278,8 @@ def load_model(path: str | os.PathLike, *, device: str | None = None) -> BaseMul
         )
     try:
         params = _decode(payload["params"])
-        if payload.get("format_version", 0) < 2:
-            params.setdefault("tol", None)  # format 1 models trained for a fixed number of epochs
-        _upgrade_standardize(params)
         estimator = classes[payload["class"]](**params)
         fitted = {name: _decode(value) for name, value in payload["fitted"].items()}
-        if payload.get("format_version", 0) < 2:
-            fitted = _upgrade_fitted_v1(fitted, estimator)
     except (TypeError, ValueError, KeyError) as exc:
         raise ValueError(f"{path} holds parameters that {payload['class']} does not accept: {exc}") from None
     target = device if device is not None else estimator.device
@@ -305,29 +304,3 @@ def load_model(path: str | os.PathLike, *, device: str | None = None) -> BaseMul
         target,
     )
     return estimator
-
-
-def _upgrade_standardize(params: dict[str, Any]) -> None:
-    """Files from before ``feature_transform`` hold ``standardize=True/False``: the same model without the warning."""
-    if "feature_transform" not in params and "standardize" in params:
-        params["feature_transform"] = "standard" if params.pop("standardize") else "center"
-        params["standardize"] = "deprecated"
-
-
-def _upgrade_fitted_v1(fitted: dict[str, Any], estimator: BaseMultimodalEstimator) -> dict[str, Any]:
-    """Version 1 kept the input layout and statistics as four attributes; version 2 keeps one ``inputs_``."""
-    modalities = fitted.pop("modalities_")
-    state = {
-        "modalities": modalities,
-        "shapes": fitted.pop("modality_shapes_", None) or dict.fromkeys(modalities),  # older: vectors only
-        "feature_transform": estimator.feature_transform,
-        "mean": fitted.pop("input_mean_"),
-        "scale": fitted.pop("input_scale_"),
-    }
-    fitted.pop("_column_order", None)
-    fitted["inputs_"] = ModalityInputs.from_state(state)
-    fitted.setdefault("do_early_stopping_", bool(estimator.early_stopping))  # "auto" came later
-    if "network_size" in estimator.get_params():  # version 1 parameters give every size explicitly
-        explicit = {name: getattr(estimator, name) for name in NETWORK_SIZES["compact"]}
-        fitted["network_sizes_"] = network_sizes("compact", [], [], explicit)
-    return fitted

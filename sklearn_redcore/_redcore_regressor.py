@@ -142,7 +142,6 @@ class RedCoreRegressor(RedCoreEstimatorMixin, BaseMultimodalRegressor):
         n_iter_no_change: int = 10,
         tol: float | None = 1e-3,
         feature_transform: str = "auto",
-        standardize: bool | str = "deprecated",
         warm_start: bool = False,
         device: str = "cpu",
         n_threads: int | None = 1,
@@ -195,7 +194,6 @@ class RedCoreRegressor(RedCoreEstimatorMixin, BaseMultimodalRegressor):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.feature_transform = feature_transform
-        self.standardize = standardize
         self.warm_start = warm_start
         self.device = device
         self.n_threads = n_threads

@@ -1,4 +1,4 @@
-"""The estimators' ``feature_transform`` parameter, and the deprecation of ``standardize``."""
+"""The estimators' ``feature_transform`` parameter."""
 
 import warnings
 
@@ -62,38 +62,19 @@ def test_the_transform_reaches_the_network_and_is_reproducible(mfeat_small):
     assert fits["quantile"].inputs_.quantiles_ is not None and fits["standard"].inputs_.quantiles_ is None
 
 
-@pytest.mark.parametrize("name", list(ESTIMATORS))
-def test_standardize_is_deprecated_and_still_works(name, mfeat_small):
-    X, y, spec = mfeat_small
-    new = {t: ESTIMATORS[name](spec, feature_transform=t, max_epochs=2).fit(X, y) for t in ["standard", "center"]}
-    for standardize, transform in [(True, "standard"), (False, "center")]:
-        old = ESTIMATORS[name](spec, standardize=standardize, max_epochs=2)
-        with pytest.warns(FutureWarning, match=f"use feature_transform='{transform}'"):
-            old.fit(X, y)
-        assert old.inputs_.feature_transform == transform
-        np.testing.assert_array_equal(old.predict_proba(X), new[transform].predict_proba(X))
-    with pytest.warns(FutureWarning), pytest.raises(ValueError, match="disagree"):
-        ESTIMATORS[name](spec, standardize=True, feature_transform="quantile").fit(X, y)
-    # A model saved or pickled when "standard" was the default holds it beside standardize=False: still "center".
-    saved_then = ESTIMATORS[name](spec, standardize=False, feature_transform="standard", max_epochs=2)
-    with pytest.warns(FutureWarning, match="use feature_transform='center'"):
-        saved_then.fit(X, y)
-    assert saved_then.inputs_.feature_transform == "center"
-
-
 def test_the_defaults_give_no_warning_and_clone_keeps_the_parameters(mfeat_small):
     X, y, spec = mfeat_small
     clf = RedCoreClassifier(spec, **(FAST | {"max_epochs": 1}))
     params = clf.get_params()
-    assert params["feature_transform"] == "auto" and params["standardize"] == "deprecated"
+    assert params["feature_transform"] == "auto"
     with warnings.catch_warnings():
         warnings.simplefilter("error", FutureWarning)
         clf.fit(X, y)
     copy = clone(clf.set_params(feature_transform="robust"))
-    assert copy.get_params()["feature_transform"] == "robust" and copy.get_params()["standardize"] == "deprecated"
+    assert copy.get_params()["feature_transform"] == "robust"
 
 
-@pytest.mark.parametrize("params", [dict(feature_transform="minmax"), dict(standardize="yes")])
+@pytest.mark.parametrize("params", [dict(feature_transform="minmax"), dict(feature_transform=None)])
 def test_bad_values_are_refused_by_name(params, mfeat_small):
     X, y, spec = mfeat_small
     name = next(iter(params))

@@ -67,16 +67,6 @@ def test_state_round_trip(X, transform):
             ModalityInputs.from_state(inputs.get_state() | {"quantile_counts": None})
 
 
-@pytest.mark.parametrize("standardize, transform", [(True, "standard"), (False, "center")])
-def test_a_state_saved_with_standardize_still_loads(X, standardize, transform):
-    """States written before feature_transform held ``"standardize"`` and no quantiles."""
-    inputs = ModalityInputs.from_spec(SPEC, X.shape[1], feature_transform=transform).fit(X)
-    old = {key: value for key, value in inputs.get_state().items() if not key.startswith(("feature", "quantile"))}
-    again = ModalityInputs.from_state(old | {"standardize": standardize})
-    assert again.feature_transform == transform
-    np.testing.assert_array_equal(again.transform(X).x, inputs.transform(X).x)
-
-
 def _smooth_clip(u):
     return u / np.sqrt(1 + (u / 3) ** 2)
 

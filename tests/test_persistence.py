@@ -1,7 +1,6 @@
 """Safe model files: exact round trips, and files that must not load."""
 
 import pickle
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -163,26 +162,11 @@ def test_round_trip_of_the_fitted_input_transforms(transform, mfeat_small, tmp_p
         np.testing.assert_array_equal(loaded.inputs_.robust_columns_, clf.inputs_.robust_columns_)
 
 
-@pytest.mark.parametrize("standardize, transform", [(True, "standard"), (False, "center")])
-def test_a_model_saved_before_feature_transform_still_loads(standardize, transform, mfeat_small, tmp_path):
-    """Files written before ``feature_transform``: ``standardize`` among the parameters and in the inputs' state."""
+def test_a_file_of_an_older_format_is_refused_with_a_clear_error(mfeat_small, tmp_path):
     X, y, spec = mfeat_small
-    clf = ESTIMATORS["RedCore"](spec).set_params(feature_transform=transform).fit(X, y)
-    save_model(clf, tmp_path / "new.pt")
-    payload = torch.load(tmp_path / "new.pt", weights_only=True)
-    params = payload["params"]["__dict__"]
-    del params["feature_transform"]
-    params["standardize"] = standardize
-    state = payload["fitted"]["inputs_"]["__modality_inputs__"]["__dict__"]
-    for key in ("feature_transform", "quantiles", "quantile_counts"):
-        del state[key]
-    state["standardize"] = standardize
+    save_model(ESTIMATORS["RedCore"](spec).fit(X, y), tmp_path / "model.pt")
+    payload = torch.load(tmp_path / "model.pt", weights_only=True)
+    payload["format_version"] = 1
     torch.save(payload, tmp_path / "old.pt")
-
-    loaded = load_model(tmp_path / "old.pt")
-    assert loaded.feature_transform == transform and loaded.standardize == "deprecated"
-    assert loaded.inputs_.feature_transform == transform
-    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", FutureWarning)  # the loaded model no longer sets the deprecated parameter
-        loaded.set_params(max_epochs=1).fit(X, y)
+    with pytest.raises(ValueError, match="development version .* fit the model again"):
+        load_model(tmp_path / "old.pt")

@@ -101,7 +101,6 @@ class AMAEClassifier(BaselineClassifier):
         tol: float | None = 1e-3,
         class_weight: dict | str | None = None,
         feature_transform: str = "auto",
-        standardize: bool | str = "deprecated",
         warm_start: bool = False,
         device: str = "cpu",
         n_threads: int | None = 1,
@@ -129,7 +128,6 @@ class AMAEClassifier(BaselineClassifier):
         self.tol = tol
         self.class_weight = class_weight
         self.feature_transform = feature_transform
-        self.standardize = standardize
         self.warm_start = warm_start
         self.device = device
         self.n_threads = n_threads

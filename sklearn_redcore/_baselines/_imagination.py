@@ -106,7 +106,6 @@ class CRAClassifier(BaselineClassifier):
         tol: float | None = 1e-3,
         class_weight: dict | str | None = None,
         feature_transform: str = "auto",
-        standardize: bool | str = "deprecated",
         warm_start: bool = False,
         device: str = "cpu",
         n_threads: int | None = 1,
@@ -133,7 +132,6 @@ class CRAClassifier(BaselineClassifier):
         self.tol = tol
         self.class_weight = class_weight
         self.feature_transform = feature_transform
-        self.standardize = standardize
         self.warm_start = warm_start
         self.device = device
         self.n_threads = n_threads
@@ -246,7 +244,6 @@ class MMINClassifier(CRAClassifier):
         tol: float | None = 1e-3,
         class_weight: dict | str | None = None,
         feature_transform: str = "auto",
-        standardize: bool | str = "deprecated",
         warm_start: bool = False,
         device: str = "cpu",
         n_threads: int | None = 1,
@@ -274,7 +271,6 @@ class MMINClassifier(CRAClassifier):
         self.tol = tol
         self.class_weight = class_weight
         self.feature_transform = feature_transform
-        self.standardize = standardize
         self.warm_start = warm_start
         self.device = device
         self.n_threads = n_threads

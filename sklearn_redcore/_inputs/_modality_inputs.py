@@ -318,15 +318,8 @@ class ModalityInputs:
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> ModalityInputs:
-        """Rebuild a fitted object from :meth:`get_state`'s values.
-
-        A state saved before ``feature_transform`` existed holds ``"standardize"``
-        instead: True is read as "standard", False as "center".
-        """
-        if "feature_transform" in state:
-            transform = str(state["feature_transform"])
-        else:
-            transform = "standard" if state["standardize"] else "center"
+        """Rebuild a fitted object from :meth:`get_state`'s values."""
+        transform = str(state["feature_transform"])
         inputs = cls(
             {str(k): np.asarray(v, dtype=np.int64) for k, v in state["modalities"].items()},
             {str(k): (tuple(v) if v is not None else None) for k, v in state["shapes"].items()},
