@@ -30,7 +30,6 @@ from ._parameters import (
     AUTO_EARLY_STOPPING_ROWS,
     CLASSIFICATION_CONSTRAINTS,
     TRAINING_CONSTRAINTS,
-    resolve_feature_transform,
 )
 from ._runtime import quiet, resolve_device, seed_from, torch_threads
 from ._tasks import ClassificationTask, RegressionTask
@@ -92,56 +91,19 @@ class BaseMultimodalEstimator(BaseEstimator):
         """Boolean mask of the training rows the model learns from (all, by default)."""
         return np.ones(len(present), dtype=bool)
 
+    def _fit_architecture(self) -> None:
+        """Fix what the network's shape depends on once the inputs are fitted (a new fit, not a warm start).
+
+        What it sets must be fitted attributes: a saved model rebuilds its
+        network from them.
+        """
+
+    def _monitoring_callbacks(self) -> list[tuple[str, Any]]:
+        """Named skorch callbacks that record each epoch; they come before the stopping rule (none by default)."""
+        return []
+
     def _store_fit_results(self) -> None:
         """Copy what training learnt from ``self.net_`` into fitted attributes."""
-
-    # ------------------------------------------------------------ target API (``_tasks.py``)
-    #: The module's loss part that is the joint head's loss (the plateau rule of ``tol`` watches it).
-    _joint_loss_part: str
-
-    def _target_validation(self) -> dict[str, Any]:
-        """Keyword arguments of ``validate_data`` for y."""
-        return {}
-
-    def _encode_targets(self, y: np.ndarray, warm: bool) -> np.ndarray:
-        """y, validated, in the form the network learns from; sets the targets' fitted attributes unless ``warm``."""
-        raise NotImplementedError
-
-    def _sample_weight(self, sample_weight: np.ndarray | None, y: np.ndarray) -> np.ndarray | None:
-        """The weight of each training sample (None: equal weights)."""
-        return sample_weight
-
-    def _fit_target_statistics(self, y: np.ndarray, weight: np.ndarray | None) -> None:
-        """First fit: the statistics of the training rows' targets (the prediction without any modality, ...)."""
-        raise NotImplementedError
-
-    def _network_targets(self, y: np.ndarray) -> np.ndarray:
-        """The network's targets of encoded y, once the statistics are known."""
-        return y
-
-    def _n_outputs(self) -> int:
-        """Width of every head of the network."""
-        raise NotImplementedError
-
-    def _criterion(self) -> dict[str, Any]:
-        """skorch's ``criterion`` and its arguments: the validation loss of the joint head, one value per sample."""
-        raise NotImplementedError
-
-    def _stratify(self, y: np.ndarray) -> np.ndarray | None:
-        """What the validation split of early stopping is stratified by (None: nothing)."""
-        return None
-
-    def _plateau_ceiling(self) -> float:
-        """Joint training losses above this never count as a plateau (see ``PlateauStopping``)."""
-        raise NotImplementedError
-
-    def _finish_outputs(self, outputs: torch.Tensor) -> torch.Tensor:
-        """The joint head's outputs of a batch as the predictions (float64, on the net's device)."""
-        raise NotImplementedError
-
-    def _fallback_prediction(self) -> np.ndarray:
-        """The prediction for a sample with no modality at all (a row of ``_finish_outputs``'s result)."""
-        raise NotImplementedError
 
     # ------------------------------------------------------ fitted attributes
     @property
@@ -197,7 +159,7 @@ class BaseMultimodalEstimator(BaseEstimator):
                 self.modalities,
                 X.shape[1],
                 getattr(self, "feature_names_in_", None),
-                feature_transform=resolve_feature_transform(self.feature_transform, self.standardize),
+                feature_transform=self.feature_transform,
             )
         n_modalities = len(inputs.modalities)
         self._check_model_params(inputs)
@@ -236,6 +198,7 @@ class BaseMultimodalEstimator(BaseEstimator):
             self._fit_target_statistics(y, weight)
             auto = self.early_stopping == "auto"
             self.do_early_stopping_ = len(y) >= AUTO_EARLY_STOPPING_ROWS if auto else bool(self.early_stopping)
+            self._fit_architecture()
         self.missing_rate_ = missing_rate
         self.n_training_samples_ = int(rows.sum())
         data = inputs.transform(X, present=present)
@@ -265,7 +228,6 @@ class BaseMultimodalEstimator(BaseEstimator):
             if self.do_early_stopping_:  # both parts read the same tensors (no copy of the rows)
                 self.net_.set_params(train_split=RowSplit(*self._validation_split(y, seed)))
             n_before = len(self.net_.history) if warm else 0
-            self.net_.interrupted = False
             if not warm:
                 self.net_.initialize()  # (what skorch's fit would do first)
             tensors = data.to_tensors(self.net_.device, with_steps=with_steps)
@@ -280,9 +242,10 @@ class BaseMultimodalEstimator(BaseEstimator):
     def _finish_history(self, n_before: int) -> None:
         """Drop an epoch cut short by KeyboardInterrupt and say what the model holds."""
         history = self.net_.history
-        self.interrupted_ = bool(getattr(self.net_, "interrupted", False))
+        self.interrupted_ = bool(self.net_.interrupted_)
         if self.interrupted_:
-            keys = ("train_loss", *self._history_keys())
+            monitors = [(name, cb) for name, cb in self.net_.callbacks_ if hasattr(cb, "history_keys")]
+            keys = ("train_loss", *self._history_keys(monitors))
             while len(history) and not all(key in history[-1] for key in keys):
                 del history[-1]  # the epoch that was cut short
             done = len(history) - n_before
@@ -316,7 +279,8 @@ class BaseMultimodalEstimator(BaseEstimator):
 
     def _build_net(self, n_modalities: int, device: str, seed: int) -> MultimodalNet:
         generator = torch.Generator().manual_seed(seed)
-        callbacks = []
+        monitors = self._monitoring_callbacks()  # (a stopping rule ends an epoch's callbacks early)
+        callbacks = list(monitors)
         sink = print if self.verbose else quiet
         if self.do_early_stopping_:
             stopper = EarlyStopping(monitor="valid_loss", patience=self.n_iter_no_change, load_best=True, sink=sink)
@@ -353,15 +317,17 @@ class BaseMultimodalEstimator(BaseEstimator):
             iterator_valid=TensorBatchIterator,
             train_split=None,
             callbacks=callbacks,
-            callbacks__print_log__keys_ignored=list(self._history_keys()),
+            callbacks__print_log__keys_ignored=list(self._history_keys(monitors)),
             gradient_clip_value=1.0,
             device=device,
             verbose=self.verbose,
             **self._net_params(n_modalities),
         )
 
-    def _history_keys(self) -> tuple[str, ...]:
-        return tuple(self._net_class.extra_history_keys) + tuple(getattr(self._module_class, "loss_parts", ()))
+    def _history_keys(self, monitors: list[tuple[str, Any]]) -> tuple[str, ...]:
+        """The history entries of each epoch besides skorch's own: the monitors' and the module's loss parts."""
+        recorded = [key for _, callback in monitors for key in getattr(callback, "history_keys", ())]
+        return (*recorded, *getattr(self._module_class, "loss_parts", ()))
 
     def _restore(
         self,
@@ -381,11 +347,7 @@ class BaseMultimodalEstimator(BaseEstimator):
         if not isinstance(getattr(self, "inputs_", None), ModalityInputs):
             raise ValueError("the saved model lacks its input statistics (inputs_)")
         with torch_threads(self.n_threads):
-            self._restoring = True  # a subclass may build the network's shape from the saved attributes
-            try:
-                self.net_ = self._build_net(len(self.modalities_), device, seed=0)
-            finally:
-                del self._restoring
+            self.net_ = self._build_net(len(self.modalities_), device, seed=0)
             self.net_.initialize()
             try:
                 self.net_.module_.load_state_dict(module_state)

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import math
+
 import torch
-from skorch.callbacks import Callback, EarlyStopping, LRScheduler
+from skorch.callbacks import Callback, LRScheduler
 from torch.optim.lr_scheduler import LambdaLR
 
 __all__ = ["LinearDecay", "PlateauStopping", "WeightAveraging", "linear_decay_scheduler"]
 
 
-class PlateauStopping(EarlyStopping):
+class PlateauStopping(Callback):
     """Stop when a training loss has stopped falling, once the network has learnt something.
 
-    skorch's :class:`~skorch.callbacks.EarlyStopping` on a lower-is-better
-    history entry, with a relative threshold, and one guard: epochs whose
-    score is above ``ceiling`` never count as a miss. A network often sits on
-    a plateau at the start of training (its cross-entropy near that of the
-    class frequencies) before it learns; stopping there would leave it
-    untrained.
+    The rule of skorch's :class:`~skorch.callbacks.EarlyStopping` on a
+    lower-is-better history entry with a relative threshold (an epoch
+    improves when its score is below ``(1 - threshold)`` times the last
+    improving score), and one guard: epochs whose score is above ``ceiling``
+    never count as a miss. A network often sits on a plateau at the start of
+    training (its cross-entropy near that of the class frequencies) before it
+    learns; stopping there would leave it untrained. Like skorch's callback,
+    it stops training by raising ``KeyboardInterrupt``, which skorch's loop
+    catches.
 
     Parameters
     ----------
@@ -29,16 +34,41 @@ class PlateauStopping(EarlyStopping):
         Relative improvement that counts.
     ceiling : float
         Scores above it are not a plateau (e.g. 0.9 times the entropy of the class frequencies).
-    sink : callable
-        Where the stopping message goes.
+    sink : callable, default=print
+        Where the stopping message goes (when the net is verbose).
+
+    Attributes
+    ----------
+    misses_ : int
+        Epochs since the last improvement.
+    best_epoch_ : int
+        The last epoch that improved (counts from 1, as skorch's history).
     """
 
     def __init__(self, monitor: str, *, patience: int, threshold: float, ceiling: float, sink=print) -> None:
-        super().__init__(monitor=monitor, patience=patience, threshold=threshold, threshold_mode="rel", sink=sink)
+        self.monitor = monitor
+        self.patience = patience
+        self.threshold = threshold
         self.ceiling = ceiling
+        self.sink = sink
 
-    def _is_score_improved(self, score: float) -> bool:
-        return score > self.ceiling or super()._is_score_improved(score)
+    def on_train_begin(self, net, X=None, y=None, **kwargs):  # noqa: D102
+        self.misses_ = 0
+        self.best_epoch_ = 0
+        self.score_to_beat_ = math.inf
+
+    def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):  # noqa: D102
+        score = net.history[-1, self.monitor]
+        if score > self.ceiling or score < self.score_to_beat_:
+            self.misses_ = 0
+            self.score_to_beat_ = score - self.threshold * score
+            self.best_epoch_ = net.history[-1, "epoch"]
+        else:
+            self.misses_ += 1
+        if self.misses_ == self.patience:
+            if net.verbose:
+                self.sink(f"Stopping since {self.monitor} has not improved in the last {self.patience} epochs.")
+            raise KeyboardInterrupt
 
 
 class LinearDecay:

@@ -21,8 +21,8 @@ from ._inputs import ModalityInputs, ModalitySpec
 from ._parameters import WIDTHS, check_widths, positive_int
 from ._presets import preset_params, presets_table
 from ._redcore_network import NETWORK_SIZES, RedCoreModule, network_sizes
-from ._redcore_training import RedCoreNet
-from ._regulation import ADVANTAGE_REFERENCES, SupervisionRegulator, check_regulation_params
+from ._redcore_training import RedCoreNet, RegulationHistory
+from ._regulation import ADVANTAGE_REFERENCES, SupervisionRegulator
 
 __all__ = ["RedCoreClassifier", "RedCoreEstimatorMixin"]
 
@@ -146,7 +146,6 @@ class RedCoreEstimatorMixin:
                 check_widths(getattr(self, name), name, allow_empty=allow_empty)
 
     def _check_model_params(self, inputs: ModalityInputs) -> None:
-        check_regulation_params(len(inputs.modalities), self.xi1, self.xi2, self.p, self.beta, self.alpha1, self.K)
         if isinstance(self.sequence_encoder, Mapping):
             for name in self.sequence_encoder:
                 if str(name) not in inputs.modalities:
@@ -166,15 +165,13 @@ class RedCoreEstimatorMixin:
             return [choice.get(name, "rocket") for name in self.modalities_]
         return [choice] * len(self.modalities_)
 
-    def _network_sizes(self) -> dict[str, Any]:
+    def _fit_architecture(self) -> None:
         """The sizes of the network: ``network_size``'s, with the explicit size parameters on top."""
         explicit = {name: getattr(self, name) for name in NETWORK_SIZES["compact"]}
-        return network_sizes(self.network_size, self.inputs_.sequence_shapes, self._sequence_encoders(), explicit)
+        shapes, encoders = self.inputs_.sequence_shapes, self._sequence_encoders()
+        self.network_sizes_ = network_sizes(self.network_size, shapes, encoders, explicit)
 
     def _module_params(self, modality_sizes: list[int], n_outputs: int) -> dict[str, Any]:
-        # Fixed when the network is built; a restored model rebuilds the network it saved.
-        if not (getattr(self, "_restoring", False) and hasattr(self, "network_sizes_")):
-            self.network_sizes_ = self._network_sizes()
         return dict(
             modality_sizes=modality_sizes,
             n_classes=n_outputs,
@@ -213,6 +210,9 @@ class RedCoreEstimatorMixin:
         )
         return dict(regulator=regulator, imputation_weight=self.imputation_weight, eta_scope=self.eta_scope)
 
+    def _monitoring_callbacks(self) -> list[tuple[str, Any]]:
+        return [("regulation_history", RegulationHistory())]
+
     def _extra_callbacks(self) -> list[tuple[str, Any]]:
         callbacks = []
         if self.lr_schedule == "linear":
@@ -226,7 +226,7 @@ class RedCoreEstimatorMixin:
         history = self.net_.history
         self.eta_ = np.asarray(self.net_.regulator.eta, dtype=float).copy()
         m = len(self.modalities_)
-        for key in RedCoreNet.extra_history_keys:
+        for key in RegulationHistory.history_keys:
             values = history[:, key] if len(history) else []
             setattr(self, f"{key}_history_", np.asarray(values, dtype=float).reshape(-1, m))
 
@@ -588,7 +588,6 @@ class RedCoreClassifier(RedCoreEstimatorMixin, BaseMultimodalClassifier):
         tol: float | None = 1e-3,
         class_weight: dict | str | None = None,
         feature_transform: str = "auto",
-        standardize: bool | str = "deprecated",
         warm_start: bool = False,
         device: str = "cpu",
         n_threads: int | None = 1,
@@ -642,7 +641,6 @@ class RedCoreClassifier(RedCoreEstimatorMixin, BaseMultimodalClassifier):
         self.tol = tol
         self.class_weight = class_weight
         self.feature_transform = feature_transform
-        self.standardize = standardize
         self.warm_start = warm_start
         self.device = device
         self.n_threads = n_threads

@@ -1,45 +1,84 @@
-"""Algorithm 1 inside skorch's training loop: the net that trains RedCore.
+"""Algorithm 1 inside skorch's training loop: the net that trains RedCore, and its records.
 
-:class:`RedCoreNet` is :class:`~sklearn_redcore._training.MultimodalNet` with
-two additions, both through its hooks: each training batch hands its
+:class:`RedCoreNet` is :class:`~sklearn_redcore._training.MultimodalNet` whose
+training objective steps Algorithm 1: each training batch hands its
 imputation losses to the
 :class:`~sklearn_redcore._regulation.SupervisionRegulator` (eta moves every K
 steps, Algorithm 1 lines 3-4) and minimises the objective weighted by that
-eta (:func:`~sklearn_redcore._redcore_network.redcore_objective`); each epoch
-ends by recording eta, the relative advantage and the imputation losses.
-The mathematics of Algorithm 1 stays in ``_regulation.py``.
+eta (:func:`eta_weighted_objective`). :class:`RegulationHistory`, a skorch
+callback, records eta, the relative advantage and the imputation losses at
+the end of each epoch and, with early stopping on validation data, takes
+Algorithm 1 back to the epoch whose weights are kept. The mathematics of
+Algorithm 1 stays in ``_regulation.py``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import torch
+from skorch.callbacks import Callback
 
 from ._redcore_network import RedCoreLoss, redcore_objective
 from ._regulation import SupervisionRegulator, unimodal_weights
 from ._training import MultimodalNet
 
-__all__ = ["RedCoreNet"]
+__all__ = ["RedCoreNet", "RegulationHistory", "eta_weighted_objective"]
+
+
+def eta_weighted_objective(
+    parts: RedCoreLoss, eta: np.ndarray, *, imputation_weight: float, eta_scope: str, regulate: bool
+) -> torch.Tensor:
+    """What one training batch of RedCore minimises, given the eta of Algorithm 1 for this batch.
+
+    ``L_VIB + imputation_weight * sum_m eta^m L_MSE^m``
+    (:func:`~sklearn_redcore._redcore_network.redcore_objective`); with
+    ``eta_scope="imputation+unimodal"`` eta also weights the unimodal heads'
+    losses through :func:`~sklearn_redcore._regulation.unimodal_weights`
+    (not in the paper). Core (``regulate=False``: eta fixed and equal) would
+    get unimodal weights of 1 up to round-off, so it is left exactly as it is.
+
+    Parameters
+    ----------
+    parts : RedCoreLoss
+        The loss parts of the batch (``RedCoreModule.loss``).
+    eta : ndarray of shape (n_modalities,)
+        The supervision weights in force for this parameter update.
+    imputation_weight : float
+        The constant factor on the eta-weighted imputation losses.
+    eta_scope : {"imputation", "imputation+unimodal"}
+        What eta weights.
+    regulate : bool
+        Whether Algorithm 1 moves eta (False: Core).
+
+    Returns
+    -------
+    torch.Tensor
+        The scalar to minimise.
+    """
+    shared = eta_scope == "imputation+unimodal" and regulate
+    return redcore_objective(parts, eta, imputation_weight, unimodal_weights(eta) if shared else None)
 
 
 class RedCoreNet(MultimodalNet):
     """skorch net that trains :class:`~sklearn_redcore._redcore_network.RedCoreModule` by Algorithm 1.
 
-    Extra parameter (beyond :class:`MultimodalNet`'s):
+    Extra parameters (beyond :class:`MultimodalNet`'s):
 
     regulator : SupervisionRegulator
         State of Algorithm 1; its eta weights the imputation losses.
     imputation_weight : float, default=1.0
         A constant factor on the eta-weighted imputation losses (see
-        :func:`~sklearn_redcore._redcore_network.redcore_objective`).
+        :func:`eta_weighted_objective`).
     eta_scope : {"imputation", "imputation+unimodal"}, default="imputation"
         What eta weights: the imputation losses (Algorithm 1), or also the
-        unimodal classification losses through
-        :func:`~sklearn_redcore._regulation.unimodal_weights` (not in the paper).
-    """
+        unimodal classification losses (not in the paper).
 
-    #: Written once per epoch, each a list of M floats.
-    extra_history_keys = ("eta", "relative_advantage", "imputation_loss")
+    Attributes
+    ----------
+    epoch_imputation_sum_, epoch_imputation_count_ : ndarray of shape (n_modalities,)
+        The sum of the imputation losses of the epoch's training batches
+        that observed each modality, and their number (reset at each epoch).
+    """
 
     def __init__(
         self,
@@ -79,45 +118,63 @@ class RedCoreNet(MultimodalNet):
         self.regulator.reference_loss = reference if reference.shape == (m,) else moving_loss.copy()
 
     def training_objective(self, parts: RedCoreLoss) -> torch.Tensor:
-        """``L_VIB + w sum_m eta^m L_MSE^m`` with eta from Algorithm 1, stepped on this batch (lines 3-4)."""
+        """:func:`eta_weighted_objective` with eta from Algorithm 1, stepped on this batch (lines 3-4)."""
         imputation = parts.imputation.detach().cpu().numpy()
         observed = parts.observed.cpu().numpy()
         if not np.isfinite(imputation).all():  # before it reaches the state of Algorithm 1
             self._diverged(imputation[~np.isfinite(imputation)][0])
         eta = self.regulator.step(imputation, observed)
-        self._epoch_imputation_sum += np.where(observed, imputation, 0.0)
-        self._epoch_imputation_count += observed
-        # Core (eta fixed and equal) would get weights of 1 up to round-off: it is left exactly as it is.
-        shared = self.eta_scope == "imputation+unimodal" and self.regulator.regulate
-        weights = unimodal_weights(eta) if shared else None
-        return redcore_objective(parts, eta, self.imputation_weight, weights)
+        self.epoch_imputation_sum_ += np.where(observed, imputation, 0.0)
+        self.epoch_imputation_count_ += observed
+        return eta_weighted_objective(
+            parts,
+            eta,
+            imputation_weight=self.imputation_weight,
+            eta_scope=self.eta_scope,
+            regulate=self.regulator.regulate,
+        )
 
     def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):  # noqa: D102
         super().on_epoch_begin(net, dataset_train=dataset_train, dataset_valid=dataset_valid, **kwargs)
         m = self.regulator.n_modalities
-        self._epoch_imputation_sum = np.zeros(m)
-        self._epoch_imputation_count = np.zeros(m)
+        self.epoch_imputation_sum_ = np.zeros(m)
+        self.epoch_imputation_count_ = np.zeros(m)
 
-    def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):  # noqa: D102
-        super().on_epoch_end(net, dataset_train=dataset_train, dataset_valid=dataset_valid, **kwargs)
-        count = self._epoch_imputation_count
-        mean = np.divide(self._epoch_imputation_sum, count, out=np.full(len(count), np.nan), where=count > 0)
-        self.history.record("eta", self.regulator.eta.tolist())
-        self.history.record("relative_advantage", self.regulator.relative_advantage.tolist())
-        self.history.record("imputation_loss", mean.tolist())
-        reg = self.regulator
-        self._regulator_states[len(self.history)] = (reg.eta.copy(), reg.moving_loss.copy(), reg.n_steps)
+
+class RegulationHistory(Callback):
+    """Algorithm 1's records in the history, and its state rolled back with early stopping's weights.
+
+    At the end of each epoch it records, each a list of M floats, eta, the
+    relative advantage (eq. 5) of the moving-average losses and the mean
+    imputation loss of the epoch's training batches, and keeps the state of
+    the regulator. When early stopping on validation data (skorch's
+    ``EarlyStopping`` with ``load_best=True``, under the name
+    ``"early_stopping"``) takes the network back to its best epoch, the
+    regulator goes back to its state at the end of that epoch, so that eta
+    and the weights it saves belong together. It must come before the
+    stopping rule among the net's callbacks (a rule stops training from its
+    own ``on_epoch_end``).
+    """
+
+    #: The history entries written once per epoch.
+    history_keys = ("eta", "relative_advantage", "imputation_loss")
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):  # noqa: D102
-        super().on_train_begin(net, X=X, y=y, **kwargs)
-        self._regulator_states = {}  # epoch -> state of Algorithm 1 at its end
+        self.states_ = {}  # epoch -> state of Algorithm 1 at its end
 
-    def on_train_end(self, net, X=None, y=None, **kwargs):
-        """With early stopping on validation data, Algorithm 1 goes back to the epoch whose weights are kept."""
-        super().on_train_end(net, X=X, y=y, **kwargs)
-        stopper = dict(self.callbacks_).get("early_stopping")
+    def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):  # noqa: D102
+        reg, count = net.regulator, net.epoch_imputation_count_
+        mean = np.divide(net.epoch_imputation_sum_, count, out=np.full(len(count), np.nan), where=count > 0)
+        net.history.record("eta", reg.eta.tolist())
+        net.history.record("relative_advantage", reg.relative_advantage.tolist())
+        net.history.record("imputation_loss", mean.tolist())
+        self.states_[len(net.history)] = (reg.eta.copy(), reg.moving_loss.copy(), reg.n_steps)
+
+    def on_train_end(self, net, X=None, y=None, **kwargs):  # noqa: D102
+        stopper = dict(net.callbacks_).get("early_stopping")
         best = getattr(stopper, "best_epoch_", None) if getattr(stopper, "load_best", False) else None
-        if best in self._regulator_states:
-            eta, moving_loss, n_steps = self._regulator_states[best]
-            reg = self.regulator
+        if best in self.states_:
+            reg = net.regulator
+            eta, moving_loss, n_steps = self.states_[best]
             reg.eta, reg.moving_loss, reg.n_steps = eta.copy(), moving_loss.copy(), n_steps
+        self.states_ = {}  # (no copies kept in the fitted model)

@@ -32,10 +32,65 @@ from ._inputs import check_label_types
 from ._inputs._statistics import usable_statistics
 from ._training import SquaredError
 
-__all__ = ["ClassificationTask", "RegressionTask"]
+__all__ = ["ClassificationTask", "RegressionTask", "TargetTask"]
 
 
-class ClassificationTask(ClassifierMixin):
+class TargetTask:
+    """What an estimator of the package must say about its targets (the base of the two tasks below).
+
+    :class:`~sklearn_redcore._base.BaseMultimodalEstimator` calls these hooks
+    from its ``fit`` and its prediction; each task implements them.
+    """
+
+    #: The module's loss part that is the joint head's loss (the plateau rule of ``tol`` watches it).
+    _joint_loss_part: str
+
+    def _target_validation(self) -> dict[str, Any]:
+        """Keyword arguments of ``validate_data`` for y."""
+        return {}
+
+    def _encode_targets(self, y: np.ndarray, warm: bool) -> np.ndarray:
+        """y, validated, in the form the network learns from; sets the targets' fitted attributes unless ``warm``."""
+        raise NotImplementedError
+
+    def _sample_weight(self, sample_weight: np.ndarray | None, y: np.ndarray) -> np.ndarray | None:
+        """The weight of each training sample (None: equal weights)."""
+        return sample_weight
+
+    def _fit_target_statistics(self, y: np.ndarray, weight: np.ndarray | None) -> None:
+        """First fit: the statistics of the training rows' targets (the prediction without any modality, ...)."""
+        raise NotImplementedError
+
+    def _network_targets(self, y: np.ndarray) -> np.ndarray:
+        """The network's targets of encoded y, once the statistics are known."""
+        return y
+
+    def _n_outputs(self) -> int:
+        """Width of every head of the network."""
+        raise NotImplementedError
+
+    def _criterion(self) -> dict[str, Any]:
+        """skorch's ``criterion`` and its arguments: the validation loss of the joint head, one value per sample."""
+        raise NotImplementedError
+
+    def _stratify(self, y: np.ndarray) -> np.ndarray | None:
+        """What the validation split of early stopping is stratified by (None: nothing)."""
+        return None
+
+    def _plateau_ceiling(self) -> float:
+        """Joint training losses above this never count as a plateau (see ``PlateauStopping``)."""
+        raise NotImplementedError
+
+    def _finish_outputs(self, outputs: torch.Tensor) -> torch.Tensor:
+        """The joint head's outputs of a batch as the predictions (float64, on the net's device)."""
+        raise NotImplementedError
+
+    def _fallback_prediction(self) -> np.ndarray:
+        """The prediction for a sample with no modality at all (a row of ``_finish_outputs``'s result)."""
+        raise NotImplementedError
+
+
+class ClassificationTask(ClassifierMixin, TargetTask):
     """The classification side of an estimator of the package (a mixin before ``BaseMultimodalEstimator``)."""
 
     _joint_loss_part = "classification"
@@ -161,7 +216,7 @@ class ClassificationTask(ClassifierMixin):
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
-class RegressionTask(RegressorMixin):
+class RegressionTask(RegressorMixin, TargetTask):
     """The regression side of an estimator of the package (a mixin before ``BaseMultimodalEstimator``).
 
     The network learns the targets standardised by the (weighted) mean and

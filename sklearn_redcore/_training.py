@@ -159,10 +159,15 @@ class MultimodalNet(NeuralNet):
     gradient_clip_value : float or None, default=None
         Clip the l2 norm of the gradient of all parameters to this value
         before each update (None: no clipping).
-    """
 
-    #: History entries the net writes once per epoch besides skorch's own and the module's loss parts.
-    extra_history_keys: tuple[str, ...] = ()
+    Attributes
+    ----------
+    loss_parts_ : tuple of str
+        The module's loss parts recorded in the history.
+    interrupted_ : bool
+        Whether the last call to ``fit`` or ``partial_fit`` was cut short by
+        a user's ``KeyboardInterrupt`` (not by a stopping rule).
+    """
 
     def __init__(self, *args, gradient_clip_value: float | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -184,14 +189,18 @@ class MultimodalNet(NeuralNet):
         if generator is not None and "shuffle_rng" in state:
             generator.set_state(state["shuffle_rng"])
 
+    def on_train_begin(self, net, X=None, y=None, **kwargs):  # noqa: D102
+        super().on_train_begin(net, X=X, y=y, **kwargs)
+        self.interrupted_ = False
+
     def fit_loop(self, X, y=None, epochs=None, **fit_params):
-        """skorch's loop; notes a user's KeyboardInterrupt (which skorch swallows) in ``interrupted``."""
+        """skorch's loop; notes a user's KeyboardInterrupt (which skorch swallows) in ``interrupted_``."""
         try:
             return super().fit_loop(X, y, epochs=epochs, **fit_params)
         except KeyboardInterrupt:
-            # skorch's EarlyStopping also stops training by raising KeyboardInterrupt.
+            # skorch's EarlyStopping (and PlateauStopping) also stop training by raising KeyboardInterrupt.
             stopper = dict(getattr(self, "callbacks_", [])).get("early_stopping")
-            self.interrupted = stopper is None or stopper.misses_ < stopper.patience
+            self.interrupted_ = stopper is None or stopper.misses_ < stopper.patience
             raise
 
     def infer(self, x, **fit_params):
@@ -199,11 +208,6 @@ class MultimodalNet(NeuralNet):
         if isinstance(x, dict) and WEIGHT_KEY in x:
             x = {key: value for key, value in x.items() if key != WEIGHT_KEY}
         return super().infer(x, **fit_params)
-
-    def _set_training(self, training=True):
-        """Switch train/eval mode only when it changes (skorch sets it every batch)."""
-        if self.module_.training != training:
-            super()._set_training(training)
 
     # ------------------------------------------------------------------- loss
     def get_loss(self, y_pred, y_true, X=None, training=False):

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from sklearn_redcore._regulation import (
     SupervisionRegulator,
-    check_regulation_params,
+    check_feasible_set,
     initial_eta,
     project_eta,
     relative_advantage,
@@ -120,22 +120,35 @@ def test_projection_closed_forms():
     np.testing.assert_allclose(project_eta([5.0, -5.0], 0.1, 0.2, p=1), [0.1, 0.1])
 
 
+@pytest.mark.parametrize("m, xi1, xi2, p", [(3, 0.1, 0.15, 2), (2, 0.1, 0.15, 1), (10, 0.05, 0.15, 2)])
+def test_an_empty_feasible_set_is_rejected(m, xi1, xi2, p):
+    with pytest.raises(ValueError, match="No eta satisfies"):
+        check_feasible_set(m, xi1, xi2, p)
+    with pytest.raises(ValueError, match="No eta satisfies"):
+        SupervisionRegulator(m, xi1=xi1, xi2=xi2, p=p, beta=0.7, alpha1=0.1, K=3)
+    check_feasible_set(m, xi1 / 2, xi2, p)  # half the lower bound fits: xi1 * m**(1/p) <= xi2 in every case
+
+
 @pytest.mark.parametrize(
-    "kwargs, match",
+    "params, match",
     [
-        (dict(xi1=0.1, xi2=0.15), "xi1"),
-        (dict(xi1=0.0), "xi1 must be > 0"),
-        (dict(p=0.5), "p must"),
+        (dict(xi1=0.0), "xi1"),
+        (dict(p=0.5), "p"),
         (dict(beta=0.0), "beta"),
         (dict(beta=1.5), "beta"),
-        (dict(K=0), "K must"),
+        (dict(K=0), "K"),
         (dict(alpha1=-1.0), "alpha1"),
+        (dict(advantage_reference="first"), "advantage_reference"),
     ],
 )
-def test_infeasible_settings_are_rejected(kwargs, match):
-    params = dict(xi1=0.015, xi2=0.15, p=2, beta=0.7, alpha1=0.1, K=3) | kwargs
-    with pytest.raises(ValueError, match=match):
-        check_regulation_params(3, **params)
+def test_each_setting_of_algorithm_1_is_checked_by_the_estimators(params, match):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    from sklearn_redcore import RedCoreClassifier
+
+    X, y = np.random.default_rng(0).normal(size=(20, 4)), np.arange(20) % 2
+    with pytest.raises(InvalidParameterError, match=match):
+        RedCoreClassifier([[0, 1], [2, 3]], **params).fit(X, y)
 
 
 def test_relative_advantage_eqs_4_5():
@@ -212,8 +225,3 @@ def test_regulator_with_initial_reference_follows_progress_not_size():
     assert paper.relative_advantage[1] < 0 < paper.relative_advantage[0]  # the paper: 1 is the weak one
     assert progress.relative_advantage[1] > 0 > progress.relative_advantage[0]  # by progress: 0 is
     assert progress.eta[0] > progress.eta[1] and paper.eta[1] > paper.eta[0]
-
-
-def test_regulator_rejects_an_unknown_reference():
-    with pytest.raises(ValueError, match="advantage_reference"):
-        SupervisionRegulator(2, xi1=0.015, xi2=0.15, p=2, beta=0.7, alpha1=0.1, K=1, advantage_reference="min")
