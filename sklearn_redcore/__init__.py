@@ -24,7 +24,6 @@ from ._redcore import RedCoreClassifier
 from ._redcore_regressor import RedCoreRegressor
 from ._version import __version__
 
-# The public API, and the one list of the package's estimators (``_registry.all_estimators`` reads it).
 __all__ = [
     "RedCoreClassifier",
     "RedCoreRegressor",
