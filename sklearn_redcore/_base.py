@@ -26,11 +26,7 @@ from skorch.callbacks import EarlyStopping
 
 from ._callbacks import PlateauStopping
 from ._inputs import ModalityInputs, NetworkInputs
-from ._parameters import (
-    AUTO_EARLY_STOPPING_ROWS,
-    CLASSIFICATION_CONSTRAINTS,
-    TRAINING_CONSTRAINTS,
-)
+from ._parameters import AUTO_EARLY_STOPPING_ROWS, CLASSIFICATION_CONSTRAINTS, TRAINING_CONSTRAINTS, reject_bools
 from ._runtime import quiet, resolve_device, seed_from, torch_threads
 from ._tasks import ClassificationTask, RegressionTask
 from ._training import WEIGHT_KEY, MultimodalNet, RowSplit, TensorBatchIterator
@@ -45,13 +41,11 @@ class BaseMultimodalEstimator(BaseEstimator):
     The kind of target comes from a mixin of ``_tasks.py``
     (:class:`~sklearn_redcore._tasks.ClassificationTask` or
     :class:`~sklearn_redcore._tasks.RegressionTask`), which implements the
-    target hooks below (:meth:`_encode_targets` to :meth:`_finish_outputs`).
-    Subclasses set ``_module_class`` (and ``_net_class`` if the training loop
-    needs more than :class:`~sklearn_redcore._training.MultimodalNet`),
-    extend ``_parameter_constraints`` and implement :meth:`_module_params`;
-    they may override :meth:`_check_params`, :meth:`_check_model_params`,
-    :meth:`_training_rows`, :meth:`_net_params`, :meth:`_extra_callbacks` and
-    :meth:`_store_fit_results`.
+    hooks of :class:`~sklearn_redcore._tasks.TargetTask`. Subclasses set
+    ``_module_class`` (and ``_net_class`` if the training loop needs more
+    than :class:`~sklearn_redcore._training.MultimodalNet`), extend
+    ``_parameter_constraints`` and implement :meth:`_module_params`; they may
+    override the other hooks of the "subclass API" below.
     """
 
     _net_class: type[MultimodalNet] = MultimodalNet
@@ -59,14 +53,6 @@ class BaseMultimodalEstimator(BaseEstimator):
 
     #: The parameters of the training loop; subclasses add their own.
     _parameter_constraints: dict = dict(TRAINING_CONSTRAINTS)
-
-    def _reject_bools(self) -> None:
-        """scikit-learn's numeric constraints take True and False for 1 and 0; numbers here must be numbers."""
-        for name, constraints in self._parameter_constraints.items():
-            value = getattr(self, name)
-            if isinstance(value, (bool, np.bool_)) and constraints != "no_validation":
-                if not any(c in ("boolean", "verbose", "random_state") for c in constraints if isinstance(c, str)):
-                    raise ValueError(f"{name} must be a number, got the bool {value!r}.")
 
     # ------------------------------------------------------------- subclass API
     def _check_params(self) -> None:
@@ -134,7 +120,7 @@ class BaseMultimodalEstimator(BaseEstimator):
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> BaseMultimodalEstimator:
         """Train the network on X (NaN marks missing values) and y (see the subclasses' ``fit``)."""
         self._validate_params()
-        self._reject_bools()
+        reject_bools(self)
         self._check_params()
         warm = self._continues()
         # float32 is kept as it is (no copy of long sequences); the statistics are computed in float64.

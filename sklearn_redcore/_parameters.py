@@ -24,6 +24,7 @@ __all__ = [
     "WIDTHS",
     "check_widths",
     "positive_int",
+    "reject_bools",
 ]
 
 #: ``early_stopping="auto"`` holds out validation data from this many training rows on.
@@ -70,3 +71,12 @@ def check_widths(widths: Any, name: str, *, allow_empty: bool = True) -> tuple[i
     if not values and not allow_empty:
         raise ValueError(f"{name} must not be empty.")
     return tuple(int(w) for w in values)
+
+
+def reject_bools(estimator: Any) -> None:
+    """Refuse True and False for numeric parameters (scikit-learn's constraints take them for 1 and 0)."""
+    for name, constraints in estimator._parameter_constraints.items():
+        value = getattr(estimator, name)
+        if isinstance(value, (bool, np.bool_)) and constraints != "no_validation":
+            if not any(c in ("boolean", "verbose", "random_state") for c in constraints if isinstance(c, str)):
+                raise ValueError(f"{name} must be a number, got the bool {value!r}.")

@@ -15,9 +15,9 @@ from collections.abc import Mapping
 import numpy as np
 
 from ._base import BaseMultimodalRegressor
-from ._docstring import Substitution, common_attributes, training_parameters
+from ._docstring import REDCORE_ATTRIBUTES, REDCORE_PARAMETERS, Substitution, common_attributes, training_parameters
 from ._inputs import ModalitySpec
-from ._redcore import _REDCORE_ATTRIBUTES, _REDCORE_PARAMETERS, RedCoreEstimatorMixin
+from ._redcore_base import RedCoreEstimatorMixin
 from ._redcore_network import RedCoreRegressionModule
 
 __all__ = ["RedCoreRegressor"]
@@ -26,8 +26,8 @@ __all__ = ["RedCoreRegressor"]
 @Substitution(
     training_parameters=training_parameters(batch_size=256, lr="3e-3", task="regression"),
     common_attributes=common_attributes("regression"),
-    redcore_parameters=_REDCORE_PARAMETERS,
-    redcore_attributes=_REDCORE_ATTRIBUTES,
+    redcore_parameters=REDCORE_PARAMETERS,
+    redcore_attributes=REDCORE_ATTRIBUTES,
 )
 class RedCoreRegressor(RedCoreEstimatorMixin, BaseMultimodalRegressor):
     """RedCore for continuous targets, from modalities that may be missing.
