@@ -21,6 +21,23 @@ FAST = dict(
     batch_size=64,
 )
 
+# The small network of every estimator the registry finds, by class name: the tests that run over
+# all_estimators() build their models from it (small_estimator), so a new estimator needs one line here.
+_SMALL_BASELINE = dict(n_latent=8, encoder_hidden=(16,), classifier_hidden=16, batch_size=64)
+SMALL_NETWORKS = {
+    "RedCoreClassifier": FAST,
+    "RedCoreRegressor": FAST,
+    "MMINClassifier": dict(cra_widths=(8,), cra_blocks=1, **_SMALL_BASELINE),
+    "CRAClassifier": dict(cra_widths=(8,), cra_blocks=1, **_SMALL_BASELINE),
+    "AMAEClassifier": dict(n_heads=2, feedforward=16, **_SMALL_BASELINE),
+}
+
+
+def small_estimator(cls, modalities, **params):
+    """``cls`` with its small network (``SMALL_NETWORKS``), ``params`` on top."""
+    return cls(modalities, **(SMALL_NETWORKS[cls.__name__] | params))
+
+
 # The smallest RedCore network the sequence tests fit: they check behaviour, not accuracy.
 TINY_NETWORK = dict(
     n_latent=8,

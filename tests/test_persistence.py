@@ -6,47 +6,44 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from sklearn.base import ClassifierMixin
 
-from sklearn_redcore import (
-    AMAEClassifier,
-    CRAClassifier,
-    MMINClassifier,
-    RedCoreClassifier,
-    load_model,
-    save_model,
-)
+from sklearn_redcore import CRAClassifier, RedCoreClassifier, load_model, save_model
+from sklearn_redcore._registry import all_estimators
 
-from .conftest import FAST
+from .conftest import FAST, small_estimator
 
-SMALL = dict(n_latent=8, encoder_hidden=(16,), classifier_hidden=16, max_epochs=3, batch_size=64)
-ESTIMATORS = {
-    "RedCore": lambda spec: RedCoreClassifier(spec, random_state=0, **(FAST | {"max_epochs": 3})),
-    "MMIN": lambda spec: MMINClassifier(spec, training="all", cra_widths=(8,), cra_blocks=1, random_state=0, **SMALL),
-    "CRA": lambda spec: CRAClassifier(spec, cra_widths=(8,), cra_blocks=1, random_state=0, **SMALL),
-    "AMAE": lambda spec: AMAEClassifier(spec, n_heads=2, feedforward=16, random_state=0, **SMALL),
-}
+MULTIMODAL = all_estimators("multimodal")
 
 
-@pytest.mark.parametrize("name", list(ESTIMATORS))
-def test_round_trip_keeps_predictions_parameters_and_fitted_state(name, mfeat_small, tmp_path):
+def _cra(spec, **params):
+    return small_estimator(CRAClassifier, spec, max_epochs=3, random_state=0, **params)
+
+
+@pytest.mark.parametrize("cls", [cls for _, cls in MULTIMODAL], ids=[name for name, _ in MULTIMODAL])
+def test_round_trip_keeps_predictions_parameters_and_fitted_state(cls, mfeat_small, tmp_path):
     X, y, spec = mfeat_small
-    labels = np.array([f"digit {d}" for d in y])
+    classifier = issubclass(cls, ClassifierMixin)
+    target = np.array([f"digit {d}" for d in y]) if classifier else y + 0.5 * np.nan_to_num(X[:, 0])
     spec = {"zer": slice(0, 47), "mor": range(47, 53), "fou": list(spec["fou"])}
-    clf = ESTIMATORS[name](spec).fit(X, labels)
+    clf = small_estimator(cls, spec, max_epochs=3, random_state=0).fit(X, target)
     save_model(clf, tmp_path / "model.pt")
     loaded = load_model(tmp_path / "model.pt")
     assert type(loaded) is type(clf)
     assert loaded.get_params() == clf.get_params()
-    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
     np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
-    for attribute in ("classes_", "missing_rate_", "input_mean_", "input_scale_", "class_prior_"):
+    attributes = ["missing_rate_", "input_mean_", "input_scale_", "n_iter_", "n_features_in_"]
+    if classifier:
+        np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+        attributes += ["classes_", "class_prior_"]
+        assert loaded.classes_.dtype == clf.classes_.dtype
+    for attribute in attributes:
         np.testing.assert_array_equal(getattr(loaded, attribute), getattr(clf, attribute))
-    assert loaded.classes_.dtype == clf.classes_.dtype and loaded.n_iter_ == clf.n_iter_
     assert {k: v.tolist() for k, v in loaded.modalities_.items()} == {k: v.tolist() for k, v in clf.modalities_.items()}
-    if name == "RedCore":
+    if hasattr(clf, "eta_"):
         np.testing.assert_array_equal(loaded.eta_history_, clf.eta_history_)
-        # Algorithm 1's state, including the references of advantage_reference="initial".
-        for key in ("eta", "moving_loss", "reference_loss"):
+        # Algorithm 1's state, including the references of advantage_reference="initial" and the step count.
+        for key in ("eta", "moving_loss", "reference_loss", "n_steps"):
             np.testing.assert_array_equal(getattr(loaded.net_.regulator, key), getattr(clf.net_.regulator, key))
 
 
@@ -79,7 +76,7 @@ class _Payload:
 
 def test_a_file_that_would_run_code_is_refused_without_running_it(mfeat_small, tmp_path):
     X, y, spec = mfeat_small
-    clf = ESTIMATORS["CRA"](spec).fit(X, y)
+    clf = _cra(spec).fit(X, y)
     save_model(clf, tmp_path / "good.pt")
     payload = torch.load(tmp_path / "good.pt", weights_only=True)
     marker = tmp_path / "code-ran"
@@ -110,7 +107,7 @@ def test_a_file_that_would_run_code_is_refused_without_running_it(mfeat_small, t
 )
 def test_altered_but_loadable_files_give_clear_errors(edit, match, mfeat_small, tmp_path):
     X, y, spec = mfeat_small
-    save_model(ESTIMATORS["CRA"](spec).fit(X, y), tmp_path / "good.pt")
+    save_model(_cra(spec).fit(X, y), tmp_path / "good.pt")
     payload = torch.load(tmp_path / "good.pt", weights_only=True)
     edit(payload)
     torch.save(payload, tmp_path / "edited.pt")
@@ -124,7 +121,7 @@ def test_save_refuses_what_it_cannot_write(mfeat_small, tmp_path):
         save_model(RedCoreClassifier(spec), tmp_path / "m.pt")
     with pytest.raises(TypeError, match="saves the package's estimators"):
         save_model(torch.nn.Linear(2, 2), tmp_path / "m.pt")
-    clf = ESTIMATORS["CRA"](spec).fit(X, y)
+    clf = _cra(spec).fit(X, y)
     clf.set_params(modalities={"all": object()})  # not a plain value
     with pytest.raises(TypeError, match="cannot be saved in the safe format"):
         save_model(clf, tmp_path / "m.pt")
@@ -133,7 +130,7 @@ def test_save_refuses_what_it_cannot_write(mfeat_small, tmp_path):
 
 def test_model_fitted_on_an_absent_gpu_loads_on_the_cpu(mfeat_small, tmp_path):
     X, y, spec = mfeat_small
-    clf = ESTIMATORS["CRA"](spec).fit(X, y)
+    clf = _cra(spec).fit(X, y)
     payload_path = tmp_path / "m.pt"
     save_model(clf, payload_path)
     payload = torch.load(payload_path, weights_only=True)
@@ -150,7 +147,7 @@ def test_model_fitted_on_an_absent_gpu_loads_on_the_cpu(mfeat_small, tmp_path):
 @pytest.mark.parametrize("transform", ["robust", "quantile", "auto"])
 def test_round_trip_of_the_fitted_input_transforms(transform, mfeat_small, tmp_path):
     X, y, spec = mfeat_small
-    clf = ESTIMATORS["CRA"](spec).set_params(feature_transform=transform).fit(X, y)
+    clf = _cra(spec).set_params(feature_transform=transform).fit(X, y)
     save_model(clf, tmp_path / "model.pt")
     loaded = load_model(tmp_path / "model.pt")
     assert loaded.inputs_.feature_transform == transform
@@ -164,7 +161,7 @@ def test_round_trip_of_the_fitted_input_transforms(transform, mfeat_small, tmp_p
 
 def test_a_file_of_an_older_format_is_refused_with_a_clear_error(mfeat_small, tmp_path):
     X, y, spec = mfeat_small
-    save_model(ESTIMATORS["RedCore"](spec).fit(X, y), tmp_path / "model.pt")
+    save_model(_cra(spec).fit(X, y), tmp_path / "model.pt")
     payload = torch.load(tmp_path / "model.pt", weights_only=True)
     payload["format_version"] = 1
     torch.save(payload, tmp_path / "old.pt")
