@@ -169,6 +169,10 @@ class MultimodalNet(NeuralNet):
         a user's ``KeyboardInterrupt`` (not by a stopping rule).
     """
 
+    #: skorch pickles these attributes apart and loads them onto the devices there are: the callbacks hold
+    #: tensors of the training device too (early stopping's best weights, weight averaging's parameters).
+    cuda_dependent_attributes_ = ["callbacks"]
+
     def __init__(self, *args, gradient_clip_value: float | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.gradient_clip_value = gradient_clip_value
@@ -260,3 +264,4 @@ class MultimodalNet(NeuralNet):
         super().on_epoch_end(net, dataset_train=dataset_train, dataset_valid=dataset_valid, **kwargs)
         for name in self.loss_parts_:
             self.history.record(name, float(self._epoch_sums[name]) / max(self._epoch_batches, 1))
+        self._epoch_sums = {}  # (no tensor of the training device kept between epochs)
