@@ -1,0 +1,63 @@
+"""The estimator's settings reach Algorithm 1 as given, and each batch is weighted by the eta of its own step.
+
+These tests replay what the net handed to the regulator through a regulator
+built from the literal values (not from the estimator's own wiring), so that
+a setting lost or swapped on the way, or eta read before its update, fails.
+"""
+
+import numpy as np
+import pytest
+
+import sklearn_redcore._redcore_training as redcore_training
+from sklearn_redcore import RedCoreClassifier
+from sklearn_redcore._regulation import SupervisionRegulator
+
+from .conftest import FAST
+
+# Not the defaults (K=3, p=2, beta=0.7, alpha1=0.1, xi1=0.015, xi2=0.15), and K divides no epoch's step count.
+SETTINGS = dict(K=4, p=3.0, beta=0.45, alpha1=0.35, xi1=0.02, xi2=0.2)
+
+
+@pytest.fixture(scope="module")
+def recorded(mfeat_small):
+    """A fit with SETTINGS, and what each training batch handed to Algorithm 1 and to the objective."""
+    X, y, spec = mfeat_small
+    steps, objectives = [], []
+    step, objective = SupervisionRegulator.step, redcore_training.eta_weighted_objective
+
+    def recording_step(self, batch_losses, observed):
+        steps.append((np.array(batch_losses, dtype=float), np.array(observed, dtype=bool)))
+        return step(self, batch_losses, observed)
+
+    def recording_objective(parts, eta, **kwargs):
+        objectives.append(np.array(eta, dtype=float))
+        return objective(parts, eta, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SupervisionRegulator, "step", recording_step)
+        patch.setattr(redcore_training, "eta_weighted_objective", recording_objective)
+        clf = RedCoreClassifier(spec, random_state=0, **(FAST | {"max_epochs": 3, "batch_size": 70}), **SETTINGS)
+        clf.fit(X, y)
+    return clf, steps, objectives
+
+
+def test_the_settings_reach_the_regulator_and_give_its_eta_path(recorded):
+    clf, steps, _ = recorded
+    n_batches = len(steps) // clf.n_iter_
+    assert len(steps) % SETTINGS["K"] and n_batches * clf.n_iter_ == len(steps)
+    replay = SupervisionRegulator(len(clf.modalities_), **SETTINGS)
+    etas = []
+    for batch_losses, observed in steps:
+        replay.step(batch_losses, observed)
+        etas.append(replay.eta.copy())
+    np.testing.assert_allclose(clf.eta_history_, np.array(etas)[n_batches - 1 :: n_batches], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(clf.eta_, replay.eta, rtol=0, atol=1e-12)
+    assert clf.net_.regulator.n_steps == replay.n_steps == len(steps)
+    assert np.abs(np.diff(clf.eta_history_, axis=0)).max() > 1e-4  # eta did move
+
+
+def test_each_batch_is_weighted_by_the_eta_of_its_own_step(recorded):
+    _, steps, objectives = recorded
+    replay = SupervisionRegulator(len(steps[0][0]), **SETTINGS)
+    for (batch_losses, observed), used in zip(steps, objectives, strict=True):
+        np.testing.assert_array_equal(used, replay.step(batch_losses, observed))
