@@ -62,7 +62,7 @@ from sklearn_redcore import RedCoreClassifier, mask_modalities
 from sklearn_redcore._benchmark import parse_params
 from sklearn_redcore._callbacks import WeightAveraging
 from sklearn_redcore._inputs import ModalityInputs, NetworkInputs
-from sklearn_redcore._redcore_network import RedCoreModule, redcore_objective
+from sklearn_redcore._network import RedCoreModule, redcore_objective
 from sklearn_redcore._regulation import SupervisionRegulator
 from sklearn_redcore._runtime import seed_from
 from sklearn_redcore.datasets import make_multimodal_classification

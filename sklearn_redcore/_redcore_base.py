@@ -20,9 +20,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ._callbacks import WeightAveraging, linear_decay_scheduler
 from ._docstring import Substitution
 from ._inputs import ModalityInputs, ModalitySpec
+from ._network import NETWORK_SIZES, RedCoreModule, network_sizes
 from ._parameters import WIDTHS, check_widths, positive_int
 from ._presets import preset_params, presets_table
-from ._redcore_network import NETWORK_SIZES, RedCoreModule, network_sizes
 from ._redcore_training import RedCoreNet, RegulationHistory
 from ._regulation import ADVANTAGE_REFERENCES, SupervisionRegulator
 

@@ -17,8 +17,8 @@ import numpy as np
 from ._base import BaseMultimodalRegressor
 from ._docstring import REDCORE_ATTRIBUTES, REDCORE_PARAMETERS, Substitution, common_attributes, training_parameters
 from ._inputs import ModalitySpec
+from ._network import RedCoreRegressionModule
 from ._redcore_base import RedCoreEstimatorMixin
-from ._redcore_network import RedCoreRegressionModule
 
 __all__ = ["RedCoreRegressor"]
 

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from skorch.callbacks import Callback
 
-from ._redcore_network import RedCoreLoss, redcore_objective
+from ._network import RedCoreLoss, redcore_objective
 from ._regulation import SupervisionRegulator, unimodal_weights
 from ._training import MultimodalNet
 

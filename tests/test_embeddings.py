@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from sklearn_redcore import RedCoreClassifier, RedCoreRegressor, load_model, save_model
-from sklearn_redcore._embeddings import EmbeddedGaussianEncoder, PeriodicEmbedding
-from sklearn_redcore._layers import GaussianEncoder
+from sklearn_redcore._network._embeddings import EmbeddedGaussianEncoder, PeriodicEmbedding
+from sklearn_redcore._network._layers import GaussianEncoder
 
 from .conftest import FAST
 

@@ -5,8 +5,8 @@ import pytest
 import torch
 from torch.distributions import Normal, kl_divergence
 
-from sklearn_redcore._layers import StackedLinear
-from sklearn_redcore._redcore_network import RedCoreModule, gaussian_kl, redcore_objective
+from sklearn_redcore._network._layers import StackedLinear
+from sklearn_redcore._network._module import RedCoreModule, gaussian_kl, redcore_objective
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import torch
 
 from sklearn_redcore import RedCoreClassifier, load_model, save_model
 from sklearn_redcore._callbacks import LinearDecay
+from sklearn_redcore._network import RedCoreLoss, RedCoreModule, redcore_objective
 from sklearn_redcore._presets import PRESETS, preset_params
-from sklearn_redcore._redcore_network import RedCoreLoss, RedCoreModule, redcore_objective
 
 from .conftest import FAST
 

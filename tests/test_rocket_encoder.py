@@ -5,9 +5,9 @@ import pytest
 import torch
 from sklearn.utils._param_validation import InvalidParameterError
 
-import sklearn_redcore._redcore_network as redcore_network
+import sklearn_redcore._network._module as network_module
 from sklearn_redcore import RedCoreClassifier, RedCoreRegressor, load_model, mask_modalities, save_model
-from sklearn_redcore._sequence_encoders import (
+from sklearn_redcore._network._sequence_encoders import (
     RANDOM_KERNEL_TAPS,
     RandomConvolutionFeatures,
     RocketGaussianEncoder,
@@ -170,7 +170,7 @@ def test_rocket_encoder_fits_saves_and_is_reproducible(sequences, tmp_path):
 def test_features_computed_once_equal_those_of_every_batch(sequences, monkeypatch):
     X, y, spec = sequences
     once = RedCoreClassifier(spec, random_state=0, **TINY).fit(X, y)
-    monkeypatch.setattr(redcore_network, "MAX_FIXED_FEATURE_VALUES", 0)
+    monkeypatch.setattr(network_module, "MAX_FIXED_FEATURE_VALUES", 0)
     per_batch = RedCoreClassifier(spec, random_state=0, **TINY).fit(X, y)
     np.testing.assert_allclose(per_batch.predict_proba(X), once.predict_proba(X), rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(per_batch.net_.history[:, "train_loss"], once.net_.history[:, "train_loss"], rtol=1e-4)

@@ -22,7 +22,7 @@ from sklearn_redcore import (
     save_model,
 )
 from sklearn_redcore._inputs import resolve_modalities
-from sklearn_redcore._sequence_encoders import ConvGaussianEncoder, TransformerGaussianEncoder
+from sklearn_redcore._network._sequence_encoders import ConvGaussianEncoder, TransformerGaussianEncoder
 from sklearn_redcore.datasets import make_sequence_classification
 
 from .conftest import TINY_NETWORK
@@ -376,7 +376,7 @@ def test_conv_encoder_warm_start_continues_the_same_network(sequences):
 
 
 def test_conv_network_size_auto_is_the_compact_network(sequences):
-    from sklearn_redcore._redcore_network import NETWORK_SIZES
+    from sklearn_redcore._network import NETWORK_SIZES
 
     X, y, spec = sequences
     clf = RedCoreClassifier(spec, sequence_encoder="conv", max_epochs=1, random_state=0).fit(X, y)

@@ -72,7 +72,7 @@ def test_early_stopping_keeps_the_state_of_algorithm_1_of_the_kept_epoch(mfeat_s
 
 def test_network_size_follows_the_kind_of_encoder_and_explicit_sizes_win():
     from sklearn_redcore import SequenceModality
-    from sklearn_redcore._redcore_network import NETWORK_SIZES
+    from sklearn_redcore._network import NETWORK_SIZES
 
     X, y = _blobs(60)
     vectors = RedCoreClassifier([[0, 1], [2, 3]], max_epochs=1, random_state=0).fit(X, y)

@@ -7,7 +7,7 @@ from skorch.callbacks import Callback
 from skorch.dataset import Dataset
 
 from sklearn_redcore import AMAEClassifier, RedCoreClassifier
-from sklearn_redcore._redcore_network import RedCoreModule
+from sklearn_redcore._network import RedCoreModule
 from sklearn_redcore._redcore_training import RedCoreNet
 from sklearn_redcore._regulation import SupervisionRegulator
 from sklearn_redcore._training import TensorBatchIterator

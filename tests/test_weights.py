@@ -10,7 +10,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_redcore import CRAClassifier, RedCoreClassifier, load_model, save_model
-from sklearn_redcore._redcore_network import RedCoreModule
+from sklearn_redcore._network import RedCoreModule
 from sklearn_redcore._training import WEIGHT_KEY
 from sklearn_redcore.datasets import make_multimodal_classification
 

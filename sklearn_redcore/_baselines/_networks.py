@@ -25,7 +25,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .._layers import mlp
+from .._network import mlp
 from .._training import weighted_cross_entropy, weighted_mean
 
 

@@ -36,17 +36,17 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from .._inputs import step_slices
+from .._parameters import check_widths
+from .._training import squared_error, weighted_cross_entropy, weighted_mean
 from ._embeddings import EmbeddedGaussianEncoder
-from ._inputs import step_slices
 from ._layers import GaussianEncoder, StackedLinear, mlp, stacked_mlp
-from ._parameters import check_widths
 from ._sequence_encoders import (
     ConvGaussianEncoder,
     RocketGaussianEncoder,
     SequenceGaussianEncoder,
     TransformerGaussianEncoder,
 )
-from ._training import squared_error, weighted_cross_entropy, weighted_mean
 
 #: Most values (rows times features) of random-convolution features computed once per fit and kept for the
 #: epochs (200 MB in float32); beyond, each batch computes its own.
