@@ -7,7 +7,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 import sklearn_redcore._network._module as network_module
 from sklearn_redcore import RedCoreClassifier, RedCoreRegressor, load_model, mask_modalities, save_model
-from sklearn_redcore._network._sequence_encoders import (
+from sklearn_redcore._network._rocket import (
     RANDOM_KERNEL_TAPS,
     RandomConvolutionFeatures,
     RocketGaussianEncoder,

@@ -22,7 +22,8 @@ from sklearn_redcore import (
     save_model,
 )
 from sklearn_redcore._inputs import resolve_modalities
-from sklearn_redcore._network._sequence_encoders import ConvGaussianEncoder, TransformerGaussianEncoder
+from sklearn_redcore._network._conv import ConvGaussianEncoder
+from sklearn_redcore._network._transformer import TransformerGaussianEncoder
 from sklearn_redcore.datasets import make_sequence_classification
 
 from .conftest import TINY_NETWORK

@@ -19,7 +19,7 @@ Data arrive as one float tensor ``x`` whose modalities are contiguous column
 blocks (missing entries already set to zero) and a boolean tensor ``present``
 of shape (batch, M). A sequence modality's block holds its T steps
 step-major; with a transformer or convolutional self-modal encoder
-(:mod:`~sklearn_redcore._sequence_encoders`), a boolean tensor
+(``_transformer.py``, ``_conv.py``), a boolean tensor
 ``observed_steps`` (batch, sum of the T of the sequence modalities) says
 which steps hold data (the others are padding). The module computes its
 loss parts (:meth:`RedCoreModule.loss`); :func:`redcore_objective` weights
@@ -39,14 +39,12 @@ from torch.nn import functional as F
 from .._inputs import step_slices
 from .._parameters import check_widths
 from .._training import squared_error, weighted_cross_entropy, weighted_mean
+from ._conv import ConvGaussianEncoder
 from ._embeddings import EmbeddedGaussianEncoder
 from ._layers import GaussianEncoder, StackedLinear, mlp, stacked_mlp
-from ._sequence_encoders import (
-    ConvGaussianEncoder,
-    RocketGaussianEncoder,
-    SequenceGaussianEncoder,
-    TransformerGaussianEncoder,
-)
+from ._rocket import RocketGaussianEncoder
+from ._sequence_gaussian import SequenceGaussianEncoder
+from ._transformer import TransformerGaussianEncoder
 
 #: Most values (rows times features) of random-convolution features computed once per fit and kept for the
 #: epochs (200 MB in float32); beyond, each batch computes its own.
@@ -168,7 +166,7 @@ class RedCoreModule(nn.Module):
         Stop the gradient of the imputation losses at z_bar (see :meth:`loss`).
     numerical_embedding : {None, "periodic"}
         "periodic": every feature of a vector modality is embedded before its
-        encoder's MLP (:class:`~sklearn_redcore._embeddings.PeriodicEmbedding`).
+        encoder's MLP (:class:`~sklearn_redcore._network._embeddings.PeriodicEmbedding`).
     embedding_dim : int
         Size of each feature's embedding (and number of its frequencies).
     embedding_scale : float
