@@ -29,7 +29,6 @@ them by eta into the training objective.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import torch
@@ -443,43 +442,3 @@ def redcore_objective(
         weights = torch.as_tensor(unimodal_weights, dtype=parts.vib.dtype, device=parts.vib.device)
         objective = objective + ((weights - 1.0) * parts.unimodal).sum()
     return objective
-
-
-#: The sizes that ``RedCoreClassifier(network_size=...)`` names (docs/speed.md, "Cost of a fit").
-NETWORK_SIZES = {
-    "compact": dict(
-        n_latent=32, encoder_hidden=(64,), xenc_hidden=64, xenc_widths=(32, 16), xenc_blocks=1, classifier_hidden=(64,)
-    ),
-    "wide": dict(
-        n_latent=64,
-        encoder_hidden=(128,),
-        xenc_hidden=128,
-        xenc_widths=(64, 32),
-        xenc_blocks=2,
-        classifier_hidden=(128,),
-    ),
-}
-
-
-def network_sizes(
-    network_size: str,
-    sequence_shapes: list[tuple[int, int] | None],
-    sequence_encoders: list[str],
-    explicit: dict[str, Any],
-) -> dict[str, Any]:
-    """The size arguments of :class:`RedCoreModule`: a named size, with the explicit values (not None) on top.
-
-    "auto" is "wide" when a sequence modality has a transformer encoder and "compact" otherwise.
-    """
-    if network_size == "auto":
-        transformer = any(
-            shape is not None and kind == "transformer" for shape, kind in zip(sequence_shapes, sequence_encoders)
-        )
-        network_size = "wide" if transformer else "compact"
-    sizes = NETWORK_SIZES[network_size] | {name: value for name, value in explicit.items() if value is not None}
-    for name in ("n_latent", "xenc_hidden", "xenc_blocks"):
-        sizes[name] = int(sizes[name])  # numpy ints (a grid from np.arange) would reach torch as such
-    sizes["encoder_hidden"] = check_widths(sizes["encoder_hidden"], "encoder_hidden")
-    sizes["classifier_hidden"] = check_widths(sizes["classifier_hidden"], "classifier_hidden")
-    sizes["xenc_widths"] = check_widths(sizes["xenc_widths"], "xenc_widths", allow_empty=False)
-    return sizes
