@@ -5,8 +5,9 @@ import pytest
 import torch
 from torch.distributions import Normal, kl_divergence
 
+from sklearn_redcore._network import RedCoreModule, RedCoreRegressionModule, redcore_objective
 from sklearn_redcore._network._layers import StackedLinear
-from sklearn_redcore._network._module import RedCoreModule, gaussian_kl, redcore_objective
+from sklearn_redcore._network._loss import gaussian_kl
 
 
 @pytest.fixture
@@ -153,3 +154,14 @@ def test_unimodal_parts_and_their_weights_in_the_objective(module):
     weights = np.array([2.0, 0.5, 0.5])
     expected = base + ((torch.as_tensor(weights, dtype=base.dtype) - 1) * per_head).sum()
     torch.testing.assert_close(redcore_objective(parts, eta, unimodal_weights=weights), expected)
+
+
+def test_the_module_names_its_joint_loss_part(module):
+    """The training loop reads the joint head's loss under the module's ``joint_loss_part``, its first loss part."""
+    assert RedCoreModule.loss_parts == (RedCoreModule.joint_loss_part,) == ("classification",)
+    assert RedCoreRegressionModule.loss_parts == (RedCoreRegressionModule.joint_loss_part,) == ("regression",)
+    x, present, y = batch()
+    parts = module.eval().loss(module(x, present), y)
+    assert parts["classification"] is parts.joint and parts["imputation"] is parts.imputation
+    with pytest.raises(AttributeError):
+        parts["regression"]

@@ -99,6 +99,7 @@ def test_imputation_weight_scales_only_the_imputation_term():
         imputation=torch.tensor([1.0, 3.0]),
         observed=torch.tensor([True, True]),
         joint=torch.tensor(1.5),
+        joint_part=RedCoreModule.joint_loss_part,
     )
     eta = np.array([0.1, 0.2])
     assert redcore_objective(parts, eta).item() == pytest.approx(2.0 + 0.7)

@@ -22,15 +22,14 @@ step-major; with a transformer or convolutional self-modal encoder
 (``_transformer.py``, ``_conv.py``), a boolean tensor
 ``observed_steps`` (batch, sum of the T of the sequence modalities) says
 which steps hold data (the others are padding). The module computes its
-loss parts (:meth:`RedCoreModule.loss`); :func:`redcore_objective` weights
-them by eta into the training objective.
+loss parts (:meth:`RedCoreModule.loss`, computed in ``_loss.py``), which
+``redcore_objective`` weights by eta into the training objective.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -42,6 +41,7 @@ from ._conv import ConvGaussianEncoder
 from ._cross_modal import CrossModalEncoders
 from ._embeddings import EmbeddedGaussianEncoder
 from ._layers import GaussianEncoder, mlp, stacked_mlp
+from ._loss import RedCoreLoss, redcore_loss
 from ._rocket import RocketGaussianEncoder
 from ._sequence_gaussian import SequenceGaussianEncoder
 from ._transformer import TransformerGaussianEncoder
@@ -126,8 +126,10 @@ class RedCoreModule(nn.Module):
 
     #: The forward pass reads ``observed_steps`` (which steps of the sequences hold data).
     reads_observed_steps = True
+    #: The name of the joint head's loss among the loss parts (the training loop's plateau rule watches it).
+    joint_loss_part = "classification"
     #: Loss parts whose epoch means the history records.
-    loss_parts = ("classification",)
+    loss_parts = (joint_loss_part,)
 
     def __init__(
         self,
@@ -324,58 +326,22 @@ class RedCoreModule(nn.Module):
         return weighted_cross_entropy(outputs, y, sample_weight)
 
     def loss(self, out: RedCoreOutput, y: torch.Tensor, sample_weight: torch.Tensor | None = None) -> RedCoreLoss:
-        """The parts of the training objective on one batch (Section 3); eta weights them in
-        :func:`redcore_objective`.
+        """The parts of the training objective on one batch (Section 3; eta weights them in ``redcore_objective``).
 
-        * VIB (eq. 3), over the M + 1 heads: cross-entropy of each head plus
-          ``kl_weight`` times the KL divergence of its representation to N(0, I),
-          averaged over the N samples of the batch. The KL of modality m counts for
-          samples where m is present (a cross-modal z_hat is a point estimate); the
-          joint representation's KL is the sum over modalities (independent
-          Gaussians). Eq. (3) writes ``KL - gamma log q``; dividing it by gamma
-          gives this form with ``kl_weight = 1 / gamma``.
-        * Imputation (Section 3, C): ``L_MSE^m = (1/N_m) sum_{n: C_nm=1}
-          ||z_bar_n^m - z_hat_n^m||^2`` over the samples where m is present; a
-          modality absent from the whole batch contributes 0 and is flagged.
-        * ``detach_target`` stops the gradient of the imputation losses at
-          z_bar (not in the paper, where both sides are trained): ``L_MSE^m``
-          then does not pull modality m's own representation towards its
-          imputation. Its gradient still reaches the cross-modal encoder of m
-          and, through z_hat's inputs, the self-modal encoders of the other
-          modalities.
-        * ``sample_weight`` (B,): every per-sample term counts each sample that
-          many times (the means become weighted means), as if it were repeated.
+        :func:`~sklearn_redcore._network._loss.redcore_loss` with this network's
+        head losses, ``kl_weight`` and ``detach_target``, the joint head's loss
+        named ``joint_loss_part``.
         """
-        present = out.present.to(out.mean.dtype)
-        joint = self.joint_loss(out.logits, y, sample_weight)  # the joint head's
-        kl = weighted_mean(gaussian_kl(out.mean, out.log_var) * present, sample_weight)  # (M,)
-        vib = joint + self.kl_weight * kl.sum()  # the joint representation's KL: the sum over modalities
-        if out.unimodal_logits is not None:
-            n_modalities, _, n_outputs = out.unimodal_logits.shape
-            flat_outputs = out.unimodal_logits.reshape(-1, n_outputs)
-            flat_y = y.repeat(n_modalities, *([1] * (y.dim() - 1)))
-            # Each head's own loss (M,), which eta_scope weighs; their mean is unimodal_mean.
-            per_head = self.head_losses(flat_outputs, flat_y).reshape(n_modalities, -1)
-            unimodal = weighted_mean(per_head.T, sample_weight)
-            unimodal_mean = unimodal.mean()
-            vib = vib + n_modalities * unimodal_mean + self.kl_weight * kl.sum()
-        else:  # the Red ablation drops the unimodal cross-entropies only, as the paper does: their KL terms stay
-            vib = vib + self.kl_weight * kl.sum()
-            unimodal = None
-        counts = present.sum(0)
-        target = out.z_bar.detach() if self.detach_target else out.z_bar
-        squared = (target - out.z_hat).pow(2).sum(-1)  # (B, M)
-        if sample_weight is None:
-            imputation = (squared * present).sum(0) / counts.clamp(min=1.0)
-        else:
-            present_weight = present * sample_weight.to(present.dtype).unsqueeze(1)  # what each entry counts for
-            imputation = (squared * present_weight).sum(0) / present_weight.sum(0).clamp(min=1e-12)
-        return RedCoreLoss(vib, imputation, counts > 0, joint, unimodal)
-
-
-def gaussian_kl(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
-    """``D_KL(N(mean, diag exp(log_var)) || N(0, I))`` summed over the last axis."""
-    return 0.5 * torch.sum(mean.pow(2) + log_var.exp() - 1.0 - log_var, dim=-1)
+        return redcore_loss(
+            out,
+            y,
+            sample_weight,
+            joint_loss=self.joint_loss,
+            head_losses=self.head_losses,
+            kl_weight=self.kl_weight,
+            detach_target=self.detach_target,
+            joint_part=self.joint_loss_part,
+        )
 
 
 class RedCoreRegressionModule(RedCoreModule):
@@ -388,7 +354,8 @@ class RedCoreRegressionModule(RedCoreModule):
     KL and imputation terms, Algorithm 1) is :class:`RedCoreModule`'s.
     """
 
-    loss_parts = ("regression",)
+    joint_loss_part = "regression"
+    loss_parts = (joint_loss_part,)
 
     def head_losses(self, outputs: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """The squared error of a head on each sample, averaged over the targets."""
@@ -397,48 +364,3 @@ class RedCoreRegressionModule(RedCoreModule):
     def joint_loss(self, outputs: torch.Tensor, y: torch.Tensor, sample_weight: torch.Tensor | None) -> torch.Tensor:
         """The mean squared error of the joint head over the batch, each sample counted ``sample_weight`` times."""
         return weighted_mean(self.head_losses(outputs, y), sample_weight)
-
-
-#: The names under which the training loop reads the joint head's loss (a module's first ``loss_parts``).
-_JOINT_PART_NAMES = frozenset({"classification", "regression"})
-
-
-@dataclass
-class RedCoreLoss:
-    """The parts of the training objective on one batch."""
-
-    vib: torch.Tensor  # L_VIB, eq. (3)
-    imputation: torch.Tensor  # (M,) L_MSE^m on the batch (0 where unobserved)
-    observed: torch.Tensor  # (M,) bool: m present in at least one sample
-    joint: torch.Tensor  # the joint head's loss, cross-entropy or squared error (a term of L_VIB)
-    unimodal: torch.Tensor | None = None  # (M,) each unimodal head's loss (terms of L_VIB); None without heads
-
-    def __getitem__(self, name: str) -> torch.Tensor:
-        """A part by name, as the training loop reads the parts listed in ``loss_parts``
-        ("classification" or "regression": the joint head's loss)."""
-        return self.joint if name in _JOINT_PART_NAMES else getattr(self, name)
-
-
-def redcore_objective(
-    parts: RedCoreLoss,
-    eta: np.ndarray | torch.Tensor,
-    imputation_weight: float = 1.0,
-    unimodal_weights: np.ndarray | None = None,
-) -> torch.Tensor:
-    """The training objective ``L = L_VIB + w sum_m eta^m L_MSE^m`` (Section 3; eta from Algorithm 1).
-
-    ``w = imputation_weight`` is 1 in the paper's total loss; it is ``1 / gamma``
-    when eq. (3) is read literally and the whole loss is divided by gamma
-    (the cross-entropy then has weight 1), as ``RedCoreClassifier.from_preset("paper")`` does.
-
-    ``unimodal_weights`` (M,), not in the paper: the unimodal head of m has its
-    cross-entropy weighted by ``unimodal_weights[m]`` instead of 1 in L_VIB
-    (see :func:`~sklearn_redcore._regulation.unimodal_weights`); ignored
-    without unimodal heads.
-    """
-    eta = torch.as_tensor(eta, dtype=parts.vib.dtype, device=parts.vib.device)
-    objective = parts.vib + imputation_weight * (eta * parts.imputation).sum()
-    if unimodal_weights is not None and parts.unimodal is not None:
-        weights = torch.as_tensor(unimodal_weights, dtype=parts.vib.dtype, device=parts.vib.device)
-        objective = objective + ((weights - 1.0) * parts.unimodal).sum()
-    return objective
