@@ -1,29 +1,24 @@
 """The RedCore network and loss (Section 3), independent of scikit-learn."""
 
+import inspect
+
 import numpy as np
 import pytest
 import torch
 from torch.distributions import Normal, kl_divergence
 
-from sklearn_redcore._network import RedCoreModule, RedCoreRegressionModule, redcore_objective
-from sklearn_redcore._network._layers import StackedLinear
+from sklearn_redcore import RedCoreClassifier
+from sklearn_redcore._network import SEQUENCE_ENCODERS, RedCoreModule, RedCoreRegressionModule, redcore_objective
+from sklearn_redcore._network._layers import GaussianEncoder, StackedLinear
 from sklearn_redcore._network._loss import gaussian_kl
+
+from ._network_arguments import network_arguments
 
 
 @pytest.fixture
 def module():
     torch.manual_seed(0)
-    return RedCoreModule(
-        [5, 3, 4],
-        n_classes=3,
-        n_latent=6,
-        encoder_hidden=(8,),
-        xenc_hidden=8,
-        xenc_widths=(4,),
-        xenc_blocks=2,
-        classifier_hidden=8,
-        dropout=0.0,
-    )
+    return RedCoreModule(**network_arguments([5, 3, 4], 3))
 
 
 def batch(n=16, seed=0):
@@ -61,7 +56,7 @@ def test_a_missing_modality_contributes_nothing(module):
 
 def test_training_samples_and_modality_dropout_keeps_one_visible():
     torch.manual_seed(0)
-    module = RedCoreModule([2, 2, 2], 2, n_latent=3, modality_dropout=0.9)
+    module = RedCoreModule(**network_arguments([2, 2, 2], 2, n_latent=3, modality_dropout=0.9))
     module.train()
     x, present, _ = batch(n=500)
     x = x[:, :6]
@@ -103,7 +98,7 @@ def test_stacked_linear_equals_separate_layers():
 
 
 def test_single_modality_network_runs():
-    module = RedCoreModule([4], 2, n_latent=3)
+    module = RedCoreModule(**network_arguments([4], 2, n_latent=3))
     module.eval()
     out = module(torch.randn(5, 4), torch.ones(5, 1, dtype=torch.bool))
     assert np.isfinite(out.logits.detach().numpy()).all()
@@ -115,7 +110,7 @@ def test_detached_target_keeps_the_imputation_gradient_off_the_modality_own_enco
     torch.manual_seed(0)
     x, present, y = torch.randn(8, 4), torch.ones(8, 1, dtype=torch.bool), torch.randint(0, 2, (8,))
     for detach, expect_grad in ((True, False), (False, True)):
-        module = RedCoreModule([4], 2, n_latent=3, kl_weight=0.0, detach_target=detach)
+        module = RedCoreModule(**network_arguments([4], 2, n_latent=3, kl_weight=0.0, detach_target=detach))
         module.train()
         out = module(x, present)
         module.loss(out, y).imputation.sum().backward()
@@ -131,7 +126,7 @@ def test_the_red_ablation_drops_the_unimodal_cross_entropies_and_keeps_their_kl_
     torch.manual_seed(0)
     x, present, y = batch()
     for heads in (True, False):
-        module = RedCoreModule([5, 3, 4], 3, n_latent=6, encoder_hidden=(8,), kl_weight=0.01, unimodal_heads=heads)
+        module = RedCoreModule(**network_arguments([5, 3, 4], 3, kl_weight=0.01, unimodal_heads=heads))
         module.eval()
         out = module(x, present)
         kl = (gaussian_kl(out.mean, out.log_var) * present.to(out.mean.dtype)).sum(0) / len(y)
@@ -165,3 +160,29 @@ def test_the_module_names_its_joint_loss_part(module):
     assert parts["classification"] is parts.joint and parts["imputation"] is parts.imputation
     with pytest.raises(AttributeError):
         parts["regression"]
+
+
+def test_the_network_has_no_defaults_of_its_own():
+    """The estimator sets every argument of the network: none has a default that could differ from the estimator's."""
+    parameters = list(inspect.signature(RedCoreModule).parameters.values())
+    assert {p.name for p in parameters} == set(network_arguments([4], 2))
+    assert all(p.kind is p.KEYWORD_ONLY and p.default is p.empty for p in parameters)
+
+
+@pytest.mark.parametrize("name", sorted(SEQUENCE_ENCODERS))
+def test_every_named_sequence_encoder_builds_the_encoder_of_a_sequence(name):
+    """``SEQUENCE_ENCODERS`` is the one list of the encoders; the estimator accepts each of its names."""
+    RedCoreClassifier(sequence_encoder=name)._validate_params()
+    torch.manual_seed(0)
+    arguments = network_arguments([9 * 3, 2], 2, sequence_shapes=[(9, 3), None], sequence_encoders=[name, name])
+    module = RedCoreModule(**arguments).eval()
+    assert isinstance(module.encoders[1], GaussianEncoder)  # a vector's encoder whatever the name
+    x, present = torch.randn(5, 29), torch.ones(5, 2, dtype=torch.bool)
+    out = module(x, present, observed_steps=torch.ones(5, 9, dtype=torch.bool))
+    assert out.mean.shape == (5, 2, 6) and torch.isfinite(out.logits).all()
+
+
+def test_an_unknown_sequence_encoder_is_refused_with_the_known_names():
+    arguments = network_arguments([6], 2, sequence_shapes=[(3, 2)], sequence_encoders=["lstm"])
+    with pytest.raises(ValueError, match="'conv', 'mlp', 'rocket', 'transformer'"):
+        RedCoreModule(**arguments)

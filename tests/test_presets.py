@@ -13,6 +13,7 @@ from sklearn_redcore._callbacks import LinearDecay
 from sklearn_redcore._network import RedCoreLoss, RedCoreModule, redcore_objective
 from sklearn_redcore._presets import PRESETS, preset_params
 
+from ._network_arguments import network_arguments
 from .conftest import FAST
 
 METHOD_PAGE = Path(__file__).parents[1] / "docs" / "user_guide" / "method.rst"
@@ -115,7 +116,7 @@ def test_a_larger_imputation_weight_brings_the_imputations_closer(mfeat_small):
 
 @pytest.mark.parametrize("hidden, n_linear", [((), 1), (16, 2), ((16, 8), 3)])
 def test_classifier_hidden_takes_widths(hidden, n_linear):
-    module = RedCoreModule([4, 3], 5, n_latent=6, encoder_hidden=(8,), classifier_hidden=hidden, xenc_hidden=8)
+    module = RedCoreModule(**network_arguments([4, 3], 5, classifier_hidden=hidden))
     joint = [m for m in module.joint_head.modules() if isinstance(m, torch.nn.Linear)]
     assert len(joint) == n_linear and joint[-1].out_features == 5
     out = module(torch.zeros(2, 7), torch.ones(2, 2, dtype=torch.bool))

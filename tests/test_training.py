@@ -12,6 +12,7 @@ from sklearn_redcore._redcore_training import RedCoreNet
 from sklearn_redcore._regulation import SupervisionRegulator
 from sklearn_redcore._training import TensorBatchIterator
 
+from ._network_arguments import network_arguments
 from .conftest import FAST
 
 
@@ -30,14 +31,7 @@ class GradientNorms(Callback):
 def _net(clip, callbacks=()):
     return RedCoreNet(
         RedCoreModule,
-        module__modality_sizes=[3, 2],
-        module__n_classes=2,
-        module__n_latent=4,
-        module__encoder_hidden=(8,),
-        module__xenc_hidden=8,
-        module__xenc_widths=(4,),
-        module__xenc_blocks=1,
-        module__classifier_hidden=8,
+        **{f"module__{name}": value for name, value in network_arguments([3, 2], 2, n_latent=4, xenc_blocks=1).items()},
         criterion=torch.nn.CrossEntropyLoss,
         optimizer=torch.optim.Adam,
         lr=0.01,

@@ -14,6 +14,7 @@ from sklearn_redcore._network import RedCoreModule
 from sklearn_redcore._training import WEIGHT_KEY
 from sklearn_redcore.datasets import make_multimodal_classification
 
+from ._network_arguments import network_arguments
 from .conftest import FAST
 
 SMALL_CRA = dict(
@@ -50,7 +51,7 @@ def test_weight_zero_is_the_sample_left_out_and_equal_weights_are_no_weights(mak
 
 def test_an_integer_weight_counts_as_repeated_rows_in_every_loss_term():
     torch.manual_seed(0)
-    module = RedCoreModule([4, 3], 3, n_latent=5, encoder_hidden=(8,), xenc_hidden=8, xenc_widths=(4,)).eval()
+    module = RedCoreModule(**network_arguments([4, 3], 3, n_latent=5)).eval()
     x = torch.randn(6, 7)
     present = torch.tensor([[1, 1], [1, 0], [0, 1], [1, 1], [1, 1], [0, 1]], dtype=torch.bool)
     y = torch.tensor([0, 1, 2, 0, 1, 2])

@@ -3,10 +3,12 @@
 from ._layers import mlp
 from ._loss import RedCoreLoss, redcore_objective
 from ._module import RedCoreModule, RedCoreRegressionModule
+from ._self_modal_encoders import SEQUENCE_ENCODERS
 from ._sizes import NETWORK_SIZES, network_sizes
 
 __all__ = [
     "NETWORK_SIZES",
+    "SEQUENCE_ENCODERS",
     "RedCoreLoss",
     "RedCoreModule",
     "RedCoreRegressionModule",

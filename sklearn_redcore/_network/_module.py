@@ -3,13 +3,12 @@
 Per modality m:
 
 * a Gaussian variational self-modal encoder ``senc^m`` giving the mean and
-  log-variance of ``p(z_bar^m | x^m)``; training draws ``z_bar^m`` by the
+  log-variance of ``p(z_bar^m | x^m)`` (``_self_modal_encoders.py``, which
+  chooses it by the modality's kind); training draws ``z_bar^m`` by the
   reparameterisation trick (supplementary B), evaluation uses the mean;
 * a cross-modal encoder ``xenc^m``, stacked residual autoencoder blocks, that
   computes ``z_hat^m`` from the representations of the *other available*
-  modalities. A missing partner contributes nothing: its slot of the input is
-  zero (not the encoding of a zero input) and a presence bit tells the
-  encoder which partners it sees;
+  modalities (``_cross_modal.py``);
 * ``z^m = z_bar^m`` if m is present, else ``z_hat^m`` (eq. 1).
 
 A joint classifier reads ``z^{M+1} = [z^1; ...; z^M]`` and, unless disabled,
@@ -18,12 +17,11 @@ one classifier per modality reads ``z^m`` (the unimodal VIB heads of eq. 3).
 Data arrive as one float tensor ``x`` whose modalities are contiguous column
 blocks (missing entries already set to zero) and a boolean tensor ``present``
 of shape (batch, M). A sequence modality's block holds its T steps
-step-major; with a transformer or convolutional self-modal encoder
-(``_transformer.py``, ``_conv.py``), a boolean tensor
-``observed_steps`` (batch, sum of the T of the sequence modalities) says
-which steps hold data (the others are padding). The module computes its
-loss parts (:meth:`RedCoreModule.loss`, computed in ``_loss.py``), which
-``redcore_objective`` weights by eta into the training objective.
+step-major; a boolean tensor ``observed_steps`` (batch, sum of the T of the
+sequence modalities) says which steps hold data (the others are padding).
+The module computes its loss parts (:meth:`RedCoreModule.loss`, by
+``_loss.py``), which ``redcore_objective`` weights by eta into the training
+objective.
 """
 
 from __future__ import annotations
@@ -37,14 +35,12 @@ from torch.nn import functional as F
 from .._inputs import step_slices
 from .._parameters import check_widths
 from .._training import squared_error, weighted_cross_entropy, weighted_mean
-from ._conv import ConvGaussianEncoder
 from ._cross_modal import CrossModalEncoders
-from ._embeddings import EmbeddedGaussianEncoder
-from ._layers import GaussianEncoder, mlp, stacked_mlp
+from ._layers import mlp, stacked_mlp
 from ._loss import RedCoreLoss, redcore_loss
 from ._rocket import RocketGaussianEncoder
+from ._self_modal_encoders import EncoderSettings, self_modal_encoder
 from ._sequence_gaussian import SequenceGaussianEncoder
-from ._transformer import TransformerGaussianEncoder
 
 #: Most values (rows times features) of random-convolution features computed once per fit and kept for the
 #: epochs (200 MB in float32); beyond, each batch computes its own.
@@ -68,6 +64,10 @@ class RedCoreOutput:
 class RedCoreModule(nn.Module):
     """The RedCore network for M modalities (vectors or sequences).
 
+    Every argument is keyword-only and required: the estimator sets each one
+    (``RedCoreEstimatorMixin._module_params``), and the network has no
+    defaults of its own.
+
     Parameters
     ----------
     modality_sizes : list of int
@@ -90,21 +90,22 @@ class RedCoreModule(nn.Module):
     dropout : float
         Dropout rate in the encoders (and in the heads, unless
         ``classifier_dropout`` is given).
-    classifier_dropout : float or None, optional
+    classifier_dropout : float or None
         Dropout rate in the classifier heads; None: ``dropout``.
     unimodal_heads : bool
         Whether to build one classifier per modality.
     modality_dropout : float
         Training only: probability of hiding each present modality of a sample
         from the inputs (at least one stays visible); see RedCoreClassifier.
-    sequence_shapes : list of (int, int) or None, optional
-        Per modality, ``(T, d)`` for a sequence and None for a vector (None
-        for all: every modality is a vector).
-    sequence_encoders : list of str or None, optional
-        Per modality, "transformer", "conv" (dilated convolutions), "rocket"
-        (fixed random-convolution features and an MLP of ``encoder_hidden``)
-        or "mlp" (the flattened sequence through an MLP encoder); only read
-        for sequence modalities. Default: "transformer" for every sequence.
+    sequence_shapes : list of (int, int) or None
+        Per modality, ``(T, d)`` for a sequence and None for a vector.
+    sequence_encoders : list of str
+        Per modality, the name of its encoder in
+        :data:`~sklearn_redcore._network._self_modal_encoders.SEQUENCE_ENCODERS`:
+        "rocket" (fixed random-convolution features and an MLP of
+        ``encoder_hidden``), "conv" (dilated convolutions), "transformer" or
+        "mlp" (the flattened sequence through an MLP encoder); only read for
+        sequence modalities.
     transformer_width, transformer_layers, transformer_heads : int
         Sizes of the transformer encoders.
     conv_channels, conv_blocks, conv_kernel_size : int
@@ -133,33 +134,33 @@ class RedCoreModule(nn.Module):
 
     def __init__(
         self,
+        *,
         modality_sizes: list[int],
         n_classes: int,
-        *,
-        n_latent: int = 64,
-        encoder_hidden: tuple[int, ...] = (128,),
-        xenc_hidden: int = 128,
-        xenc_widths: tuple[int, ...] = (64, 32),
-        xenc_blocks: int = 2,
-        classifier_hidden: int | tuple[int, ...] = 128,
-        dropout: float = 0.1,
-        classifier_dropout: float | None = None,
-        unimodal_heads: bool = True,
-        modality_dropout: float = 0.0,
-        sequence_shapes: list[tuple[int, int] | None] | None = None,
-        sequence_encoders: list[str] | None = None,
-        transformer_width: int = 128,
-        transformer_layers: int = 3,
-        transformer_heads: int = 8,
-        conv_channels: int = 32,
-        conv_blocks: int = 3,
-        conv_kernel_size: int = 5,
-        rocket_features: int = 2000,
-        kl_weight: float = 1e-3,
-        detach_target: bool = False,
-        numerical_embedding: str | None = None,
-        embedding_dim: int = 16,
-        embedding_scale: float = 0.1,
+        n_latent: int,
+        encoder_hidden: tuple[int, ...],
+        xenc_hidden: int,
+        xenc_widths: tuple[int, ...],
+        xenc_blocks: int,
+        classifier_hidden: int | tuple[int, ...],
+        dropout: float,
+        classifier_dropout: float | None,
+        unimodal_heads: bool,
+        modality_dropout: float,
+        sequence_shapes: list[tuple[int, int] | None],
+        sequence_encoders: list[str],
+        transformer_width: int,
+        transformer_layers: int,
+        transformer_heads: int,
+        conv_channels: int,
+        conv_blocks: int,
+        conv_kernel_size: int,
+        rocket_features: int,
+        kl_weight: float,
+        detach_target: bool,
+        numerical_embedding: str | None,
+        embedding_dim: int,
+        embedding_scale: float,
     ) -> None:
         super().__init__()
         self.kl_weight = float(kl_weight)
@@ -168,37 +169,28 @@ class RedCoreModule(nn.Module):
         self.n_modalities = len(modality_sizes)
         self.n_latent = n_latent
         self.modality_dropout = float(modality_dropout)
-        shapes = list(sequence_shapes) if sequence_shapes is not None else [None] * self.n_modalities
-        kinds = list(sequence_encoders) if sequence_encoders is not None else ["transformer"] * self.n_modalities
-        self.sequence_shapes = [tuple(shape) if shape is not None else None for shape in shapes]
+        self.sequence_shapes = [tuple(shape) if shape is not None else None for shape in sequence_shapes]
         # Where each sequence modality's steps sit in ``observed_steps``; None for vectors.
         self.step_slices = step_slices(self.sequence_shapes)
-        encoders: list[nn.Module] = []
-        for size, shape, kind in zip(self.modality_sizes, self.sequence_shapes, kinds):
-            if shape is not None and kind == "transformer":
-                encoders.append(
-                    TransformerGaussianEncoder(
-                        shape[1], shape[0], transformer_width, transformer_layers, transformer_heads, n_latent, dropout
-                    )
-                )
-            elif shape is not None and kind == "conv":
-                encoders.append(
-                    ConvGaussianEncoder(
-                        shape[1], shape[0], conv_channels, conv_blocks, conv_kernel_size, n_latent, dropout
-                    )
-                )
-            elif shape is not None and kind == "rocket":
-                encoders.append(
-                    RocketGaussianEncoder(shape[1], shape[0], rocket_features, tuple(encoder_hidden), n_latent, dropout)
-                )
-            elif shape is None and numerical_embedding == "periodic":
-                encoders.append(
-                    EmbeddedGaussianEncoder(
-                        size, tuple(encoder_hidden), n_latent, dropout, n_dims=embedding_dim, scale=embedding_scale
-                    )
-                )
-            else:
-                encoders.append(GaussianEncoder(size, tuple(encoder_hidden), n_latent, dropout))
+        settings = EncoderSettings(
+            n_latent=n_latent,
+            hidden=tuple(encoder_hidden),
+            dropout=dropout,
+            transformer_width=transformer_width,
+            transformer_layers=transformer_layers,
+            transformer_heads=transformer_heads,
+            conv_channels=conv_channels,
+            conv_blocks=conv_blocks,
+            conv_kernel_size=conv_kernel_size,
+            rocket_features=rocket_features,
+            numerical_embedding=numerical_embedding,
+            embedding_dim=embedding_dim,
+            embedding_scale=embedding_scale,
+        )
+        encoders = [
+            self_modal_encoder(size, shape, kind, settings)
+            for size, shape, kind in zip(self.modality_sizes, self.sequence_shapes, sequence_encoders, strict=True)
+        ]
         self.encoders = nn.ModuleList(encoders)
         self.cross_encoders = CrossModalEncoders(
             self.n_modalities, n_latent, xenc_hidden, tuple(xenc_widths), xenc_blocks

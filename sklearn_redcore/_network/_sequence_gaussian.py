@@ -6,7 +6,8 @@ features, some of whose steps are padding. Every sequence encoder (the
 transformer of ``_transformer.py``, the convolutional network of ``_conv.py``,
 the random convolutions of ``_rocket.py``) is a body that pools the observed
 steps into one vector, followed by a linear layer to ``(mu, log sigma^2)``
-(:class:`SequenceGaussianEncoder`).
+(:class:`SequenceGaussianEncoder`). ``SEQUENCE_ENCODERS``
+(``_self_modal_encoders.py``) names them.
 """
 
 from __future__ import annotations
