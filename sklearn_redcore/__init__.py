@@ -6,7 +6,7 @@ that differ from one modality to another.
 
 Where things live (see DEVELOPERS.md for the whole map): the estimators in
 ``_redcore.py`` and ``_redcore_regressor.py`` (what depends on the kind of
-target in ``_tasks.py``), their network in ``_redcore_network.py``, Algorithm 1 in
+target in ``_tasks.py``), their network in ``_network/``, Algorithm 1 in
 ``_regulation.py`` and its training loop in ``_redcore_training.py``; the
 inputs in ``_inputs/``; the comparison methods in ``_baselines/``; the
 missing-modality tools in ``_masking.py``, ``_evaluation.py`` and
