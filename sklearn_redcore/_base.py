@@ -272,11 +272,11 @@ class BaseMultimodalEstimator(BaseEstimator):
             stopper = EarlyStopping(monitor="valid_loss", patience=self.n_iter_no_change, load_best=True, sink=sink)
             callbacks.append(("early_stopping", stopper))
         elif self.tol is not None:
-            # The plateau of the joint head's training loss (the module's loss part ``_joint_loss_part``): the whole
+            # The plateau of the joint head's training loss (the module's loss part ``joint_loss_part``): the whole
             # training loss can rise while the network learns, as its imputation targets move. No plateau counts
             # while the joint loss is above 0.9 times that of predicting without the inputs (``_plateau_ceiling``).
             stopper = PlateauStopping(
-                self._joint_loss_part,
+                self._module_class.joint_loss_part,
                 patience=self.n_iter_no_change,
                 threshold=self.tol,
                 ceiling=self._plateau_ceiling(),

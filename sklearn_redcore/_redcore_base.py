@@ -2,7 +2,7 @@
 
 :class:`RedCoreEstimatorMixin` declares the parameters RedCore adds to the
 training loop's, builds the network's arguments
-(``_redcore_network.py``), Algorithm 1's regulator (``_regulation.py``)
+(``_network/``), Algorithm 1's regulator (``_regulation.py``)
 and the skorch net that runs it (``_redcore_training.py``), and copies
 Algorithm 1's records into fitted attributes. The estimator classes only
 declare their parameters and documentation.
@@ -20,7 +20,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ._callbacks import WeightAveraging, linear_decay_scheduler
 from ._docstring import Substitution
 from ._inputs import ModalityInputs, ModalitySpec
-from ._network import NETWORK_SIZES, RedCoreModule, network_sizes
+from ._network import NETWORK_SIZES, SEQUENCE_ENCODERS, RedCoreModule, network_sizes
 from ._parameters import WIDTHS, check_widths, positive_int
 from ._presets import preset_params, presets_table
 from ._redcore_training import RedCoreNet, RegulationHistory
@@ -28,7 +28,6 @@ from ._regulation import ADVANTAGE_REFERENCES, SupervisionRegulator
 
 __all__ = ["RedCoreEstimatorMixin"]
 
-_SEQUENCE_ENCODERS = ("transformer", "conv", "rocket", "mlp")
 _Estimator = TypeVar("_Estimator", bound="RedCoreEstimatorMixin")
 
 
@@ -61,7 +60,7 @@ class RedCoreEstimatorMixin:
         "network_size": [StrOptions(set(NETWORK_SIZES) | {"auto"})],
         "n_latent": [*positive_int(), None],
         "encoder_hidden": [*WIDTHS, None],
-        "sequence_encoder": [StrOptions(set(_SEQUENCE_ENCODERS)), Mapping],
+        "sequence_encoder": [StrOptions(set(SEQUENCE_ENCODERS)), Mapping],
         "transformer_width": positive_int(),
         "transformer_layers": positive_int(),
         "transformer_heads": positive_int(),
@@ -137,10 +136,10 @@ class RedCoreEstimatorMixin:
                 f"({self.transformer_heads}): each head attends over width / heads features."
             )
         if isinstance(self.sequence_encoder, Mapping):
-            bad = [kind for kind in self.sequence_encoder.values() if kind not in _SEQUENCE_ENCODERS]
+            bad = [kind for kind in self.sequence_encoder.values() if kind not in SEQUENCE_ENCODERS]
             if bad:
                 raise ValueError(
-                    "sequence_encoder must be 'transformer', 'conv', 'rocket' or 'mlp', or a dict of modality "
+                    f"sequence_encoder must be one of {sorted(SEQUENCE_ENCODERS)}, or a dict of modality "
                     f"names to these; got {bad[0]!r}."
                 )
         for name, allow_empty in (("encoder_hidden", True), ("xenc_widths", False), ("classifier_hidden", True)):

@@ -3,7 +3,7 @@
 The same network, inputs, Algorithm 1 and training options as
 :class:`~sklearn_redcore.RedCoreClassifier` (``RedCoreEstimatorMixin`` in
 ``_redcore.py``), with regression heads
-(:class:`~sklearn_redcore._redcore_network.RedCoreRegressionModule`) and the
+(:class:`~sklearn_redcore._network.RedCoreRegressionModule`) and the
 targets standardised inside the estimator (``RegressionTask`` in
 ``_tasks.py``).
 """

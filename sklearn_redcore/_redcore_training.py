@@ -31,7 +31,7 @@ def eta_weighted_objective(
     """What one training batch of RedCore minimises, given the eta of Algorithm 1 for this batch.
 
     ``L_VIB + imputation_weight * sum_m eta^m L_MSE^m``
-    (:func:`~sklearn_redcore._redcore_network.redcore_objective`); with
+    (:func:`~sklearn_redcore._network.redcore_objective`); with
     ``eta_scope="imputation+unimodal"`` eta also weights the unimodal heads'
     losses through :func:`~sklearn_redcore._regulation.unimodal_weights`
     (not in the paper). Core (``regulate=False``: eta fixed and equal) would
@@ -60,7 +60,7 @@ def eta_weighted_objective(
 
 
 class RedCoreNet(MultimodalNet):
-    """skorch net that trains :class:`~sklearn_redcore._redcore_network.RedCoreModule` by Algorithm 1.
+    """skorch net that trains :class:`~sklearn_redcore._network.RedCoreModule` by Algorithm 1.
 
     Extra parameters (beyond :class:`MultimodalNet`'s):
 

@@ -42,9 +42,6 @@ class TargetTask:
     from its ``fit`` and its prediction; each task implements them.
     """
 
-    #: The module's loss part that is the joint head's loss (the plateau rule of ``tol`` watches it).
-    _joint_loss_part: str
-
     def _target_validation(self) -> dict[str, Any]:
         """Keyword arguments of ``validate_data`` for y."""
         return {}
@@ -92,8 +89,6 @@ class TargetTask:
 
 class ClassificationTask(ClassifierMixin, TargetTask):
     """The classification side of an estimator of the package (a mixin before ``BaseMultimodalEstimator``)."""
-
-    _joint_loss_part = "classification"
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None):
         """Train the network on X (NaN marks missing values) and y.
@@ -224,8 +219,6 @@ class RegressionTask(RegressorMixin, TargetTask):
     constant target gets a scale of ``max(1, |mean|)``, as a constant column
     of X does. Predictions are mapped back to the targets' units.
     """
-
-    _joint_loss_part = "regression"
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None):
         """Train the network on X (NaN marks missing values) and y.

@@ -87,7 +87,7 @@ def test_estimator_reports_bad_declarations(sequences):
         RedCoreClassifier(bad, **TINY).fit(X, y)
     with pytest.raises(ValueError, match="'sequence_encoder' parameter"):
         RedCoreClassifier(spec, **{**TINY, "sequence_encoder": "lstm"}).fit(X, y)
-    with pytest.raises(ValueError, match="'transformer', 'conv', 'rocket' or 'mlp'"):
+    with pytest.raises(ValueError, match=r"one of \['conv', 'mlp', 'rocket', 'transformer'\]"):
         RedCoreClassifier(spec, **{**TINY, "sequence_encoder": {"m0": "lstm"}}).fit(X, y)
     with pytest.raises(ValueError, match="which is a vector"):
         RedCoreClassifier(spec, **{**TINY, "sequence_encoder": {"v": "mlp"}}).fit(X, y)

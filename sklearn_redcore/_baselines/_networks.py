@@ -1,6 +1,6 @@
 """Networks of the methods RedCore is compared with (the paper's Comparison Studies).
 
-All three read the same input as :class:`~sklearn_redcore._redcore_network.RedCoreModule`
+All three read the same input as :class:`~sklearn_redcore._network.RedCoreModule`
 (``x``: modalities as contiguous, standardised column blocks; ``present``:
 which modalities each sample has) and share its conventions: a missing
 modality is masked, never encoded from a zero input; predictions read the
@@ -182,7 +182,8 @@ class ImaginationModule(_HidingModule):
         inputs (see :func:`sample_visible`); None: uniform subsets.
     """
 
-    loss_parts = ("classification", "imagination", "cycle")
+    joint_loss_part = "classification"
+    loss_parts = (joint_loss_part, "imagination", "cycle")
 
     def __init__(
         self,
@@ -286,7 +287,8 @@ class MaskedModalityModule(_HidingModule):
         inputs (see :func:`sample_visible`); None: uniform subsets.
     """
 
-    loss_parts = ("classification", "reconstruction")
+    joint_loss_part = "classification"
+    loss_parts = (joint_loss_part, "reconstruction")
 
     def __init__(
         self,
