@@ -12,7 +12,7 @@ from sklearn_redcore._network import SEQUENCE_ENCODERS, RedCoreModule, RedCoreRe
 from sklearn_redcore._network._layers import GaussianEncoder, StackedLinear
 from sklearn_redcore._network._loss import gaussian_kl
 
-from ._network_arguments import network_arguments
+from .conftest import network_arguments
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from sklearn_redcore._callbacks import LinearDecay
 from sklearn_redcore._network import RedCoreLoss, RedCoreModule, redcore_objective
 from sklearn_redcore._presets import PRESETS, preset_params
 
-from ._network_arguments import network_arguments
-from .conftest import FAST
+from .conftest import FAST, network_arguments
 
 METHOD_PAGE = Path(__file__).parents[1] / "docs" / "user_guide" / "method.rst"
 

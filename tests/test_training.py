@@ -12,8 +12,7 @@ from sklearn_redcore._redcore_training import RedCoreNet
 from sklearn_redcore._regulation import SupervisionRegulator
 from sklearn_redcore._training import TensorBatchIterator
 
-from ._network_arguments import network_arguments
-from .conftest import FAST
+from .conftest import FAST, network_arguments
 
 
 class GradientNorms(Callback):

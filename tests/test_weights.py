@@ -14,8 +14,7 @@ from sklearn_redcore._network import RedCoreModule
 from sklearn_redcore._training import WEIGHT_KEY
 from sklearn_redcore.datasets import make_multimodal_classification
 
-from ._network_arguments import network_arguments
-from .conftest import FAST
+from .conftest import FAST, network_arguments
 
 SMALL_CRA = dict(
     n_latent=8, encoder_hidden=(16,), classifier_hidden=16, cra_widths=(8,), cra_blocks=1, max_epochs=5, training="all"
