@@ -12,6 +12,7 @@ from sklearn_redcore import RedCoreClassifier, load_model, save_model
 from sklearn_redcore._callbacks import LinearDecay
 from sklearn_redcore._network import RedCoreLoss, RedCoreModule, redcore_objective
 from sklearn_redcore._presets import PRESETS, preset_params
+from sklearn_redcore._registry import all_estimators
 
 from .conftest import FAST, network_arguments
 
@@ -136,5 +137,16 @@ def test_the_study_names_the_presets_and_its_parameters_go_on_top():
     assert (
         model.get_params() | {"max_epochs": 60}
         == RedCoreClassifier.from_preset("authors_code", {"a": [0], "b": [1]}, random_state=3).get_params()
+    )
+    assert model.max_epochs == 2
+
+
+@pytest.mark.parametrize("cls", [cls for _, cls in all_estimators("multimodal") if hasattr(cls, "from_preset")])
+@pytest.mark.parametrize("preset", ["paper", "authors_code"])
+def test_every_estimator_with_presets_takes_each_preset_and_overrides(cls, preset):
+    model = cls.from_preset(preset, [[0, 1], [2, 3]], max_epochs=2)
+    assert type(model) is cls
+    assert model.get_params() | {"max_epochs": preset_params(preset)["max_epochs"]} == (
+        cls([[0, 1], [2, 3]]).get_params() | preset_params(preset)
     )
     assert model.max_epochs == 2

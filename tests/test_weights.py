@@ -4,21 +4,21 @@ import numpy as np
 import pytest
 import sklearn
 import torch
+from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score, make_scorer, recall_score
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_redcore import CRAClassifier, RedCoreClassifier, load_model, save_model
+from sklearn_redcore import RedCoreClassifier, load_model, save_model
 from sklearn_redcore._network import RedCoreModule
+from sklearn_redcore._registry import all_estimators
 from sklearn_redcore._training import WEIGHT_KEY
 from sklearn_redcore.datasets import make_multimodal_classification
 
-from .conftest import FAST, network_arguments
+from .conftest import FAST, network_arguments, small_estimator
 
-SMALL_CRA = dict(
-    n_latent=8, encoder_hidden=(16,), classifier_hidden=16, cra_widths=(8,), cra_blocks=1, max_epochs=5, training="all"
-)
+MULTIMODAL = all_estimators("multimodal")
 
 
 def _data(n=200, seed=0):
@@ -28,24 +28,26 @@ def _data(n=200, seed=0):
     return X, data.target, data.modalities
 
 
-@pytest.mark.parametrize(
-    "make",
-    [
-        lambda spec: RedCoreClassifier(spec, random_state=0, **(FAST | {"max_epochs": 5})),
-        lambda spec: CRAClassifier(spec, random_state=0, **SMALL_CRA),
-    ],
-    ids=["RedCore", "CRA"],
-)
-def test_weight_zero_is_the_sample_left_out_and_equal_weights_are_no_weights(make):
+@pytest.mark.parametrize("cls", [cls for _, cls in MULTIMODAL], ids=[name for name, _ in MULTIMODAL])
+def test_weight_zero_is_the_sample_left_out_and_equal_weights_are_no_weights(cls):
     X, y, spec = _data()
+    y = y if issubclass(cls, ClassifierMixin) else y + np.nan_to_num(X[:, 4])  # a regressor's continuous target
+
+    def make():
+        return small_estimator(cls, spec, max_epochs=5, random_state=0)
+
+    def outputs(model):
+        return model.predict_proba(X) if hasattr(model, "predict_proba") else model.predict(X)
+
     weight = np.ones(len(y))
     weight[::7] = 0.0
-    weighted = make(spec).fit(X, y, sample_weight=weight)
-    dropped = make(spec).fit(X[weight > 0], y[weight > 0])
-    np.testing.assert_array_equal(weighted.predict_proba(X), dropped.predict_proba(X))
-    equal = make(spec).fit(X, y, sample_weight=np.full(len(y), 2.5))
-    plain = make(spec).fit(X, y)
-    np.testing.assert_array_equal(equal.predict_proba(X), plain.predict_proba(X))
+    weighted = make().fit(X, y, sample_weight=weight)
+    dropped = make().fit(X[weight > 0], y[weight > 0])
+    np.testing.assert_array_equal(outputs(weighted), outputs(dropped))
+    equal = make().fit(X, y, sample_weight=np.full(len(y), 2.5))
+    plain = make().fit(X, y)
+    np.testing.assert_array_equal(outputs(equal), outputs(plain))
+    assert not np.array_equal(outputs(weighted), outputs(plain))  # leaving samples out changes the model
 
 
 def test_an_integer_weight_counts_as_repeated_rows_in_every_loss_term():
