@@ -22,15 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from .._training import weighted_mean
-
-if TYPE_CHECKING:
-    from ._module import RedCoreOutput
+from ._outputs import RedCoreOutput
 
 __all__ = ["RedCoreLoss", "gaussian_kl", "redcore_loss", "redcore_objective"]
 

@@ -26,8 +26,6 @@ objective.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -38,6 +36,7 @@ from .._training import squared_error, weighted_cross_entropy, weighted_mean
 from ._cross_modal import CrossModalEncoders
 from ._layers import mlp, stacked_mlp
 from ._loss import RedCoreLoss, redcore_loss
+from ._outputs import RedCoreOutput
 from ._rocket import RocketGaussianEncoder
 from ._self_modal_encoders import EncoderSettings, self_modal_encoder
 from ._sequence_gaussian import SequenceGaussianEncoder
@@ -45,20 +44,6 @@ from ._sequence_gaussian import SequenceGaussianEncoder
 #: Most values (rows times features) of random-convolution features computed once per fit and kept for the
 #: epochs (200 MB in float32); beyond, each batch computes its own.
 MAX_FIXED_FEATURE_VALUES = 50_000_000
-
-
-@dataclass
-class RedCoreOutput:
-    """What one forward pass returns (tensors of the batch)."""
-
-    logits: torch.Tensor  # joint head, (B, n_classes)
-    unimodal_logits: torch.Tensor | None  # (M, B, n_classes); None without unimodal heads
-    mean: torch.Tensor  # (B, M, d) means of z_bar
-    log_var: torch.Tensor  # (B, M, d)
-    z_bar: torch.Tensor  # (B, M, d) own representations (sampled in training)
-    z_hat: torch.Tensor  # (B, M, d) cross-modal representations
-    present: torch.Tensor  # (B, M) bool: modality observed in the data
-    visible: torch.Tensor  # (B, M) bool: modality used as input (see modality_dropout)
 
 
 class RedCoreModule(nn.Module):
