@@ -225,7 +225,8 @@ def sequence_table(tmp_path_factory):
 
 def test_sequence_modalities_from_a_file_or_options(sequence_table, tmp_path):
     from sklearn_redcore import SequenceModality
-    from sklearn_redcore._benchmark._cli import _load_data, build_parser
+    from sklearn_redcore._benchmark._cli import build_parser
+    from sklearn_redcore._benchmark._user_data import load_data
 
     folder, names = sequence_table
     data = ["benchmark", "--data", str(folder / "table.csv"), "--label", "kind"]
@@ -234,7 +235,7 @@ def test_sequence_modalities_from_a_file_or_options(sequence_table, tmp_path):
         [*data, "--modality", "v=v1,v2", "--modality", f"s={','.join(names)}", "--sequence", "s=4"]
     )
     for args in (from_file, from_options):
-        X, y, spec, _ = _load_data(args)
+        X, y, spec, _ = load_data(args)
         # X holds the modalities side by side in the order given; the sequence keeps its declaration.
         assert spec == {"v": [0, 1], "s": SequenceModality(list(range(2, 10)), n_steps=4, n_features=2)}
         frame = pd.read_csv(folder / "table.csv")

@@ -1,13 +1,32 @@
-"""The missing-modality study and the ``redcore benchmark`` command.
+"""The missing-modality study: the ``redcore benchmark`` command and the harness of ``benchmarks/``.
 
-* ``_models``: the models a study compares, by name;
-* ``_study``: fitting them at every missing-rate setting and seed, scored on
-  every combination of modalities;
-* ``_cli``: the command line around the study (tables, figures, output folder).
+* ``_models``: the models a study compares, by name (``_pipelines``: the
+  baselines' first steps; ``_pytabkit``, ``_anchors``, ``_specialists``:
+  RealMLP and TabM, MiniRocket, the per-combination specialists);
+* ``_settings``: the named missing-rate settings;
+* ``_run``: one run of a study (a split, its mask, every model fitted and
+  scored); ``_study``: every setting and seed, in parallel, on one data set
+  or a suite of them;
+* ``_report``: the outputs (tables, figures, the scripts' files);
+* ``_arguments``: the options the benchmark scripts share;
+* ``_cli`` (with ``_user_data``, a user's table and its modalities): the
+  command line around the study.
 """
 
+from ._arguments import parse_params
 from ._cli import main
-from ._models import MODEL_NAMES, make_model, parse_params
-from ._study import run_study, summarize_study
+from ._models import MODEL_NAMES, make_model
+from ._run import Model
+from ._study import run_data_study, run_study, run_suite, summarize_study
 
-__all__ = ["MODEL_NAMES", "main", "make_model", "parse_params", "run_study", "summarize_study"]
+__all__ = [
+    "MODEL_NAMES",
+    "Model",
+    "main",
+    "make_model",
+    "parse_params",
+    "run_data_study",
+    "run_study",
+    "run_suite",
+    "summarize_study",
+]

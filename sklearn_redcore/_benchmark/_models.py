@@ -31,27 +31,25 @@ and the scikit-learn pipelines a user would try first:
   ``_anchors.py``);
 * "RealMLP", "TabM": pytabkit's tuned-by-default tabular networks after
   imputation with missing indicators (need ``pytabkit``, see ``_pytabkit.py``);
-* "Specialist-LR", "Specialist-HGB": one standardised logistic regression,
-  or one gradient boosting, per combination of modalities, each sample
-  predicted by the one for the modalities it has (``_specialists.py``): the
-  reference on complete training data.
+* "Specialist-LR", "Specialist-HGB", "Specialist-MLP": one standardised
+  logistic regression, gradient boosting or MLP per combination of
+  modalities, each sample predicted by the one for the modalities it has
+  (``_specialists.py``): the reference on complete training data.
 """
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._presets import preset_params
 from .._registry import all_estimators
 from . import _pytabkit
+from ._pipelines import missing_value_imputer, observed_columns
 
-__all__ = ["MODEL_NAMES", "is_pdt", "make_model", "parse_params", "regression_models"]
+__all__ = ["MODEL_NAMES", "SMALL_NETWORK", "is_pdt", "make_model", "regression_models"]
 
 #: Variants of the package's estimators: name -> (estimator's short name, parameters set).
 _VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -60,43 +58,23 @@ _VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
 }
 #: RedCore under a preset of ``RedCoreClassifier.from_preset``: name -> preset.
 _PRESET_VARIANTS = {"RedCore-paper": "paper", "RedCore-authors": "authors_code"}
+#: A small RedCore network (the test suite's): for timings of the machinery rather than of the network.
+SMALL_NETWORK: dict[str, Any] = dict(
+    n_latent=16,
+    encoder_hidden=(32,),
+    xenc_hidden=16,
+    xenc_widths=(8,),
+    xenc_blocks=1,
+    lr=3e-3,
+    classifier_hidden=32,
+    batch_size=64,
+)
 
 
 def _estimators(task: str = "classification") -> dict[str, type]:
     """The package's multimodal estimators of a task by short name ("RedCore", "MMIN", ...)."""
     suffix = "Regressor" if task == "regression" else "Classifier"
     return {name.removesuffix(suffix): cls for name, cls in all_estimators("multimodal") if name.endswith(suffix)}
-
-
-class ObservedColumns(TransformerMixin, BaseEstimator):
-    """Keep the columns with at least one observed (non-NaN) training value (a pipeline step before HGB)."""
-
-    def fit(self, X: Any, y: Any = None) -> ObservedColumns:  # noqa: D102
-        X = validate_data(self, X, ensure_all_finite="allow-nan", dtype=np.float64)
-        self.support_ = ~np.isnan(X).all(axis=0)
-        return self
-
-    def transform(self, X: Any) -> np.ndarray:  # noqa: D102
-        check_is_fitted(self)
-        X = validate_data(self, X, ensure_all_finite="allow-nan", dtype=np.float64, reset=False)
-        return X[:, self.support_]
-
-    def __sklearn_tags__(self):  # noqa: D105
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        return tags
-
-
-def observed_columns() -> ObservedColumns:
-    """A fresh :class:`ObservedColumns`."""
-    return ObservedColumns()
-
-
-def missing_value_imputer() -> Any:
-    """The imputation every scikit-learn baseline of the study starts with: column means, and missing indicators."""
-    from sklearn.impute import SimpleImputer
-
-    return SimpleImputer(add_indicator=True, keep_empty_features=True)
 
 
 def _sklearn_models(seed: int, class_weight: str | dict | None = None) -> dict[str, Callable[[], Any]]:
@@ -145,7 +123,7 @@ def _regression_models(seed: int) -> dict[str, Callable[[], Any]]:
 
 
 #: Per-combination specialists: name -> the scikit-learn baseline each combination gets a copy of.
-_SPECIALISTS = {"Specialist-LR": "Impute+LR", "Specialist-HGB": "HGB"}
+_SPECIALISTS = {"Specialist-LR": "Impute+LR", "Specialist-HGB": "HGB", "Specialist-MLP": "Impute+MLP"}
 
 
 def _model_names() -> tuple[str, ...]:
@@ -174,25 +152,6 @@ def regression_models() -> tuple[str, ...]:
 
 #: Every name :func:`make_model` knows.
 MODEL_NAMES = _model_names()
-
-
-def parse_params(items: list[str]) -> dict[str, Any]:
-    """``KEY=VALUE`` strings (as the benchmark scripts take them) as model parameters.
-
-    A value is read as a Python literal where it is one (``3``, ``1e-3``,
-    ``(64, 32)``, ``None``, ``False``), as a string otherwise.
-
-    >>> parse_params(["max_epochs=50", "encoder_hidden=(64,)", "sequence_encoder=mlp"])
-    {'max_epochs': 50, 'encoder_hidden': (64,), 'sequence_encoder': 'mlp'}
-    """
-    params: dict[str, Any] = {}
-    for item in items:
-        key, _, value = item.partition("=")
-        try:
-            params[key] = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            params[key] = value
-    return params
 
 
 def is_pdt(name: str) -> bool:

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._pipelines import missing_value_imputer
+
 __all__ = ["PYTABKIT_MODELS", "REALMLP_EPOCHS", "TABM_EPOCHS", "make_realmlp", "make_tabm", "pytabkit_available"]
 
 #: Epochs of the study's RealMLP (pytabkit's default is 256).
@@ -50,8 +52,6 @@ def pytabkit_available() -> bool:
 def _imputed(network: Any) -> Any:
     """Mean imputation with missing indicators, then ``network`` (an unfitted pipeline)."""
     from sklearn.pipeline import make_pipeline
-
-    from ._models import missing_value_imputer
 
     return make_pipeline(missing_value_imputer(), network)
 

@@ -1,32 +1,41 @@
 """Missing-modality studies: every model, at every missing-rate setting, for every seed.
 
 This is the machinery behind ``python -m sklearn_redcore benchmark`` and the
-scripts in ``benchmarks/``: for each (setting, seed), a split (stratified by
-class in a classification study), the training part masked at the setting's
-missing rates, every model fitted and scored on every combination of
-available modalities of the complete test part (weighted F1, or R² in a
-regression study).
+scripts in ``benchmarks/``: for each (setting, seed), one run (``_run``): a
+split, the training part masked at the setting's missing rates, every model
+fitted and scored on every combination of available modalities of the
+complete test part (weighted F1, or R² in a regression study). The runs go
+in parallel through joblib, with a progress bar; :func:`run_suite` runs a
+study on each of several data sets.
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.utils import Bunch
 
-from ._models import is_pdt, make_model
+from ._run import IMPORTANCE_COLUMNS, SCORING, Model, Split, run_one
 
-__all__ = ["IMPORTANCE_COLUMNS", "SCORING", "importance_table", "run_study", "summarize_study"]
+__all__ = [
+    "IMPORTANCE_COLUMNS",
+    "SCORING",
+    "importance_table",
+    "run_data_study",
+    "run_jobs",
+    "run_study",
+    "run_suite",
+    "score_columns",
+    "summarize_study",
+]
 
-#: The score of a study, by task (a scikit-learn scorer name).
-SCORING = {"classification": "f1_weighted", "regression": "r2"}
-_HISTORY_COLUMNS = ("eta_history", "relative_advantage_history", "imputation_loss_history")
-#: Per modality (lists in the modalities' order): the score lost when it is removed or permuted.
-IMPORTANCE_COLUMNS = ("importance_removed", "importance_permuted")
+DEFAULT_MODELS = ("RedCore", "Core", "Red", "HGB", "Impute+LR", "Impute+MLP")
 _META_COLUMNS = {
     "setting",
     "seed",
@@ -35,76 +44,80 @@ _META_COLUMNS = {
     "missing_rates",
     "realised_rates",
     "error",
-    *_HISTORY_COLUMNS,
     *IMPORTANCE_COLUMNS,
 }
 
 
-def _run_one(
-    X: np.ndarray,
-    y: np.ndarray,
-    modalities: dict,
-    setting: str,
-    rates: Sequence[float],
-    seed: int,
-    models: Sequence[str],
-    test_size: float,
-    redcore_params: dict | None,
+def run_jobs(function: Callable, jobs: Sequence[tuple], *, n_jobs: int = 1, progress: bool = True) -> list:
+    """``function(*job)`` for every job, ``n_jobs`` at a time (joblib), in the order they finish.
+
+    With ``progress``, a progress bar on standard error.
+    """
+    from joblib import Parallel, delayed
+
+    runner = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(delayed(function)(*job) for job in jobs)
+    results = []
+    start = time.perf_counter()
+    for done, result in enumerate(runner, start=1):
+        results.append(result)
+        if progress:
+            width = 30
+            filled = int(width * done / len(jobs))
+            print(
+                f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{len(jobs)} runs, "
+                f"{time.perf_counter() - start:.0f} s",
+                end="" if done < len(jobs) else "\n",
+                file=sys.stderr,
+                flush=True,
+            )
+    return results
+
+
+def _models(models: Sequence[str | Model], redcore_params: dict | None, class_weight: str | dict | None) -> list[Model]:
+    """The study's models: a name is the model of that name, with the study's parameters and class weights."""
+    return [m if isinstance(m, Model) else Model(m, m, redcore_params, class_weight) for m in models]
+
+
+def run_data_study(
+    data: Any,
+    settings: Mapping[str, Sequence[float]],
+    *,
+    models: Sequence[str | Model] = DEFAULT_MODELS,
+    seeds: Sequence[int] = (0,),
+    test_size: float = 0.3,
+    n_jobs: int = 1,
+    redcore_params: dict | None = None,
     class_weight: str | dict | None = None,
     task: str = "classification",
-) -> list[dict]:
-    import warnings
+    progress: bool = True,
+    importance: bool = True,
+    combinations: bool = True,
+    measure: Callable[[Any, Split], dict] | None = None,
+) -> pd.DataFrame:
+    """:func:`run_study` on a Bunch (``data``, ``target``, ``modalities``), or on a function of the seed.
 
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.model_selection import train_test_split
+    ``data`` may be a function that makes the data set of a seed (synthetic
+    data drawn anew for each seed). ``models`` may mix names and
+    :class:`~._run.Model` entries (a label, a name and its own parameters,
+    class weights and constant columns). ``importance=False`` skips the
+    modalities' importance, ``combinations=False`` the score of every
+    combination; ``measure(model, split)`` adds columns of its own to each
+    row of a fitted model.
+    """
+    from ._models import make_model
 
-    from .._evaluation import evaluate_modality_combinations
-    from .._importance import modality_importance
-    from .._masking import mask_modalities, modality_presence
-
-    stratify = None
-    if task == "classification":
-        counts = np.unique(y, return_counts=True)[1]
-        stratify = y if counts.min() >= 2 else None
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, stratify=stratify, random_state=seed)
-    unmasked = X_train  # perfect data training (the "-PDT" models) learns from it, simulating the rates
-    X_train = mask_modalities(X_train, modalities, list(rates), random_state=seed)
-    realised = (~modality_presence(X_train, modalities)).mean(axis=0)
-    rows = []
-    for name in models:
-        model = make_model(name, modalities, seed, redcore_params, [float(r) for r in rates], class_weight, task)
-        start = time.perf_counter()
-        row = {
-            "setting": setting,
-            "seed": seed,
-            "model": name,
-            "missing_rates": [float(r) for r in rates],
-            "realised_rates": np.round(realised, 4).tolist(),
-        }
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ConvergenceWarning)
-                model.fit(unmasked if is_pdt(name) else X_train, y_train)
-        except ValueError as exc:
-            # A model that cannot learn from this data (perfect data training with
-            # fewer than two complete samples) scores nothing, and says why.
-            rows.append(row | {"fit_time": np.nan, "error": str(exc)})
-            continue
-        row["fit_time"] = time.perf_counter() - start
-        scoring = SCORING[task]
-        table = evaluate_modality_combinations(model, X_test, y_test, modalities, scoring=scoring)
-        row.update(table.iloc[0].to_dict())
-        importance = modality_importance(
-            model, X_test, y_test, modalities, scoring=scoring, n_repeats=3, random_state=seed
-        )
-        row["importance_removed"] = importance["removed"].tolist()
-        row["importance_permuted"] = importance["permuted_mean"].tolist()
-        if hasattr(model, "eta_history_"):
-            row["eta_history"] = model.eta_history_.tolist()
-            row["relative_advantage_history"] = model.relative_advantage_history_.tolist()
-            row["imputation_loss_history"] = model.imputation_loss_history_.tolist()
-        rows.append(row)
-    return rows
+    models = _models(models, redcore_params, class_weight)
+    if not callable(data):
+        for model in models:  # unknown names fail before any work
+            make_model(model.name, data.modalities, 0, class_weight=model.class_weight, task=task)
+    run = partial(run_one, models=models, test_size=test_size, task=task)
+    run = partial(run, importance=importance, combinations=combinations, measure=measure)
+    jobs = [(data, setting, rates, seed) for setting, rates in settings.items() for seed in seeds]
+    rows = [row for result in run_jobs(run, jobs, n_jobs=n_jobs, progress=progress) for row in result]
+    frame = pd.DataFrame(rows)
+    frame["_setting"] = frame["setting"].map({s: i for i, s in enumerate(settings)})
+    frame = frame.sort_values(["_setting", "seed", "_model"], kind="stable")
+    return frame.drop(columns=["_setting", "_model"]).reset_index(drop=True)
 
 
 def run_study(
@@ -113,7 +126,7 @@ def run_study(
     modalities: dict,
     settings: dict[str, Sequence[float]],
     *,
-    models: Sequence[str] = ("RedCore", "Core", "Red", "HGB", "Impute+LR", "Impute+MLP"),
+    models: Sequence[str] = DEFAULT_MODELS,
     seeds: Sequence[int] = (0,),
     test_size: float = 0.3,
     n_jobs: int = 1,
@@ -121,6 +134,7 @@ def run_study(
     class_weight: str | dict | None = None,
     task: str = "classification",
     progress: bool = True,
+    **options: Any,
 ) -> pd.DataFrame:
     """Fit and score every model at every missing-rate setting for every seed.
 
@@ -134,8 +148,8 @@ def run_study(
         Resolved-style modality specification (int positions).
     settings : dict of str to sequence of float
         Name of each setting -> one missing rate per modality.
-    models : sequence of str, default=("RedCore", "Core", "Red", "HGB", "Impute+LR", "Impute+MLP")
-        Models to run.
+    models : sequence of str or Model, default=("RedCore", "Core", "Red", "HGB", "Impute+LR", "Impute+MLP")
+        Models to run (a :class:`~._run.Model` sets its own parameters).
     seeds : sequence of int, default=(0,)
         One split, mask and model seed per entry.
     test_size : float, default=0.3
@@ -153,6 +167,8 @@ def run_study(
         the weighted F1 and does not stratify the split.
     progress : bool, default=True
         Print a progress bar on standard error.
+    **options
+        ``importance``, ``combinations``, ``measure``: see :func:`run_data_study`.
 
     Returns
     -------
@@ -161,53 +177,59 @@ def run_study(
         rates, the score (weighted F1, or R²) of every combination and their
         average ``"Ave."``; the score each modality's removal and permutation
         cost (``modality_importance``, 3 repeats), as lists in the
-        modalities' order; RedCore-family rows also hold their training
-        histories.
+        modalities' order; models that keep per-epoch histories (the
+        RedCore family) have them in ``<key>_history`` columns.
         A model that could not be trained on a run's data has NaN scores and
         its reason in ``"error"``.
     """
-    from joblib import Parallel, delayed
+    data = Bunch(data=X, target=y, modalities=modalities)
+    study = dict(models=models, seeds=seeds, test_size=test_size, n_jobs=n_jobs, redcore_params=redcore_params)
+    study |= dict(class_weight=class_weight, task=task, progress=progress)
+    return run_data_study(data, settings, **study, **options)
 
-    for name in models:
-        make_model(name, modalities, 0, class_weight=class_weight, task=task)  # unknown names fail before any work
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y)
-    jobs = [(setting, rates, seed) for setting, rates in settings.items() for seed in seeds]
-    runner = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-        delayed(_run_one)(X, y, modalities, setting, rates, seed, models, test_size, redcore_params, class_weight, task)
-        for setting, rates, seed in jobs
-    )
-    rows: list[dict] = []
-    start = time.perf_counter()
-    for done, result in enumerate(runner, start=1):
-        rows.extend(result)
-        if progress:
-            width = 30
-            filled = int(width * done / len(jobs))
-            print(
-                f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{len(jobs)} runs, "
-                f"{time.perf_counter() - start:.0f} s",
-                end="" if done < len(jobs) else "\n",
-                file=sys.stderr,
-                flush=True,
-            )
-    frame = pd.DataFrame(rows)
-    keys = {
-        "_setting": frame["setting"].map({s: i for i, s in enumerate(settings)}),
-        "_model": frame["model"].map({m: i for i, m in enumerate(models)}),
-    }
-    frame = frame.assign(**keys).sort_values(["_setting", "seed", "_model"], kind="stable")
-    frame = frame.drop(columns=list(keys))
-    return frame.reset_index(drop=True)
+
+def run_suite(
+    datasets: Mapping[str, Callable[[], Any]],
+    settings: Mapping[str, Sequence[float]] | Callable[[int], Mapping[str, Sequence[float]]],
+    *,
+    column: str = "data",
+    per_dataset: Callable[[str], dict] | None = None,
+    **study: Any,
+) -> pd.DataFrame:
+    """:func:`run_data_study` on each data set in turn, its name in ``column``.
+
+    ``datasets``: name -> a function that loads the data set (a Bunch, or a
+    function of the seed). ``settings``: the settings, or a function of the
+    number of modalities that gives them (for a Bunch). ``per_dataset(name)``:
+    arguments of the data set's study on top of ``study`` (e.g. its models).
+    """
+    frames = []
+    for name, load in datasets.items():
+        data = load()
+        start = time.perf_counter()
+        chosen = settings(len(data.modalities)) if callable(settings) else settings
+        results = run_data_study(data, chosen, **(study | (per_dataset(name) if per_dataset else {})))
+        frames.append(results.assign(**{column: name}))
+        print(f"{name}: {len(results)} fits in {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+    return pd.concat(frames, ignore_index=True)
+
+
+def score_columns(results: pd.DataFrame, exclude: Sequence[str] = ()) -> list[str]:
+    """The columns of a study's results that hold scores: every combination's, and ``"Ave."``.
+
+    ``exclude``: further columns that are not scores (a script's own measures).
+    """
+    other = _META_COLUMNS.union(exclude)
+    return [c for c in results.columns if c not in other and not c.endswith("_history")]
 
 
 def summarize_study(results: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Per setting, the mean over seeds of every combination's score, one row per model."""
-    score_columns = [c for c in results.columns if c not in _META_COLUMNS]
+    scores = score_columns(results)
     tables = {}
     for setting, part in results.groupby("setting", sort=False):
         # A seed where a model could not be trained makes its mean NaN, not a mean of the others.
-        table = part.groupby("model", sort=False)[score_columns].agg(lambda column: column.mean(skipna=False))
+        table = part.groupby("model", sort=False)[scores].agg(lambda column: column.mean(skipna=False))
         table["fit_time"] = part.groupby("model", sort=False)["fit_time"].median()
         tables[str(setting)] = table
     return tables
