@@ -26,22 +26,18 @@ size of X. Run ``python benchmarks/bench_cost.py --help`` for the options.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
-from pathlib import Path
 
 import pandas as pd
 
+from sklearn_redcore._benchmark import Model, parse_params, run_study
+from sklearn_redcore._benchmark._arguments import study_parser
+from sklearn_redcore._benchmark._report import config_fits, config_table, report_table
+from sklearn_redcore._benchmark._run import epochs
+from sklearn_redcore._benchmark._settings import DEFAULT_SETTINGS as SETTINGS
+from sklearn_redcore._benchmark._settings import rates_for
 from sklearn_redcore._presets import preset_params
-
-SETTINGS = {
-    "shared 0.0": (0.0, 0.0, 0.0),
-    "shared 0.5": (0.5, 0.5, 0.5),
-    "shared 0.8": (0.8, 0.8, 0.8),
-    "imbalanced (0.8, 0.5, 0.2)": (0.8, 0.5, 0.2),
-    "imbalanced (0.2, 0.5, 0.8)": (0.2, 0.5, 0.8),
-}
 
 # The defaults before the cost work, for comparison with the current ones.
 TODAY = dict(
@@ -86,38 +82,6 @@ CONFIGS: dict[str, dict] = {
 }
 
 
-def _one(config: str, params: dict, views: list[str], setting: str, rates, seed: int, test_size: float) -> dict:
-    import torch
-    from sklearn.model_selection import train_test_split
-
-    from sklearn_redcore import RedCoreClassifier, evaluate_modality_combinations, mask_modalities
-    from sklearn_redcore.datasets import load_mfeat
-
-    torch.set_num_threads(1)
-    data = load_mfeat(views=views)
-    X_train, X_test, y_train, y_test = train_test_split(
-        data.data, data.target, test_size=test_size, stratify=data.target, random_state=seed
-    )
-    if len(rates) != len(views):  # a shared rate applies to any number of views
-        if len(set(rates)) > 1:
-            raise ValueError(f"setting {setting!r} gives rates for {len(rates)} views, not {len(views)}")
-        rates = [rates[0]] * len(views)
-    X_train = mask_modalities(X_train, data.modalities, rates, random_state=seed)
-    model = RedCoreClassifier(data.modalities, random_state=seed, **params)
-    start = time.perf_counter()
-    model.fit(X_train, y_train)
-    fit_time = time.perf_counter() - start
-    scores = evaluate_modality_combinations(model, X_test, y_test, data.modalities)
-    return {
-        "config": config,
-        "setting": setting,
-        "seed": seed,
-        "f1": float(scores["Ave."].iloc[0]),
-        "fit_time": fit_time,
-        "epochs": model.n_iter_,
-    }
-
-
 def _resident_mib(field: str) -> float:
     with open("/proc/self/status") as status:
         line = next(line for line in status if line.startswith(field))
@@ -157,67 +121,41 @@ def scale(n_samples: int, params: dict, seed: int = 0) -> str:
     )
 
 
-def summarize(results: pd.DataFrame) -> pd.DataFrame:
-    """One row per configuration: F1 per setting (mean over seeds), their mean, fit time and epochs."""
-    f1 = results.pivot_table(index="config", columns="setting", values="f1", aggfunc="mean", sort=False)
-    table = f1.round(3)
-    table["mean F1"] = f1.mean(axis=1).round(4)
-    grouped = results.groupby("config", sort=False)
-    table["fit s (median)"] = grouped["fit_time"].median().round(2)
-    table["epochs (median)"] = grouped["epochs"].median()
-    return table
+def run(configs: list[str], overrides: dict, views: list[str], settings: list[str], **study) -> pd.DataFrame:
+    """One row per fit of RedCoreClassifier (configuration, setting, seed): F1, fit time and epochs."""
+    from sklearn_redcore.datasets import load_mfeat
+
+    data = load_mfeat(views=views)
+    models = [Model(config, "RedCore", CONFIGS[config] | overrides) for config in configs]
+    chosen = {setting: rates_for(setting, SETTINGS[setting], len(views)) for setting in settings}
+    results = run_study(data.data, data.target, data.modalities, chosen, models=models, importance=False, **study)
+    order = results["model"].map({config: i for i, config in enumerate(configs)})
+    return config_fits(results.iloc[order.argsort(kind="stable")].reset_index(drop=True))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--config", nargs="+", default=["today", "default"], choices=list(CONFIGS))
-    parser.add_argument("--settings", nargs="+", default=list(SETTINGS), choices=list(SETTINGS))
-    parser.add_argument("--views", nargs="+", default=["fou", "zer", "mor"])
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    parser.add_argument("--test-size", type=float, default=0.3)
-    parser.add_argument("--n-jobs", type=int, default=2)
-    parser.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="set a parameter of every configuration, e.g. max_epochs=50",
+    parser = study_parser(
+        __doc__,
+        settings=list(SETTINGS),
+        n_jobs=2,
+        test_size=True,
+        param_help="set a parameter of every configuration, e.g. max_epochs=50",
+        out_help="write results.csv and summary.md there",
     )
-    parser.add_argument("--out", type=Path, default=None, help="write results.csv and summary.md there")
+    parser.add_argument("--config", nargs="+", default=["today", "default"], choices=list(CONFIGS))
+    parser.add_argument("--views", nargs="+", default=["fou", "zer", "mor"])
     parser.add_argument("--scale", type=int, default=None, metavar="N", help="one fit on N synthetic samples instead")
     args = parser.parse_args(argv)
-    from sklearn_redcore._benchmark import parse_params
-
     overrides = parse_params(args.param)
     if args.scale is not None:
         print(scale(args.scale, overrides))
         return 0
-
-    from joblib import Parallel, delayed
-
-    jobs = [
-        (config, CONFIGS[config] | overrides, setting, SETTINGS[setting], seed)
-        for config in args.config
-        for setting in args.settings
-        for seed in args.seeds
-    ]
     start = time.perf_counter()
-    rows = Parallel(n_jobs=args.n_jobs, verbose=0)(
-        delayed(_one)(config, params, args.views, setting, rates, seed, args.test_size)
-        for config, params, setting, rates, seed in jobs
-    )
+    study = dict(seeds=args.seeds, test_size=args.test_size, n_jobs=args.n_jobs, measure=epochs)
+    results = run(args.config, overrides, args.views, args.settings, **study)
     wall = time.perf_counter() - start
-    results = pd.DataFrame(rows)
-    table = summarize(results)
-    text = (
-        f"mfeat views {'+'.join(args.views)}, seeds {args.seeds}, {len(rows)} fits, --n-jobs {args.n_jobs}, "
-        f"{wall:.0f} s\n\n{table.to_markdown()}\n"
-    )
-    print(text)
-    if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        results.to_csv(args.out / "results.csv", index=False)
-        (args.out / "summary.md").write_text(text)
+    title = f"mfeat views {'+'.join(args.views)}, seeds {args.seeds}, {len(results)} fits, --n-jobs {args.n_jobs}"
+    report_table(args.out, f"{title}, {wall:.0f} s", config_table(results), results)
     return 0
 
 

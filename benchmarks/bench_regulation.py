@@ -1,7 +1,7 @@
 """Does the regulation (the "Red" of RedCore) help? A paired study of RedCore against Core.
 
-Issue 17: RedCore (eta adapted by Algorithm 1) and its ablation Core (eta fixed
-and equal) score the same everywhere we measured. This script measures the
+RedCore (eta adapted by Algorithm 1) and its ablation Core (eta fixed and
+equal) score the same everywhere we measured. This script measures the
 difference with the noise of splits, masks and initialisations paired out,
 and on data where the paper's mechanism has the best chance.
 
@@ -25,7 +25,7 @@ Data sets (``--datasets``):
 * "synthetic": ``make_multimodal_classification`` with 3 modalities of equal
   size, informativeness and noise, half of the signal shared, so that the
   modalities are equally informative and equally predictable from each
-  other: only the missing rates differ (hypothesis 2 of the issue);
+  other: only the missing rates differ;
 * "mfeat fou+zer+mor" and "mfeat fac+kar+pix": two 3-view subsets of UCI
   mfeat (the weak views, and three strong ones);
 * "sequences": ``make_sequence_classification`` with 3 equal modalities of
@@ -37,9 +37,9 @@ Variants (``--variant``, compared each with its own Core; see ``VARIANTS``):
 (``eta_scope="imputation+unimodal"``), "initial+unimodal", and
 "strong-imputation" (``imputation_weight=10``, Core at the same weight).
 
-``--diagnose`` instead measures hypothesis 1 of the issue (Adam cancels eta):
-on one fit per value of ``stop_target_gradient``, the share of each parameter
-group's gradient norm that comes from each loss term (:func:`gradient_shares`).
+``--diagnose`` instead asks whether Adam cancels eta: on one fit per value
+of ``stop_target_gradient``, the share of each parameter group's gradient
+norm that comes from each loss term (:func:`gradient_shares`).
 
 Run ``python benchmarks/bench_regulation.py --help``. The tables of
 docs/benchmarks.md ("Does the regulation help?") come from::
@@ -53,7 +53,6 @@ a/results.csv b/results.csv`` to summarise such runs together).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -62,13 +61,20 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from sklearn_redcore._benchmark import Model, parse_params, run_suite
+from sklearn_redcore._benchmark._arguments import study_parser
+from sklearn_redcore._benchmark._gradient_shares import gradient_shares
+from sklearn_redcore._benchmark._paired import decision, format_difference, paired_difference
+from sklearn_redcore._benchmark._report import write_outputs
+from sklearn_redcore._benchmark._run import split_and_mask
+from sklearn_redcore._benchmark._settings import SETTINGS as NAMED_SETTINGS
+from sklearn_redcore._benchmark._study import score_columns
+
+#: The settings of the study, by the names of its tables (the imbalanced ones by their rates alone).
 SETTINGS = {
-    "(0.8, 0.5, 0.2)": (0.8, 0.5, 0.2),
-    "(0.2, 0.5, 0.8)": (0.2, 0.5, 0.8),
-    "(0.5, 0.8, 0.2)": (0.5, 0.8, 0.2),
-    "shared 0.5": (0.5, 0.5, 0.5),
+    name.removeprefix("imbalanced "): NAMED_SETTINGS[name]
+    for name in ["imbalanced (0.8, 0.5, 0.2)", "imbalanced (0.2, 0.5, 0.8)", "imbalanced (0.5, 0.8, 0.2)", "shared 0.5"]
 }
 DEFAULT_SETTINGS = ["(0.8, 0.5, 0.2)", "(0.2, 0.5, 0.8)", "(0.5, 0.8, 0.2)"]
 DATASETS = ("synthetic", "mfeat fou+zer+mor", "mfeat fac+kar+pix", "sequences")
@@ -83,67 +89,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
 }
 #: Options that only act through a moving eta: Core is the same fit with or without them.
 _REGULATION_ONLY = ("advantage_reference", "eta_scope")
-
-
-def paired_difference(a: Any, b: Any, confidence: float = 0.95) -> tuple[float, float, float]:
-    """Mean of the paired differences ``a - b`` and its two-sided t confidence interval.
-
-    Parameters
-    ----------
-    a, b : array-like of shape (n,)
-        Paired scores (the same seed, split and mask in both).
-    confidence : float, default=0.95
-        Coverage of the interval.
-
-    Returns
-    -------
-    mean, low, high : float
-        With a single pair the interval is (nan, nan).
-
-    Examples
-    --------
-    >>> [round(x, 4) for x in paired_difference([0.80, 0.82, 0.81], [0.79, 0.80, 0.80])]
-    [0.0133, -0.001, 0.0277]
-    """
-    d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
-    if d.ndim != 1 or d.size == 0:
-        raise ValueError(f"need two equal-length 1-d samples of at least one pair, got {d.shape}.")
-    mean = float(d.mean())
-    if d.size < 2:
-        return mean, float("nan"), float("nan")
-    half = float(stats.t.ppf(0.5 + confidence / 2, d.size - 1) * d.std(ddof=1) / np.sqrt(d.size))
-    return mean, mean - half, mean + half
-
-
-def format_difference(mean: float, low: float, high: float) -> str:
-    """``+0.004 [-0.001, +0.009]``, with a mark where the interval excludes 0 (▲ above, ▼ below)."""
-    if np.isnan(low):
-        return f"{mean:+.3f}"
-    mark = " ▲" if low > 0 else (" ▼" if high < 0 else "")
-    return f"{mean:+.3f} [{low:+.3f}, {high:+.3f}]{mark}"
-
-
-def decision(intervals: dict[str, list[tuple[float, float]]]) -> tuple[bool, int, int]:
-    """Issue 17's rule: adopt a variant only if its interval is above 0 on two data sets and below 0 on none.
-
-    Parameters
-    ----------
-    intervals : dict
-        Data set -> the (low, high) 95 % intervals of its settings.
-
-    Returns
-    -------
-    adopt, n_above, n_below : bool, int, int
-        ``n_above`` (``n_below``): the data sets where some setting's interval lies above (below) 0.
-
-    Examples
-    --------
-    >>> decision({"a": [(0.001, 0.01), (-0.01, 0.01)], "b": [(0.002, 0.02)], "c": [(-0.01, 0.0)]})
-    (True, 2, 0)
-    """
-    above = sum(any(low > 0 for low, _ in bounds) for bounds in intervals.values())
-    below = sum(any(high < 0 for _, high in bounds) for bounds in intervals.values())
-    return above >= 2 and below == 0, above, below
+#: The columns of results.csv before the scores.
+_COLUMNS = ["dataset", "setting", "seed", "model", "fit_time", "params", "eta", "relative_advantage", "n_epochs"]
 
 
 def load_dataset(name: str):
@@ -178,52 +125,37 @@ def model_params(variant: str, regulate: bool, extra: dict[str, Any]) -> dict[st
     return {**params, "regulate": regulate}
 
 
-def _split(dataset: str, rates: tuple[float, ...], seed: int, test_size: float):
-    from sklearn.model_selection import train_test_split
-
-    from sklearn_redcore import mask_modalities
-
-    data, _ = load_dataset(dataset)
-    X_train, X_test, y_train, y_test = train_test_split(
-        data.data, data.target, test_size=test_size, stratify=data.target, random_state=seed
-    )
-    X_train = mask_modalities(X_train, data.modalities, list(rates), random_state=seed)
-    return X_train, X_test, y_train, y_test, data.modalities
-
-
-def fit_one(dataset: str, setting: str, seed: int, label: str, params: dict, test_size: float) -> dict:
-    """Fit one model on the (dataset, setting, seed) split and score it on every combination of modalities."""
-    from sklearn_redcore import RedCoreClassifier, evaluate_modality_combinations
-
-    X_train, X_test, y_train, y_test, modalities = _split(dataset, SETTINGS[setting], seed, test_size)
-    options = load_dataset(dataset)[1]
-    model = RedCoreClassifier(modalities, **options, **params, random_state=seed, n_threads=1)
-    start = time.perf_counter()
-    model.fit(X_train, y_train)
-    row = {"dataset": dataset, "setting": setting, "seed": seed, "model": label}
-    row["fit_time"] = time.perf_counter() - start
-    row["params"] = json.dumps(params, sort_keys=True)
-    row["eta"] = json.dumps(np.round(model.eta_, 5).tolist())
-    row["relative_advantage"] = json.dumps(np.round(model.relative_advantage_history_[-1], 4).tolist())
-    row["n_epochs"] = len(model.eta_history_)
-    row.update(evaluate_modality_combinations(model, X_test, y_test, modalities).iloc[0].to_dict())
-    return row
+def study_models(variants: list[str], extra: dict[str, Any], options: dict[str, Any]) -> list[Model]:
+    """Core and RedCore[variant] per variant (``options``: the data set's); a Core variants share is listed once."""
+    models, seen = [], set()
+    for variant in variants:
+        for label, regulate in (("Core", False), (f"RedCore[{variant}]", True)):
+            params = model_params(variant, regulate, extra)
+            key = json.dumps(params, sort_keys=True)
+            if key not in seen:
+                seen.add(key)
+                models.append(Model(label, "RedCore", options | params, columns={"params": key}))
+    return models
 
 
-def plan_fits(datasets, settings, seeds, variants, extra) -> list[tuple[str, str, int, str, dict]]:
-    """Every fit the study needs; Core fits that several variants share are listed once."""
-    jobs, seen = [], set()
-    for dataset in datasets:
-        for setting in settings:
-            for seed in seeds:
-                for variant in variants:
-                    for label, regulate in (("Core", False), (f"RedCore[{variant}]", True)):
-                        params = model_params(variant, regulate, extra)
-                        key = (dataset, setting, seed, json.dumps(params, sort_keys=True))
-                        if key not in seen:
-                            seen.add(key)
-                            jobs.append((dataset, setting, seed, label, params))
-    return jobs
+def eta_and_epochs(model, split) -> dict[str, Any]:
+    """RedCore's final eta and relative advantage (as JSON) and its number of epochs."""
+    return {
+        "eta": json.dumps(np.round(model.eta_, 5).tolist()),
+        "relative_advantage": json.dumps(np.round(model.relative_advantage_history_[-1], 4).tolist()),
+        "n_epochs": len(model.eta_history_),
+    }
+
+
+def run(datasets, settings, seeds, variants, extra, test_size: float, n_jobs: int) -> pd.DataFrame:
+    """One row per fit: every model of :func:`study_models` on every data set, setting and seed."""
+    results = run_suite(
+        {name: (lambda name=name: load_dataset(name)[0]) for name in datasets},
+        {setting: SETTINGS[setting] for setting in settings},
+        column="dataset", seeds=seeds, test_size=test_size, n_jobs=n_jobs, importance=False, measure=eta_and_epochs,
+        per_dataset=lambda name: {"models": study_models(variants, extra, load_dataset(name)[1])},
+    )  # fmt: skip
+    return results[_COLUMNS + score_columns(results, exclude=_COLUMNS)]
 
 
 def summarize(frame: pd.DataFrame, variants: list[str], extra: dict[str, Any]) -> str:
@@ -285,100 +217,13 @@ def summarize(frame: pd.DataFrame, variants: list[str], extra: dict[str, Any]) -
     return "\n".join(lines)
 
 
-# --------------------------------------------------------------------------- hypothesis 1: gradient shares
-def parameter_groups(module) -> dict[str, list[tuple[Any, int | None]]]:
-    """Parameter groups of a RedCoreModule: (parameter, stack index or None) per group.
-
-    The M cross-modal encoders and unimodal heads are stacked in one tensor
-    (leading axis M); slice m of each of their parameters is group m.
-    """
-    m_count = module.n_modalities
-    groups: dict[str, list[tuple[Any, int | None]]] = {}
-    for m in range(m_count):
-        groups[f"self-modal encoder {m}"] = [(p, None) for p in module.encoders[m].parameters()]
-    for m in range(m_count):
-        groups[f"cross-modal encoder {m}"] = [(p, m) for p in module.cross_encoders.parameters()]
-    groups["joint head"] = [(p, None) for p in module.joint_head.parameters()]
-    if module.unimodal_heads is not None:
-        for m in range(m_count):
-            groups[f"unimodal head {m}"] = [(p, m) for p in module.unimodal_heads.parameters()]
-    return groups
-
-
-def loss_terms(parts, eta, imputation_weight: float) -> dict[str, Any]:
-    """The training objective split into its terms (they sum to the objective of ``redcore_objective``)."""
-    terms = {"joint CE": parts.joint}
-    unimodal = parts.unimodal if parts.unimodal is not None else []
-    for m, ce in enumerate(unimodal):
-        terms[f"CE {m}"] = ce
-    other = parts.vib - parts.joint - (sum(unimodal) if len(unimodal) else 0.0)
-    terms["KL"] = other  # the KL terms of the VIB loss (eq. 3)
-    for m in range(len(eta)):
-        terms[f"eta{m} L{m}"] = imputation_weight * float(eta[m]) * parts.imputation[m]
-    return terms
-
-
-def gradient_shares(model, X: Any, y: Any, n_batches: int = 10, batch_size: int = 256, seed: int = 0) -> pd.DataFrame:
-    """Share of each parameter group's gradient norm that comes from each loss term, on training batches.
-
-    For each of ``n_batches`` random batches of X (training mode: the
-    sampled representations, dropout and ``modality_dropout`` as in
-    training), each term's gradient is taken separately
-    (``torch.autograd.grad``) and its norm on each group divided by the sum
-    of the terms' norms on that group; the shares are averaged over the
-    batches. eta is the fitted model's final one. Outside the library's
-    training loop: nothing is updated.
-
-    Returns
-    -------
-    shares : DataFrame
-        One row per parameter group, one column per term; rows sum to 1.
-    """
-    import torch
-
-    module = model.net_.module_
-    inputs = model.inputs_
-    present = inputs.presence(np.asarray(X, dtype=float))
-    data = inputs.transform(np.asarray(X, dtype=float), present=present)
-    rng = np.random.RandomState(seed)
-    groups = parameter_groups(module)
-    y_all = np.searchsorted(model.classes_, np.asarray(y))
-    totals: dict[tuple[str, str], float] = {}
-    module.train()
-    torch.manual_seed(seed)
-    for _ in range(n_batches):
-        rows = rng.choice(len(y_all), size=min(batch_size, len(y_all)), replace=False)
-        tensors = data.take(rows).to_tensors("cpu")
-        out = module(**tensors)
-        parts = module.loss(out, torch.as_tensor(y_all[rows]))
-        terms = loss_terms(parts, model.eta_, model.imputation_weight)
-        params = list(module.parameters())
-        norms = {}
-        for name, term in terms.items():
-            grads = torch.autograd.grad(term, params, retain_graph=True, allow_unused=True)
-            by_param = {id(p): g for p, g in zip(params, grads)}
-            for group, members in groups.items():
-                squared = 0.0
-                for p, index in members:
-                    g = by_param[id(p)]
-                    if g is not None:
-                        squared += float((g if index is None else g[index]).pow(2).sum())
-                norms[(group, name)] = squared**0.5
-        for group in groups:
-            total = sum(norms[(group, name)] for name in terms) or 1.0
-            for name in terms:
-                totals[(group, name)] = totals.get((group, name), 0.0) + norms[(group, name)] / total / n_batches
-    module.eval()
-    frame = pd.Series(totals).unstack()
-    return frame.reindex(index=list(groups), columns=list(terms))
-
-
 def diagnose(dataset: str, setting: str, seed: int, extra: dict[str, Any], test_size: float) -> str:
-    """Gradient shares (hypothesis 1) on one fit with and without ``stop_target_gradient``."""
+    """Gradient shares on one fit with and without ``stop_target_gradient``."""
     from sklearn_redcore import RedCoreClassifier
 
-    X_train, _, y_train, _, modalities = _split(dataset, SETTINGS[setting], seed, test_size)
-    options = load_dataset(dataset)[1]
+    data, options = load_dataset(dataset)
+    split = split_and_mask(data.data, data.target, data.modalities, SETTINGS[setting], seed, test_size)
+    X_train, y_train, modalities = split.X_train, split.y_train, data.modalities
     names = list(modalities)
     lines = [
         f"Share of each parameter group's gradient norm coming from each loss term ({dataset}, {setting}, "
@@ -400,10 +245,11 @@ def diagnose(dataset: str, setting: str, seed: int, extra: dict[str, Any], test_
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = study_parser(
+        __doc__, settings=list(SETTINGS), default_settings=DEFAULT_SETTINGS, seeds=range(10), test_size=True,
+        param_help="for both models", n_jobs_help="parallel runs, one torch thread per fit",
+    )  # fmt: skip
     parser.add_argument("--datasets", nargs="+", choices=DATASETS, default=DEFAULT_DATASETS, metavar="DATASET")
-    parser.add_argument("--settings", nargs="+", choices=list(SETTINGS), default=DEFAULT_SETTINGS, metavar="SETTING")
-    parser.add_argument("--seeds", type=int, nargs="+", default=list(range(10)))
     parser.add_argument(
         "--variant",
         nargs="+",
@@ -411,10 +257,6 @@ def main(argv: list[str] | None = None) -> int:
         default=["paper"],
         help="RedCore variants, each compared with its own Core (default: paper)",
     )
-    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="for both models")
-    parser.add_argument("--test-size", type=float, default=0.3)
-    parser.add_argument("--n-jobs", type=int, default=1, help="parallel fits, one torch thread each")
-    parser.add_argument("--out", type=Path, default=None, help="folder for results.csv and summary.md")
     parser.add_argument(
         "--results",
         nargs="+",
@@ -429,35 +271,23 @@ def main(argv: list[str] | None = None) -> int:
         help="instead of the study: gradient shares per loss term (first data set, setting and seed)",
     )
     args = parser.parse_args(argv)
-
-    from sklearn_redcore._benchmark import parse_params
-
     extra = parse_params(args.param)
     start = time.perf_counter()
+    name, frame = "summary.md", None
     if args.diagnose:
         summary = diagnose(args.datasets[0], args.settings[0], args.seeds[0], extra, args.test_size)
         name = "diagnose.md"
-        frame = None
-    elif args.results:
-        frame = pd.concat([pd.read_csv(path) for path in args.results], ignore_index=True)
-        summary = summarize(frame, args.variant, extra)
-        name = "summary.md"
     else:
-        from joblib import Parallel, delayed
-
-        jobs = plan_fits(args.datasets, args.settings, args.seeds, args.variant, extra)
-        rows = Parallel(n_jobs=args.n_jobs)(delayed(fit_one)(*job, args.test_size) for job in jobs)
-        frame = pd.DataFrame(rows)
+        if args.results:
+            frame = pd.concat([pd.read_csv(path) for path in args.results], ignore_index=True)
+        else:
+            study = (args.datasets, args.settings, args.seeds, args.variant, extra, args.test_size, args.n_jobs)
+            frame = run(*study)
         summary = summarize(frame, args.variant, extra)
-        name = "summary.md"
     summary += f"\n\n{'Parameters changed for both models: ' + json.dumps(extra) if extra else ''}"
     summary += f"\nWall time {time.perf_counter() - start:.0f} s with --n-jobs {args.n_jobs}.\n"
     print(summary)
-    if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        if frame is not None:
-            frame.to_csv(args.out / "results.csv", index=False)
-        (args.out / name).write_text(summary)
+    write_outputs(args.out, {name: summary} if frame is None else {"results.csv": frame, name: summary})
     return 0
 
 

@@ -19,35 +19,19 @@ the default command.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import json
 import os
 import time
+from pathlib import Path
 
 import numpy as np
 
-SMALL = dict(
-    n_latent=16,
-    encoder_hidden=(32,),
-    xenc_hidden=16,
-    xenc_widths=(8,),
-    xenc_blocks=1,
-    lr=3e-3,
-    classifier_hidden=32,
-    batch_size=64,
-)
+from sklearn_redcore._benchmark._arguments import study_parser
+from sklearn_redcore._benchmark._data import mfeat_sample
+from sklearn_redcore._benchmark._models import SMALL_NETWORK as SMALL
+from sklearn_redcore._benchmark._report import write_outputs
+
 GRID = {"xi1": [0.01, 0.04], "xi2": [0.15, 0.3], "beta": [0.5, 0.9]}
-
-
-def make_data(n_samples: int):
-    from sklearn_redcore import mask_modalities
-    from sklearn_redcore.datasets import load_mfeat
-
-    data = load_mfeat(views=["zer", "mor", "fou"])
-    rows = np.random.RandomState(0).permutation(len(data.target))[:n_samples]
-    X = mask_modalities(data.data[rows], data.modalities, [0.2, 0.5, 0.6], random_state=0)
-    return X, data.target[rows], data.modalities
 
 
 def make_search(spec, args):
@@ -82,12 +66,13 @@ def timed(search, X, y):
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = study_parser(
+        __doc__, seeds=None, n_jobs=2, n_jobs_help="loky processes and Dask workers", param=None, out=None
+    )
     parser.add_argument("--n-samples", type=int, default=600)
     parser.add_argument("--n-candidates", type=int, default=8, help="at most 8")
     parser.add_argument("--cv", type=int, default=3)
     parser.add_argument("--max-epochs", type=int, default=10)
-    parser.add_argument("--n-jobs", type=int, default=2, help="loky processes and Dask workers")
     parser.add_argument("--modes", nargs="+", default=["serial", "loky", "dask"], choices=["serial", "loky", "dask"])
     parser.add_argument("--repeat", type=int, default=2, help="warm runs of each mode after the cold one")
     parser.add_argument("--json", help="also write the results to this file")
@@ -97,7 +82,7 @@ def main(argv=None) -> None:
 
     from sklearn_redcore import RedCoreClassifier
 
-    X, y, spec = make_data(args.n_samples)
+    X, y, spec = mfeat_sample(args.n_samples)
     RedCoreClassifier(spec, max_epochs=1, **SMALL).fit(X[:100], y[:100])  # this process's one-time costs
     n_fits = min(args.n_candidates, 8) * args.cv
     print(
@@ -158,10 +143,8 @@ def main(argv=None) -> None:
     same = all(np.array_equal(reference, other) for other in scores.values())
     print(f"identical cv_results_ mean_test_score in every mode: {same}")
     if args.json:
-        with open(args.json, "w") as handle:
-            json.dump(
-                {"args": vars(args), "rows": rows, "summary": summary, "identical_scores": bool(same)}, handle, indent=2
-            )
+        result = {"args": vars(args), "rows": rows, "summary": summary, "identical_scores": bool(same)}
+        write_outputs(Path(args.json).parent, {Path(args.json).name: result})
 
 
 if __name__ == "__main__":

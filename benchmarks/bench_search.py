@@ -20,25 +20,26 @@ its cross-validated score and the test score of the refitted model. Run
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 
+from sklearn_redcore._benchmark._arguments import study_parser
+from sklearn_redcore._benchmark._run import split_and_mask
+from sklearn_redcore._benchmark._settings import SETTINGS
+
 GRID = {"xi1": [0.005, 0.02], "xi2": [0.1, 0.2], "beta": [0.3, 0.7]}
+SETTING = "imbalanced (0.8, 0.5, 0.2)"
 
 
 def run(strategy: str) -> str:
     from sklearn.experimental import enable_halving_search_cv  # noqa: F401
-    from sklearn.model_selection import GridSearchCV, HalvingGridSearchCV, StratifiedKFold, train_test_split
+    from sklearn.model_selection import GridSearchCV, HalvingGridSearchCV, StratifiedKFold
 
-    from sklearn_redcore import RedCoreClassifier, evaluate_modality_combinations, mask_modalities
+    from sklearn_redcore import RedCoreClassifier, evaluate_modality_combinations
     from sklearn_redcore.datasets import load_mfeat
 
     data = load_mfeat(views=["fou", "zer", "mor"])
-    X_train, X_test, y_train, y_test = train_test_split(
-        data.data, data.target, test_size=0.3, stratify=data.target, random_state=0
-    )
-    X_train = mask_modalities(X_train, data.modalities, [0.8, 0.5, 0.2], random_state=0)
+    X_train, X_test, y_train, y_test, *_ = split_and_mask(data.data, data.target, data.modalities, SETTINGS[SETTING], 0)
 
     def score(estimator, X, y):
         return evaluate_modality_combinations(estimator, X, y, data.modalities)["Ave."].iloc[0]
@@ -69,7 +70,7 @@ def run(strategy: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = study_parser(__doc__, seeds=None, n_jobs=None, param=None, out=None)
     parser.add_argument(
         "--strategy",
         nargs="+",

@@ -34,15 +34,16 @@ docs/sequences.md gives the figures of the default command.
 
 from __future__ import annotations
 
-import argparse
 import sys
-import time
 import warnings
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
-from sklearn_redcore._benchmark import parse_params, run_study
+from sklearn_redcore._benchmark import Model, parse_params, run_suite
+from sklearn_redcore._benchmark._arguments import study_parser
+from sklearn_redcore._benchmark._settings import settings_for
 
 #: The data sets of the suite, by the name ``--data`` takes.
 DATA_SETS = ("basic_motions", "japanese_vowels", "synthetic")
@@ -60,65 +61,49 @@ def _data(name: str):
     raise ValueError(f"unknown data set {name!r}; choose among {', '.join(DATA_SETS)}")
 
 
+def data_table(results: pd.DataFrame) -> pd.DataFrame:
+    """Per (setting, model) of one data set: the F1's mean and std over seeds, the fit time and RedCore's epochs."""
+    grouped = results.groupby(["setting", "model"], sort=False)
+    table = grouped["Ave."].agg(["mean", "std"]).round(3)
+    table["fit s (median)"] = grouped["fit_time"].median().round(1)
+    if "eta_history" in results:  # RedCore's epochs run (before the plateau stopped it)
+        epochs = results["eta_history"].map(lambda history: len(history) if isinstance(history, list) else np.nan)
+        table["epochs (median)"] = epochs.groupby([results["setting"], results["model"]], sort=False).median()
+    table.insert(0, "data", results["data"].iloc[0])
+    return table
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = study_parser(
+        __doc__, models=["RedCore", "MiniRocket", "Impute+LR"], n_jobs=2, param_help="a RedCore parameter",
+        out="file", out_help="CSV file for the scores and fit time of every fit",
+    )  # fmt: skip
     parser.add_argument("--data", nargs="+", default=list(DATA_SETS), choices=DATA_SETS)
-    parser.add_argument("--models", nargs="+", default=["RedCore", "MiniRocket", "Impute+LR"])
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument(
         "--encoder",
         choices=["transformer", "conv", "rocket", "mlp"],
         help="RedCore's sequence_encoder (default: its default)",
     )
-    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="a RedCore parameter")
-    parser.add_argument("--out", help="CSV file for the scores and fit time of every fit")
     args = parser.parse_args(argv)
     params = parse_params(args.param)
     if args.encoder is not None:
         params["sequence_encoder"] = args.encoder
     label = "RedCore" + (" " + ", ".join(f"{key}={value}" for key, value in params.items()) if params else "")
-    runs = []
-    tables = []
-    for name in args.data:
-        data = _data(name)
-        n_modalities = len(data.modalities)
-        imbalanced = (0.8, 0.2) if n_modalities == 2 else (0.8, 0.5, 0.2)
-        settings = {"shared 0.5": (0.5,) * n_modalities, f"imbalanced {imbalanced}": imbalanced}
-        start = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # samples that lost every modality
-            results = run_study(
-                data.data,
-                data.target,
-                data.modalities,
-                settings,
-                models=args.models,
-                seeds=args.seeds,
-                n_jobs=args.n_jobs,
-                redcore_params=params,
-                progress=False,
-            )
-        wall = time.perf_counter() - start
-        results["model"] = results["model"].replace({"RedCore": label})
-        runs.append(results.assign(data=name))
-        grouped = results.groupby(["setting", "model"], sort=False)
-        table = grouped["Ave."].agg(["mean", "std"]).round(3)
-        table["fit s (median)"] = grouped["fit_time"].median().round(1)
-        if "eta_history" in results:  # RedCore's epochs run (before the plateau stopped it)
-            epochs = results["eta_history"].map(lambda history: len(history) if isinstance(history, list) else np.nan)
-            table["epochs (median)"] = epochs.groupby([results["setting"], results["model"]], sort=False).median()
-        table.insert(0, "data", name)
-        tables.append(table)
-        print(f"{name}: {len(results)} fits in {wall:.0f} s", file=sys.stderr, flush=True)
-    summary = pd.concat(tables)
+    models = [Model(label if name == "RedCore" else name, name, params) for name in args.models]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # samples that lost every modality
+        results = run_suite(
+            {name: partial(_data, name) for name in args.data},
+            partial(settings_for, names=["shared 0.5", "imbalanced"]),
+            models=models, seeds=args.seeds, n_jobs=args.n_jobs, progress=False,
+        )  # fmt: skip
     if args.out:
-        pd.concat(runs).to_csv(args.out, index=False)
+        results.to_csv(args.out, index=False)
     print(
         f"\nWeighted F1 averaged over the combinations, mean and std over seeds {args.seeds}; "
         f"RedCore: {params or 'defaults'}\n"
     )
-    print(summary.to_markdown())
+    print(pd.concat([data_table(part) for _, part in results.groupby("data", sort=False)]).to_markdown())
     return 0
 
 

@@ -49,14 +49,17 @@ import resource
 import sys
 import time
 import warnings
-from pathlib import Path
+from functools import partial
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import train_test_split
 
-from sklearn_redcore import RedCoreClassifier, evaluate_modality_combinations, mask_modalities
-from sklearn_redcore._benchmark import parse_params
+from sklearn_redcore import RedCoreClassifier, mask_modalities
+from sklearn_redcore._benchmark import Model, parse_params, run_data_study
+from sklearn_redcore._benchmark._arguments import add_study_options
+from sklearn_redcore._benchmark._report import report_table, write_outputs
+from sklearn_redcore._benchmark._settings import setting_name
+from sklearn_redcore._benchmark._study import score_columns
 from sklearn_redcore.datasets import make_sequence_classification
 
 ENCODERS = ("transformer", "conv", "mlp")
@@ -79,51 +82,46 @@ def _peak_rss_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # KiB on Linux
 
 
+#: The model of ``accuracy --preset``: the name the study gives RedCore with that preset.
+_PRESET_MODELS = {None: "RedCore", "default": "RedCore", "paper": "RedCore-paper", "authors_code": "RedCore-authors"}
+
+
+def _accuracy_data(args: argparse.Namespace, seed: int):
+    return make_sequence_classification(
+        args.n_samples,
+        modality_shapes=[(args.steps, args.features)] * 3,
+        n_classes=args.classes,
+        signal=args.signal,
+        reliability=args.reliability,
+        random_state=seed,
+    )
+
+
+def _epoch_time(model, split) -> dict[str, float]:
+    return {"epoch_time": float(np.median(model.net_.history[:, "dur"]))}
+
+
 def run_accuracy(args: argparse.Namespace) -> int:
-    rows = []
-    shapes = [(args.steps, args.features)] * 3
-    for seed in args.seeds:
-        data = make_sequence_classification(
-            args.n_samples,
-            modality_shapes=shapes,
-            n_classes=args.classes,
-            signal=args.signal,
-            reliability=args.reliability,
-            random_state=seed,
-        )
-        X_train, X_test, y_train, y_test = train_test_split(
-            data.data, data.target, test_size=0.3, stratify=data.target, random_state=seed
-        )
-        X_train = mask_modalities(X_train, data.modalities, args.rates, random_state=seed)
-        for encoder in args.encoders:
-            params = dict(sequence_encoder=encoder, random_state=seed) | parse_params(args.param)
-            if args.preset == "default":
-                model = RedCoreClassifier(data.modalities, **params)
-            elif args.preset is not None:
-                model = RedCoreClassifier.from_preset(args.preset, data.modalities, **params)
-            else:
-                sizes = dict(transformer_width=args.width, transformer_layers=args.layers, transformer_heads=args.heads)
-                model = RedCoreClassifier(data.modalities, max_epochs=args.epochs, **sizes, **params)
-            start = time.perf_counter()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)  # samples that lost every modality
-                model.fit(X_train, y_train)
-            fit_time = time.perf_counter() - start
-            scores = evaluate_modality_combinations(model, X_test, y_test, data.modalities).iloc[0]
-            rows.append(
-                {
-                    "seed": seed,
-                    "encoder": encoder,
-                    **scores.to_dict(),
-                    "fit_time": fit_time,
-                    "epoch_time": float(np.median(model.net_.history[:, "dur"])),
-                }
-            )
-            print(f"seed {seed} {encoder:11s} Ave. F1 {scores['Ave.']:.3f}  fit {fit_time:.0f} s", flush=True)
-    results = pd.DataFrame(rows)
-    score_columns = [c for c in results.columns if c not in ("seed", "encoder", "fit_time", "epoch_time")]
-    mean = results.groupby("encoder", sort=False)[score_columns].mean()
-    std = results.groupby("encoder", sort=False)[score_columns].std(ddof=0)
+    sizes = {}
+    if args.preset is None:
+        sizes = dict(transformer_width=args.width, transformer_layers=args.layers, transformer_heads=args.heads)
+        sizes["max_epochs"] = args.epochs
+    params = parse_params(args.param)
+    name = _PRESET_MODELS[args.preset]
+    models = [Model(encoder, name, sizes | {"sequence_encoder": encoder} | params) for encoder in args.encoders]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # samples that lost every modality
+        results = run_data_study(
+            partial(_accuracy_data, args), {setting_name(args.rates): args.rates}, models=models, seeds=args.seeds,
+            importance=False, measure=_epoch_time,
+        )  # fmt: skip
+    results = results.rename(columns={"model": "encoder"})
+    score_names = score_columns(results, exclude=["encoder", "epoch_time"])
+    results = results[["seed", "encoder", *score_names, "fit_time", "epoch_time"]]
+    for seed, encoder, score, fit in zip(results["seed"], results["encoder"], results["Ave."], results["fit_time"]):
+        print(f"seed {seed} {encoder:11s} Ave. F1 {score:.3f}  fit {fit:.0f} s", flush=True)
+    mean = results.groupby("encoder", sort=False)[score_names].mean()
+    std = results.groupby("encoder", sort=False)[score_names].std(ddof=0)
     table = mean.round(3).astype(str)
     if len(args.seeds) > 1:
         table = table + " ± " + std.round(3).astype(str)
@@ -137,14 +135,9 @@ def run_accuracy(args: argparse.Namespace) -> int:
         f"Weighted F1 on the complete test part (30%), by available modalities; {len(args.seeds)} seed(s) "
         f"{args.seeds}; {args.n_samples} samples, 3 modalities of {args.steps} steps x {args.features} "
         f"features, {args.classes} classes, training missing rates {tuple(args.rates)}; {model_text}; "
-        f"parameters set: {parse_params(args.param) or 'none'}."
+        f"parameters set: {params or 'none'}."
     )
-    summary = f"{title}\n\n{table.to_markdown()}\n"
-    print("\n" + summary)
-    if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        results.to_csv(args.out / "results.csv", index=False)
-        (args.out / "summary.md").write_text(summary)
+    report_table(args.out, title, table, results, lead="\n")
     return 0
 
 
@@ -204,9 +197,7 @@ def run_paper_size(args: argparse.Namespace) -> int:
         f"peak resident memory: {rss_data:.2f} GiB after making the data, {rss_fit:.2f} GiB after the fit",
     ]
     print("\n".join(lines))
-    if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "paper_size.md").write_text("\n\n".join(lines) + "\n")
+    write_outputs(args.out, {"paper_size.md": "\n\n".join(lines) + "\n"})
     return 0
 
 
@@ -251,12 +242,7 @@ def run_encoder_cost(args: argparse.Namespace) -> int:
         f"one torch thread, torch {torch.__version__}); encoder parameters: on the last data set; "
         f"parameters set: {parse_params(args.param) or 'none'}."
     )
-    summary = f"{title}\n\n{table.to_markdown()}\n"
-    print("\n" + summary)
-    if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        results.to_csv(args.out / "encoder_cost.csv", index=False)
-        (args.out / "encoder_cost.md").write_text(summary)
+    report_table(args.out, title, table, results, names=("encoder_cost.csv", "encoder_cost.md"), lead="\n")
     return 0
 
 
@@ -264,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     studies = parser.add_subparsers(dest="study", required=True)
     accuracy = studies.add_parser("accuracy", help="transformer against MLP on order-dependent sequences")
-    accuracy.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
+    add_study_options(accuracy, seeds=[0, 1], n_jobs=None, param_help="set a parameter of RedCoreClassifier")
     accuracy.add_argument("--n-samples", type=int, default=2000)
     accuracy.add_argument("--steps", type=int, default=12, help="steps T of each modality")
     accuracy.add_argument("--features", type=int, default=8, help="features d per step")
@@ -278,35 +264,26 @@ def main(argv: list[str] | None = None) -> int:
     accuracy.add_argument("--heads", type=int, default=4, help="attention heads (the paper's: 8)")
     accuracy.add_argument("--epochs", type=int, default=30)
     accuracy.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="set a parameter of RedCoreClassifier, e.g. batch_size=128",
-    )
-    accuracy.add_argument(
         "--preset",
         choices=["default", "paper", "authors_code"],
         default=None,
         help="fit RedCoreClassifier's own defaults ('default') or RedCoreClassifier.from_preset(PRESET) instead "
         "of the study's sizes (--width, --layers, --heads, --epochs are then ignored)",
     )
-    accuracy.add_argument("--out", type=Path, default=None, help="folder for results.csv and summary.md")
     paper = studies.add_parser("paper-size", help="cost of one fit at the paper's sizes")
+    add_study_options(paper, seeds=None, n_jobs=None, param=None, out_help="folder for paper_size.md")
     paper.add_argument("--n-samples", type=int, default=5000)
     paper.add_argument("--steps", type=int, default=50)
     paper.add_argument("--rates", type=float, nargs=3, default=[0.8, 0.5, 0.2])
     paper.add_argument("--epochs", type=int, default=1)
     paper.add_argument("--batch-size", type=int, default=128)
     paper.add_argument("--threads", type=int, default=1)
-    paper.add_argument("--out", type=Path, default=None, help="folder for paper_size.md")
     cost = studies.add_parser("encoder-cost", help="CPU time per epoch of each encoder of sequences")
+    add_study_options(cost, seeds=None, n_jobs=None, out_help="folder for encoder_cost.csv and encoder_cost.md")
     cost.add_argument("--data", nargs="+", choices=list(COST_SHAPES), default=list(COST_SHAPES))
     cost.add_argument("--configs", nargs="+", choices=list(ENCODER_CONFIGS), default=list(ENCODER_CONFIGS))
     cost.add_argument("--epochs", type=int, default=5)
     cost.add_argument("--repeats", type=int, default=3)
-    cost.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="a RedCore parameter")
-    cost.add_argument("--out", type=Path, default=None, help="folder for encoder_cost.csv and encoder_cost.md")
     args = parser.parse_args(argv)
     studies_run = {"accuracy": run_accuracy, "paper-size": run_paper_size, "encoder-cost": run_encoder_cost}
     return studies_run[args.study](args)

@@ -48,6 +48,7 @@ import argparse
 import sys
 import time
 import warnings
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -55,9 +56,12 @@ import pandas as pd
 from sklearn.utils import Bunch
 from threadpoolctl import threadpool_limits
 
-from sklearn_redcore._benchmark import parse_params, run_study
+from sklearn_redcore._benchmark import parse_params, run_suite
+from sklearn_redcore._benchmark._arguments import study_parser
 from sklearn_redcore._benchmark._pytabkit import pytabkit_available
-from sklearn_redcore._benchmark._study import IMPORTANCE_COLUMNS
+from sklearn_redcore._benchmark._report import write_outputs
+from sklearn_redcore._benchmark._run import IMPORTANCE_COLUMNS
+from sklearn_redcore._benchmark._settings import settings_for
 from sklearn_redcore._evaluation import modality_combinations
 
 #: The comparison models, scored against RedCore (Core is RedCore's ablation, not a baseline).
@@ -117,16 +121,6 @@ DATASETS = {
     "penguins": _penguins,
     "synthetic": _synthetic,
 }
-
-
-def settings_for(n_modalities: int, names: list[str]) -> dict[str, tuple[float, ...]]:
-    """The missing-rate settings by name: shared rates, and imbalanced ones from 0.8 down to 0.2."""
-    rates = {
-        "shared 0.0": (0.0,) * n_modalities,
-        "shared 0.5": (0.5,) * n_modalities,
-        "imbalanced": tuple(np.round(np.linspace(0.8, 0.2, n_modalities), 2).tolist()),
-    }
-    return {(name if name != "imbalanced" else f"imbalanced {rates[name]}"): rates[name] for name in names}
 
 
 def specialist_reference(results: pd.DataFrame, combinations: list[str]) -> pd.DataFrame:
@@ -212,17 +206,14 @@ def main(argv: list[str] | None = None) -> int:
     default_models = ["RedCore", "Core", "HGB", "Impute+LR", "Impute+MLP"]
     if pytabkit_available():
         default_models.append("RealMLP")
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = study_parser(
+        __doc__, settings=SETTINGS, models=default_models, n_jobs=2, n_jobs_help="(setting, seed) runs in parallel",
+        param_help="a RedCore parameter", out_help="write results.csv and summary.md there",
+    )  # fmt: skip
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=list(DATASETS))
-    parser.add_argument("--settings", nargs="+", default=SETTINGS, choices=SETTINGS)
-    parser.add_argument("--models", nargs="+", default=default_models, help=f"default: {' '.join(default_models)}")
     parser.add_argument(
         "--no-specialists", action="store_true", help="skip the per-combination specialists at shared 0.0"
     )
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    parser.add_argument("--n-jobs", type=int, default=2, help="(setting, seed) runs in parallel")
-    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="a RedCore parameter")
-    parser.add_argument("--out", type=Path, default=None, help="write results.csv and summary.md there")
     parser.add_argument(
         "--from-results", type=Path, default=None, metavar="CSV", help="fit nothing: summarise a results.csv"
     )
@@ -234,37 +225,31 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args)
 
 
+def _combinations(name: str) -> list[str]:
+    return ["+".join(combo) for combo in modality_combinations(list(DATASETS[name]().modalities))]
+
+
 def _run(args: argparse.Namespace) -> int:
     params = parse_params(args.param)
-    frames = []
+    datasets = {name: DATASETS[name] for name in args.datasets}
+    study = dict(seeds=args.seeds, n_jobs=args.n_jobs)
     start = time.perf_counter()
-    for name in args.datasets:
-        data = DATASETS[name]()
-        settings = settings_for(len(data.modalities), args.settings)
-        combinations = ["+".join(combo) for combo in modality_combinations(list(data.modalities))]
-        begun = time.perf_counter()
-        print(
-            f"{name}: {len(data.target)} samples, {len(settings)} settings x {len(args.seeds)} seeds", file=sys.stderr
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # samples that lost every modality; RealMLP's logging
+        results = run_suite(
+            datasets, partial(settings_for, names=args.settings), models=args.models, redcore_params=params, **study
         )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # samples that lost every modality; RealMLP's logging
-            runs = [
-                run_study(
-                    data.data, data.target, data.modalities, settings, models=args.models, seeds=args.seeds,
-                    n_jobs=args.n_jobs, redcore_params=params,
-                )
-            ]  # fmt: skip
-            if "shared 0.0" in settings and not args.no_specialists:
-                specialists = run_study(
-                    data.data, data.target, data.modalities, {"shared 0.0": settings["shared 0.0"]},
-                    models=SPECIALISTS, seeds=args.seeds, n_jobs=args.n_jobs,
-                )  # fmt: skip
-                runs += [specialists, specialist_reference(specialists, combinations)]
-        results = pd.concat(runs, ignore_index=True).assign(data=name)
-        frames.append(results)
-        print(f"{name}: {len(results)} rows in {time.perf_counter() - begun:.0f} s", file=sys.stderr, flush=True)
+        if "shared 0.0" in args.settings and not args.no_specialists:
+            complete = partial(settings_for, names=["shared 0.0"])
+            specialists = run_suite(datasets, complete, models=SPECIALISTS, **study)
+            references = [
+                specialist_reference(part, _combinations(name)).assign(data=name)
+                for name, part in specialists.groupby("data", sort=False)
+            ]
+            results = pd.concat([results, specialists, *references], ignore_index=True)
+    order = results["data"].map({name: i for i, name in enumerate(args.datasets)})
+    results = results.iloc[order.argsort(kind="stable")].reset_index(drop=True)  # each data set's rows together
     wall = time.perf_counter() - start
-    results = pd.concat(frames, ignore_index=True)
     results = results.drop(columns=[c for c in results.columns if c.endswith("_history") or c in IMPORTANCE_COLUMNS])
     header = (
         f"Weighted F1 averaged over the combinations of modalities, mean ± std over seeds {args.seeds}; "
@@ -272,13 +257,9 @@ def _run(args: argparse.Namespace) -> int:
     )
     text = report(results, header)
     print(text)
-    if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        columns = ["data", "setting", "seed", "model", "Ave.", "fit_time"]
-        results[columns + [c for c in results.columns if c not in columns]].to_csv(
-            args.out / "results.csv", index=False
-        )
-        (args.out / "summary.md").write_text(text)
+    columns = ["data", "setting", "seed", "model", "Ave.", "fit_time"]
+    results = results[columns + [c for c in results.columns if c not in columns]]
+    write_outputs(args.out, {"results.csv": results, "summary.md": text})
     return 0
 
 

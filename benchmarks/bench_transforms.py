@@ -15,9 +15,10 @@ combination of modalities. Two data sets (``--data``):
   boosting beats an MLP fed standardised inputs.
 
 Reported per data set and transform: the F1 per setting (mean over seeds),
-their mean, the median fit time and epochs. Fits run ``--n-jobs`` at a time,
-one torch thread each, the transforms of one split and setting one after
-the other (so that a change in the machine's load touches them alike);
+their mean, the median fit time and epochs. The runs (a split masked at a
+setting) go ``--n-jobs`` at a time, one torch thread per fit, each fitting the
+transforms one after the other (so that a change in the machine's load
+touches them alike);
 ``--param KEY=VALUE`` sets another parameter of every fit (``--param
 max_epochs=30 --param tol=None``: a fixed number of epochs, to time the
 transforms alone). ``--cost`` times the input object alone instead
@@ -28,14 +29,17 @@ for the options; docs/benchmarks.md ("Input transforms") has the figures.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from bench_cost import SETTINGS, summarize  # the sibling script (benchmarks/ is on the path of a script run)
+
+from sklearn_redcore._benchmark import Model, parse_params, run_suite
+from sklearn_redcore._benchmark._arguments import study_parser
+from sklearn_redcore._benchmark._report import config_fits, config_table, report_table
+from sklearn_redcore._benchmark._run import epochs
+from sklearn_redcore._benchmark._settings import DEFAULT_SETTINGS as SETTINGS
 
 TRANSFORMS = ["standard", "center", "robust", "quantile", "auto"]
 
@@ -53,32 +57,14 @@ def skewed_data(seed: int):
     return data
 
 
-def _one(data_name: str, transform: str, setting: str, rates, seed: int, test_size: float, params: dict) -> dict:
-    import torch
-    from sklearn.model_selection import train_test_split
-
-    from sklearn_redcore import RedCoreClassifier, evaluate_modality_combinations, mask_modalities
+def _mfeat():
     from sklearn_redcore.datasets import load_mfeat
 
-    torch.set_num_threads(1)
-    data = load_mfeat(views=["fou", "zer", "mor"]) if data_name == "mfeat" else skewed_data(seed)
-    X_train, X_test, y_train, y_test = train_test_split(
-        data.data, data.target, test_size=test_size, stratify=data.target, random_state=seed
-    )
-    X_train = mask_modalities(X_train, data.modalities, list(rates), random_state=seed)
-    model = RedCoreClassifier(data.modalities, feature_transform=transform, random_state=seed, **params)
-    start = time.perf_counter()
-    model.fit(X_train, y_train)
-    fit_time = time.perf_counter() - start
-    scores = evaluate_modality_combinations(model, X_test, y_test, data.modalities)
-    return {
-        "config": f"{data_name} {transform}",
-        "setting": setting,
-        "seed": seed,
-        "f1": float(scores["Ave."].iloc[0]),
-        "fit_time": fit_time,
-        "epochs": model.n_iter_,
-    }
+    return load_mfeat(views=["fou", "zer", "mor"])
+
+
+#: The data sets by name: a Bunch, or a function of the seed that makes one.
+DATASETS = {"mfeat": _mfeat, "skewed": lambda: skewed_data}
 
 
 def cost() -> str:
@@ -115,50 +101,32 @@ def cost() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", nargs="+", default=["mfeat", "skewed"], choices=["mfeat", "skewed"])
+    parser = study_parser(
+        __doc__, settings=list(SETTINGS), test_size=True, param_help="set a parameter of every fit",
+        out_help="write results.csv and summary.md there",
+    )  # fmt: skip
+    parser.add_argument("--data", nargs="+", default=list(DATASETS), choices=list(DATASETS))
     parser.add_argument("--transforms", nargs="+", default=["standard", "robust", "quantile"], choices=TRANSFORMS)
-    parser.add_argument("--settings", nargs="+", default=list(SETTINGS), choices=list(SETTINGS))
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    parser.add_argument("--test-size", type=float, default=0.3)
-    parser.add_argument("--n-jobs", type=int, default=1)
-    parser.add_argument(
-        "--param", action="append", default=[], metavar="KEY=VALUE", help="set a parameter of every fit"
-    )
-    parser.add_argument("--out", type=Path, default=None, help="write results.csv and summary.md there")
     parser.add_argument("--cost", action="store_true", help="time the input transforms alone instead")
     args = parser.parse_args(argv)
     if args.cost:
         print(cost())
         return 0
-
-    from joblib import Parallel, delayed
-
-    from sklearn_redcore._benchmark import parse_params
-
     params = parse_params(args.param)
-    jobs = [
-        (data, transform, setting, SETTINGS[setting], seed)
-        for data in args.data
-        for setting in args.settings
-        for seed in args.seeds
-        for transform in args.transforms
-    ]
+    models = [Model(t, "RedCore", params | {"feature_transform": t}) for t in args.transforms]
     start = time.perf_counter()
-    rows = Parallel(n_jobs=args.n_jobs, verbose=0)(delayed(_one)(*job, args.test_size, params) for job in jobs)
+    results = run_suite(
+        {name: DATASETS[name] for name in args.data},
+        {setting: SETTINGS[setting] for setting in args.settings},
+        models=models, seeds=args.seeds, test_size=args.test_size, n_jobs=args.n_jobs, importance=False,
+        measure=epochs,
+    )  # fmt: skip
     wall = time.perf_counter() - start
-    results = pd.DataFrame(rows)
+    results = config_fits(results.assign(model=results["data"] + " " + results["model"]))
     order = [f"{data} {transform}" for data in args.data for transform in args.transforms]
-    table = summarize(results.set_index("config").loc[order].reset_index())
-    text = (
-        f"seeds {args.seeds}, {len(rows)} fits, --n-jobs {args.n_jobs}, parameters {params}, {wall:.0f} s\n\n"
-        f"{table.to_markdown()}\n"
-    )
-    print(text)
-    if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        results.to_csv(args.out / "results.csv", index=False)
-        (args.out / "summary.md").write_text(text)
+    table = config_table(results.set_index("config").loc[order].reset_index())
+    title = f"seeds {args.seeds}, {len(results)} fits, --n-jobs {args.n_jobs}, parameters {params}, {wall:.0f} s"
+    report_table(args.out, title, table, results)
     return 0
 
 

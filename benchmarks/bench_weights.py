@@ -15,67 +15,63 @@ guide's hyperparameters page gives the figures of the default command.
 
 from __future__ import annotations
 
-import argparse
 import sys
-import time
+from functools import partial
 
 import numpy as np
-import pandas as pd
+
+from sklearn_redcore._benchmark import Model, run_data_study
+from sklearn_redcore._benchmark._arguments import study_parser
+from sklearn_redcore._benchmark._settings import setting_name
+
+SCORES = ["recall, minority class", "recall, majority class", "balanced accuracy", "weighted F1"]
 
 
-def _one(seed: int, ratio: float, rates: list[float], class_weight: str | None, model: str) -> dict:
-    import torch
-    from sklearn.metrics import balanced_accuracy_score, f1_score, recall_score
-    from sklearn.model_selection import train_test_split
-
-    from sklearn_redcore import mask_modalities
-    from sklearn_redcore._benchmark import make_model
+def thinned_data(seed: int, ratio: float):
+    """The synthetic data of a seed, the positive class kept in a share ``ratio`` of its samples."""
     from sklearn_redcore.datasets import make_multimodal_classification
 
-    torch.set_num_threads(1)
     data = make_multimodal_classification(
         4000, modality_dims=(6, 6, 6), n_classes=2, class_sep=0.7, noise=1.5, random_state=seed
     )
     keep = (data.target == 0) | (np.random.default_rng(seed).random(len(data.target)) < ratio)
-    X, y = data.data[keep], data.target[keep]
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=seed)
-    X_train = mask_modalities(X_train, data.modalities, rates, random_state=seed)
-    estimator = make_model(model, data.modalities, seed, class_weight=class_weight)
-    start = time.perf_counter()
-    estimator.fit(X_train, y_train)
-    fit_time = time.perf_counter() - start
-    pred = estimator.predict(X_test)
+    data.data, data.target = data.data[keep], data.target[keep]
+    return data
+
+
+def class_scores(model, split) -> dict[str, float]:
+    """The minority share of the training part; each class's recall, the balanced accuracy and the weighted F1."""
+    from sklearn.metrics import balanced_accuracy_score, f1_score, recall_score
+
+    pred = model.predict(split.X_test)
     return {
-        "model": model,
-        "class_weight": str(class_weight),
-        "seed": seed,
-        "minority share (training)": float(np.mean(y_train == 1)),
-        "recall, minority class": recall_score(y_test, pred, pos_label=1),
-        "recall, majority class": recall_score(y_test, pred, pos_label=0),
-        "balanced accuracy": balanced_accuracy_score(y_test, pred),
-        "weighted F1": f1_score(y_test, pred, average="weighted"),
-        "fit_time": fit_time,
+        "minority share (training)": float(np.mean(split.y_train == 1)),
+        SCORES[0]: recall_score(split.y_test, pred, pos_label=1),
+        SCORES[1]: recall_score(split.y_test, pred, pos_label=0),
+        SCORES[2]: balanced_accuracy_score(split.y_test, pred),
+        SCORES[3]: f1_score(split.y_test, pred, average="weighted"),
     }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser = study_parser(__doc__, n_jobs=2, param=None, out=None)
     parser.add_argument("--ratio", type=float, default=1 / 9, help="share of the positive class kept")
     parser.add_argument("--rates", nargs=3, type=float, default=[0.5, 0.5, 0.5], help="training missing rates")
     parser.add_argument("--model", nargs="+", default=["RedCore"], help="estimators of the study (benchmark names)")
-    parser.add_argument("--n-jobs", type=int, default=2)
     args = parser.parse_args(argv)
-    from joblib import Parallel, delayed
-
-    rows = Parallel(n_jobs=args.n_jobs)(
-        delayed(_one)(seed, args.ratio, args.rates, class_weight, model)
-        for model in args.model
-        for class_weight in (None, "balanced")
-        for seed in args.seeds
-    )
-    results = pd.DataFrame(rows)
-    table = results.drop(columns="seed").groupby(["model", "class_weight"], sort=False).mean().round(3)
+    models = [
+        Model(name, name, class_weight=weight, columns={"class_weight": str(weight)})
+        for name in args.model
+        for weight in (None, "balanced")
+    ]
+    results = run_data_study(
+        partial(thinned_data, ratio=args.ratio),
+        {setting_name(args.rates): args.rates},
+        models=models, seeds=args.seeds, n_jobs=args.n_jobs, importance=False, combinations=False,
+        measure=class_scores,
+    )  # fmt: skip
+    columns = ["minority share (training)", *SCORES, "fit_time"]
+    table = results.groupby(["model", "class_weight"], sort=False)[columns].mean().round(3)
     print(f"seeds {args.seeds}, training missing rates {tuple(args.rates)}; mean over seeds\n")
     print(table.to_markdown())
     return 0

@@ -38,7 +38,7 @@ def test_format_difference_marks_intervals_that_exclude_zero(bench):
     assert bench.format_difference(0.0, -0.01, 0.01) == "+0.000 [-0.010, +0.010]"
 
 
-def test_decision_rule_of_the_issue(bench):
+def test_decision_rule(bench):
     up, flat, down = (0.001, 0.01), (-0.01, 0.01), (-0.01, -0.001)
     assert bench.decision({"a": [up, flat], "b": [flat, up]}) == (True, 2, 0)
     assert bench.decision({"a": [up], "b": [up], "c": [down, up]}) == (False, 3, 1)  # a loss anywhere vetoes
@@ -47,10 +47,12 @@ def test_decision_rule_of_the_issue(bench):
 
 
 def test_variants_that_only_act_through_eta_share_their_core(bench):
-    jobs = bench.plan_fits(["synthetic"], ["(0.8, 0.5, 0.2)"], [0, 1], ["paper", "initial", "strong-imputation"], {})
-    labels = [job[3] for job in jobs]
-    # One Core for paper and initial, one for strong-imputation (a different objective), per seed.
-    assert labels.count("Core") == 4 and len(jobs) == 2 * (2 + 3)
+    models = bench.study_models(["paper", "initial", "strong-imputation"], {}, {"sequence_encoder": "mlp"})
+    labels = [model.label for model in models]
+    # One Core for paper and initial, one for strong-imputation (a different objective).
+    assert labels == ["Core", "RedCore[paper]", "RedCore[initial]", "Core", "RedCore[strong-imputation]"]
+    assert all(model.params["sequence_encoder"] == "mlp" for model in models)  # the data set's options
+    assert "sequence_encoder" not in models[0].columns["params"]  # (not in the results' parameters)
     assert bench.model_params("unimodal", False, {}) == {"regulate": False}
     assert bench.model_params("strong-imputation", False, {})["imputation_weight"] == 10.0
 

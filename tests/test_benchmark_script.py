@@ -84,5 +84,5 @@ def test_cost_benchmark_reports_f1_time_and_epochs_per_configuration(tmp_path, c
     assert results["f1"].between(0.0, 1.0).all() and (results["fit_time"] > 0).all()
     table = (tmp_path / "summary.md").read_text()
     assert "| today " in table and "| default " in table and "mean F1" in table
-    with pytest.raises(ValueError, match="rates for 3 views"):
-        module._one("x", {}, ["fou", "zer"], "imbalanced", (0.8, 0.5, 0.2), 0, 0.3)
+    with pytest.raises(ValueError, match="rates for 3 modalities, not 2"):  # a shared rate fits any number of views
+        module.main(["--views", "fou", "zer", "--settings", "shared 0.5", "imbalanced (0.8, 0.5, 0.2)"])
