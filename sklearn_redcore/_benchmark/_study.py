@@ -94,15 +94,34 @@ def run_data_study(
     combinations: bool = True,
     measure: Callable[[Any, Split], dict] | None = None,
 ) -> pd.DataFrame:
-    """:func:`run_study` on a Bunch (``data``, ``target``, ``modalities``), or on a function of the seed.
+    """:func:`run_study` on a data set given as a Bunch, or as a function of the seed.
 
-    ``data`` may be a function that makes the data set of a seed (synthetic
-    data drawn anew for each seed). ``models`` may mix names and
-    :class:`~._run.Model` entries (a label, a name and its own parameters,
-    class weights and constant columns). ``importance=False`` skips the
-    modalities' importance, ``combinations=False`` the score of every
-    combination; ``measure(model, split)`` adds columns of its own to each
-    row of a fitted model.
+    Parameters
+    ----------
+    data : Bunch or callable
+        ``data``, ``target`` and ``modalities`` (int positions), or a
+        function of the seed that makes them (data drawn anew for each seed).
+    settings : dict of str to sequence of float
+        Name of each setting -> one missing rate per modality.
+    models : sequence of str or Model, default=("RedCore", "Core", "Red", "HGB", "Impute+LR", "Impute+MLP")
+        Names (with the study's ``redcore_params`` and ``class_weight``) or
+        :class:`~._run.Model` entries: a label, a name, and their own
+        parameters, class weights and constant columns.
+    seeds, test_size, n_jobs, redcore_params, class_weight, task, progress
+        As for :func:`run_study`.
+    importance : bool, default=True
+        Score each modality's removal and permutation (``modality_importance``).
+    combinations : bool, default=True
+        Score every combination of modalities (and their average ``"Ave."``).
+    measure : callable, optional
+        ``measure(model, split)``: further columns of the row of each fitted
+        model (``split``: a :class:`~._run.Split`).
+
+    Returns
+    -------
+    results : pandas.DataFrame
+        One row per (setting, seed, model), in that order (the settings' and
+        the models' order, the seeds ascending).
     """
     from ._models import make_model
 
@@ -198,10 +217,27 @@ def run_suite(
 ) -> pd.DataFrame:
     """:func:`run_data_study` on each data set in turn, its name in ``column``.
 
-    ``datasets``: name -> a function that loads the data set (a Bunch, or a
-    function of the seed). ``settings``: the settings, or a function of the
-    number of modalities that gives them (for a Bunch). ``per_dataset(name)``:
-    arguments of the data set's study on top of ``study`` (e.g. its models).
+    Parameters
+    ----------
+    datasets : dict of str to callable
+        Name -> a function that loads the data set (a Bunch, or a function
+        of the seed, as ``data`` of :func:`run_data_study`).
+    settings : dict or callable
+        The settings, or a function of the number of modalities that gives
+        them (for data sets given as a Bunch).
+    column : str, default="data"
+        The column of the data set's name.
+    per_dataset : callable, optional
+        ``per_dataset(name)``: arguments of that data set's study on top of
+        ``study`` (e.g. its own models).
+    **study
+        Arguments of :func:`run_data_study`.
+
+    Returns
+    -------
+    results : pandas.DataFrame
+        The data sets' results one after the other; a line per data set on
+        standard error says how many fits it took and how long.
     """
     frames = []
     for name, load in datasets.items():
