@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from importlib import resources
 
 import numpy as np
-from sklearn.utils import Bunch
 
 from .._inputs import contiguous_modalities
+from ._bunch import table_bunch
 
 __all__ = ["load_mfeat", "MFEAT_VIEWS"]
 
@@ -97,22 +97,14 @@ def load_mfeat(*, views: Sequence[str] | None = None, return_X_y: bool = False, 
             target = archive["target"].astype(np.int64)
     data = np.hstack(blocks)
     feature_names = [f"{v}_{i}" for v, block in zip(views, blocks) for i in range(block.shape[1])]
-    modalities = contiguous_modalities({v: block.shape[1] for v, block in zip(views, blocks)})
-    frame = None
-    if as_frame:
-        import pandas as pd
-
-        data = pd.DataFrame(data, columns=feature_names)
-        target = pd.Series(target, name="digit")
-        frame = data.assign(digit=target)
-    if return_X_y:
-        return data, target
-    return Bunch(
-        data=data,
-        target=target,
-        modalities=modalities,
+    return table_bunch(
+        data,
+        target,
         feature_names=feature_names,
+        target_column="digit",
+        return_X_y=return_X_y,
+        as_frame=as_frame,
+        modalities=contiguous_modalities({v: block.shape[1] for v, block in zip(views, blocks)}),
         target_names=np.arange(10),
-        frame=frame,
         DESCR=DESCR,
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from importlib import resources
 
 import numpy as np
-from sklearn.utils import Bunch
 
 from .._inputs import contiguous_modalities
+from ._bunch import table_bunch
 
 __all__ = ["PENGUIN_MODALITIES", "SEGMENT_MODALITIES", "load_image_segments", "load_penguins"]
 
@@ -88,23 +88,15 @@ def _load(filename: str, groups: dict[str, int], descr: str, return_X_y: bool, a
             codes = archive["target"].astype(np.int64)
             target_names = archive["target_names"]
             feature_names = archive["feature_names"].tolist()
-    target = target_names[codes]
-    frame = None
-    if as_frame:
-        import pandas as pd
-
-        data = pd.DataFrame(data, columns=feature_names)
-        target = pd.Series(target, name="target")
-        frame = data.assign(target=target)
-    if return_X_y:
-        return data, target
-    return Bunch(
-        data=data,
-        target=target,
-        modalities=contiguous_modalities(groups),
+    return table_bunch(
+        data,
+        target_names[codes],
         feature_names=feature_names,
+        target_column="target",
+        return_X_y=return_X_y,
+        as_frame=as_frame,
+        modalities=contiguous_modalities(groups),
         target_names=target_names,
-        frame=frame,
         DESCR=descr,
     )
 
