@@ -3,23 +3,14 @@
 import importlib.util
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from sklearn_redcore.datasets import load_mfeat
+from sklearn_redcore._benchmark._data import mfeat_sample
+from sklearn_redcore._benchmark._models import SMALL_NETWORK
 
-# A small RedCore network: enough to learn mfeat's easy structure in a few epochs.
-FAST = dict(
-    n_latent=16,
-    encoder_hidden=(32,),
-    xenc_hidden=16,
-    xenc_widths=(8,),
-    xenc_blocks=1,
-    lr=3e-3,
-    classifier_hidden=32,
-    max_epochs=25,
-    batch_size=64,
-)
+# A small RedCore network (the benchmarks' timings of the machinery use the same): enough to learn
+# mfeat's easy structure in a few epochs.
+FAST = SMALL_NETWORK | {"max_epochs": 25}
 
 # The small network of every estimator the registry finds, by class name: the tests that run over
 # all_estimators() build their models from it (small_estimator), so a new estimator needs one line here.
@@ -88,13 +79,7 @@ def network_arguments(modality_sizes: list[int], n_classes: int, **changes) -> d
 @pytest.fixture(scope="session")
 def mfeat_small():
     """600 mfeat digits, views zer + mor + fou, with imbalanced missingness."""
-    from sklearn_redcore import mask_modalities
-
-    data = load_mfeat(views=["zer", "mor", "fou"])
-    rng = np.random.RandomState(0)
-    rows = rng.permutation(len(data.target))[:600]
-    X = mask_modalities(data.data[rows], data.modalities, [0.2, 0.5, 0.6], random_state=0)
-    return X, data.target[rows], data.modalities
+    return mfeat_sample()
 
 
 def load_benchmark(name: str):

@@ -10,7 +10,11 @@
 * ``_report``: the outputs (tables, figures, the scripts' files);
 * ``_arguments``: the options the benchmark scripts share;
 * ``_cli`` (with ``_user_data``, a user's table and its modalities): the
-  command line around the study.
+  command line around the study;
+* ``_speed``: the measurements of the speed study (``benchmarks/bench_speed.py``),
+  whose floor ``_plain_loop`` is the estimator's training as a plain
+  PyTorch loop; ``_paired``, ``_gradient_shares``, ``_data``: what the
+  regulation and scale-out studies add.
 """
 
 from ._arguments import parse_params
