@@ -3,7 +3,7 @@
 scikit-learn's ``_validate_params`` checks each parameter against its
 constraints at the start of ``fit``, with an error that names the parameter
 (``InvalidParameterError``, a ``ValueError``); the documentation of the
-shared parameters is in ``_docstring.py``. Rules that involve several
+shared parameters is in ``_docstring/``. Rules that involve several
 parameters, or the modalities, are checked by the estimators themselves.
 """
 
