@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.metrics import check_scoring
 
 from sklearn_redcore import RedCoreClassifier, modality_importance
 from sklearn_redcore.datasets import make_multimodal_classification
@@ -32,10 +33,36 @@ def test_a_noise_modality_counts_for_nothing_and_an_informative_one_clearly(info
         model = RedCoreClassifier(spec, random_state=0, **FAST).fit(X[train], y[train])
     table = modality_importance(model, X[test], y[test], spec, n_repeats=5, random_state=0)
     assert list(table.index) == ["signal", "noise"]
-    assert table.loc["signal", "removed"] > 0.2 and table.loc["signal", "permuted_mean"] > 0.2
+    # measured: 0.47 and 0.49 (hgb), 0.50 and 0.47 (redcore) for the signal; within 0.005 of 0 for the noise
+    assert table.loc["signal", "removed"] > 0.4 and table.loc["signal", "permuted_mean"] > 0.4
     assert abs(table.loc["noise", "removed"]) < 0.05 and abs(table.loc["noise", "permuted_mean"]) < 0.05
-    assert (table["permuted_std"] >= 0).all()
     assert table.attrs["score"] == pytest.approx(model.score(X[test], y[test]))
+
+
+@pytest.mark.parametrize("scoring", [None, "f1_macro"])
+def test_each_importance_is_the_score_lost_on_the_altered_copy(informative_and_noise, scoring):
+    """Recomputed here: the modality's columns set to NaN, and permuted as one block with the same seed."""
+    X, y, spec = informative_and_noise
+    model = HistGradientBoostingClassifier(max_iter=20, random_state=0).fit(X[:400], y[:400])
+    X, y = X[400:], y[400:]
+    table = modality_importance(model, X, y, spec, scoring=scoring, n_repeats=3, random_state=7)
+    scorer = check_scoring(model, scoring=scoring)
+    reference = scorer(model, X, y)
+    assert table.attrs["score"] == reference
+    rng = np.random.RandomState(7)  # what random_state=7 seeds
+    for name, cols in spec.items():
+        cols = list(cols)
+        missing = X.copy()
+        missing[:, cols] = np.nan
+        assert table.loc[name, "removed"] == reference - scorer(model, missing, y), name
+        drops = []
+        for _ in range(3):
+            permuted = X.copy()
+            permuted[:, cols] = X[rng.permutation(len(X))][:, cols]
+            drops.append(reference - scorer(model, permuted, y))
+        assert table.loc[name, "permuted_mean"] == pytest.approx(np.mean(drops), rel=0, abs=1e-12), name
+        assert table.loc[name, "permuted_std"] == pytest.approx(np.std(drops), rel=0, abs=1e-12), name
+        assert np.std(drops) > 0, name  # the repeats are different permutations
 
 
 def test_the_estimators_own_modalities_a_scorer_and_a_dataframe(informative_and_noise):
