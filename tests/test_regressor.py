@@ -42,7 +42,7 @@ def test_learns_from_incomplete_samples_and_predicts_in_the_targets_units(fitted
     X, _, y = _linear_data()
     prediction = fitted.predict(X[450:])
     assert prediction.shape == (150,)
-    assert r2_score(3.0 * y[450:] + 100.0, prediction) > 0.8
+    assert r2_score(3.0 * y[450:] + 100.0, prediction) > 0.95  # measured 0.993
     assert fitted.score(X[450:], 3.0 * y[450:] + 100.0) == pytest.approx(r2_score(3.0 * y[450:] + 100.0, prediction))
     # standardised inside: the statistics are those of the training targets
     np.testing.assert_allclose(fitted.target_mean_, [np.mean(3.0 * y[:450] + 100.0)])
@@ -56,7 +56,7 @@ def test_each_modality_alone_still_predicts(fitted):
     y = 3.0 * _linear_data()[2][450:] + 100.0
     table = evaluate_modality_combinations(fitted, X_full, y, SPEC)
     assert list(table.index) == ["r2"]
-    assert (table.iloc[0] > 0.6).all(), table
+    assert (table.iloc[0] > 0.95).all(), table  # measured 0.990 (a), 0.992 (b), 0.994 (a+b)
 
 
 def test_rows_without_any_modality_get_the_training_mean(fitted):
@@ -71,7 +71,7 @@ def test_several_targets_each_on_its_own_scale():
     assert reg.n_outputs_ == 2 and reg.predict(X).shape == (400, 2)
     np.testing.assert_allclose(reg.target_scale_, Y.std(axis=0))
     per_target = r2_score(Y, reg.predict(X), multioutput="raw_values")
-    assert (per_target > 0.7).all(), per_target
+    assert (per_target > 0.95).all(), per_target  # measured 0.991 each
     # one column is a single target: 1-D predictions, with the warning scikit-learn's neural networks give
     with pytest.warns(DataConversionWarning, match="column-vector y"):
         single = RedCoreRegressor(SPEC, random_state=0, max_epochs=2).fit(X, y[:, None])
@@ -85,11 +85,15 @@ def test_targets_near_the_float64_limit_are_standardised_without_overflow():
     assert np.isfinite(reg.predict(X)).all()
 
 
-def test_constant_target_is_predicted_finite_and_constant():
+def test_constant_target_is_predicted_near_the_constant():
     X, _, _ = _linear_data(n=200)
     reg = RedCoreRegressor(SPEC, random_state=0, max_epochs=5).fit(X, np.full(200, 7.0))
-    assert reg.target_scale_[0] == 7.0  # max(1, |mean|), as for a constant column of X
-    np.testing.assert_allclose(reg.predict(X), 7.0, atol=1.0)
+    assert reg.target_mean_[0] == 7.0 and reg.target_scale_[0] == 7.0  # max(1, |mean|), as for a constant column of X
+    assert reg.predict(np.full((1, 9), np.nan))[0] == 7.0  # no modality: the training mean, exactly
+    # The network learns the standardised target 0 in 5 epochs, not exactly: measured at most 0.89 from 7, with a
+    # spread of 0.79 over the rows (the scale of 7 magnifies the network's residual).
+    prediction = reg.predict(X)
+    assert np.abs(prediction - 7.0).max() < 0.95 and np.ptp(prediction) < 0.85
 
 
 @pytest.mark.parametrize(
@@ -176,10 +180,11 @@ def test_save_load_round_trip(fitted, tmp_path):
 def test_pipeline_search_cross_validate_clone_and_preset():
     X, _, y = _linear_data(n=300)
     pipe = make_pipeline(FunctionTransformer(), RedCoreRegressor(SPEC, random_state=0, max_epochs=3))
-    search = GridSearchCV(pipe, {"redcoreregressor__xi1": [0.01, 0.02]}, cv=2).fit(X, y)
-    assert search.best_params_["redcoreregressor__xi1"] in (0.01, 0.02)
-    scores = cross_validate(clone(pipe), X, y, cv=2)["test_score"]
-    assert np.isfinite(scores).all()
+    search = GridSearchCV(pipe, {"redcoreregressor__xi1": [0.01, 0.05]}, cv=2).fit(X, y)
+    scores = cross_validate(clone(pipe).set_params(redcoreregressor__xi1=0.05), X, y, cv=2)["test_score"]
+    # the same folds and seeds: the search scored the candidate as cross_validate does (R² 0.13 and 0.08 after 3 epochs)
+    np.testing.assert_array_equal(scores, [search.cv_results_[f"split{i}_test_score"][1] for i in range(2)])
+    assert np.all(scores > 0.03)
     preset = RedCoreRegressor.from_preset("paper", SPEC, max_epochs=2)
     assert type(preset) is RedCoreRegressor and preset.kl_weight == 125.0
     assert type(RedCoreClassifier.from_preset("paper", SPEC)) is RedCoreClassifier
