@@ -1,6 +1,7 @@
 """The comparison methods: MMIN, CRA and AMAE on the shared base."""
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -38,7 +39,8 @@ def test_learns_in_both_training_regimes(name, mfeat_small):
     complete = modality_presence(X, spec).all(axis=1)
     # About 100 complete samples: more epochs for as many updates.
     # Scored on all training rows, most of them incomplete: the regime that saw them does better.
-    for training, n_rows, epochs, floor in (("complete", complete.sum(), 100, 0.6), ("all", len(y), 25, 0.8)):
+    # (measured: 0.69 to 0.74 on complete samples, 0.86 to 0.88 on all)
+    for training, n_rows, epochs, floor in (("complete", complete.sum(), 100, 0.64), ("all", len(y), 25, 0.81)):
         clf = MODELS[name](spec, training=training, random_state=0, max_epochs=epochs).fit(X, y)
         assert clf.n_training_samples_ == n_rows
         proba = clf.predict_proba(X)
@@ -121,8 +123,11 @@ def test_study_runs_them_and_reports_untrainable_ones(mfeat_small):
     assert np.isnan(high.loc["CRA", "Ave."]) and "training='all'" in high.loc["CRA", "error"]
     assert len(frame) == 4
     low = frame[frame["setting"] == "low"].set_index("model")
-    # scored (two epochs learn little: only check that there are scores)
-    assert low["Ave."].between(0.0, 1.0).all() and 0.0 <= high.loc["CRA-IDT", "Ave."] <= 1.0
+    # scored (two epochs learn little): "Ave." is the mean over the 7 combinations of the modalities
+    combinations = ["zer", "mor", "fou", "zer+mor", "zer+fou", "mor+fou", "zer+mor+fou"]
+    scored = pd.concat([low, high.loc[["CRA-IDT"]]])
+    assert np.isfinite(scored[combinations].to_numpy()).all()
+    np.testing.assert_allclose(scored["Ave."], scored[combinations].mean(axis=1), rtol=1e-12)
     assert low["error"].isna().all() and np.isnan(high.loc["CRA-IDT", "error"])
 
 

@@ -143,7 +143,7 @@ def test_ablations(mfeat_small):
     np.testing.assert_allclose(core.eta_history_, np.tile(initial_eta(3, 0.15, 2), (FAST["max_epochs"], 1)))
     red = RedCoreClassifier(spec, unimodal_heads=False, random_state=0, **FAST).fit(X, y)
     assert red.net_.module_.unimodal_heads is None
-    assert red.score(X, y) > 0.7
+    assert red.score(X, y) > 0.8  # measured 0.858
 
 
 def test_regulation_variants_leave_core_alone_and_change_redcore(mfeat_small):
@@ -170,7 +170,9 @@ def test_early_stopping_holds_out_data(mfeat_small):
         spec, early_stopping=True, n_iter_no_change=2, random_state=0, **(FAST | {"max_epochs": 40})
     ).fit(X, y)
     assert "valid_loss" in clf.net_.history[-1]
-    assert clf.n_iter_ <= 40
+    # stopped by the rule: n_iter_no_change epochs after the best one on the validation data (measured: 21 + 2)
+    stopper = dict(clf.net_.callbacks_)["early_stopping"]
+    assert clf.n_iter_ == stopper.best_epoch_ + 2 < 40
 
 
 def test_pipeline_gridsearch_cross_validate_clone_pickle(mfeat_small):
@@ -192,10 +194,11 @@ def test_pipeline_gridsearch_cross_validate_clone_pickle(mfeat_small):
         warnings.simplefilter("error", RuntimeWarning)
         grid.fit(X, y)
     assert len(grid.cv_results_["mean_test_score"]) == 4
-    assert np.all(np.array(grid.cv_results_["mean_test_score"]) > 0.3)
+    # ten classes, chance 0.1: measured 0.66 to 0.68
+    assert np.all(np.array(grid.cv_results_["mean_test_score"]) > 0.6)
 
     scores = cross_validate(RedCoreClassifier(spec, random_state=0, **small), X, y, cv=2)
-    assert scores["test_score"].shape == (2,)
+    assert scores["test_score"].shape == (2,) and np.all(scores["test_score"] > 0.6)  # measured 0.67, 0.69
 
     est = RedCoreClassifier(spec, random_state=1, **small)
     copy = clone(est)

@@ -42,7 +42,7 @@ def test_estimators_embed_vector_modalities_only(mfeat_small, tmp_path):
     clf = RedCoreClassifier(spec, numerical_embedding="periodic", embedding_dim=4, random_state=0, **FAST)
     clf.fit(X, y)
     assert all(isinstance(e, EmbeddedGaussianEncoder) for e in clf.net_.module_.encoders)
-    assert clf.score(X, y) > 0.5
+    assert clf.score(X, y) > 0.78  # measured 0.828
     save_model(clf, tmp_path / "m.pt")
     np.testing.assert_array_equal(load_model(tmp_path / "m.pt").predict_proba(X), clf.predict_proba(X))
     plain = RedCoreClassifier(spec, random_state=0, **(FAST | {"max_epochs": 1})).fit(X, y)

@@ -47,7 +47,7 @@ def test_every_estimator_fits_through_the_new_transforms(cls, transform, mfeat_s
 def test_redcore_learns_skewed_features_through_the_new_transforms(transform, mfeat_small):
     X, y, spec = mfeat_small
     clf = RedCoreClassifier(spec, feature_transform=transform, random_state=0, **FAST).fit(_skewed(X), y)
-    assert clf.score(_skewed(X), y) > 0.6  # ten classes: chance is 0.1
+    assert clf.score(_skewed(X), y) > 0.8  # ten classes: chance is 0.1; measured 0.855 (robust), 0.848 (quantile)
 
 
 def test_the_transform_reaches_the_network_and_is_reproducible(mfeat_small):

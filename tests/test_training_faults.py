@@ -34,6 +34,10 @@ def test_warm_start_continues_the_same_network_and_algorithm_1(mfeat_small):
     clf.fit(X, y)
     assert clf.net_ is net and clf.n_iter_ == 8 and clf.eta_history_.shape == (8, 3)
     np.testing.assert_array_equal(clf.eta_history_[3], eta)  # the second fit started from the first's eta
+    # and from its step count: 2 fits of 4 epochs of 10 batches (40 steps a fit, not a multiple of K = 3, so a
+    # count restarted at 0 would also move the steps at which eta is updated)
+    n_batches = -(-len(y) // SHORT["batch_size"])
+    assert n_batches == 10 and (4 * n_batches) % clf.K and clf.net_.regulator.n_steps == 2 * 4 * n_batches
     assert not np.array_equal(clf.predict_proba(X), first)  # and it trained further
     clf.set_params(warm_start=False).fit(X, y)
     assert clf.net_ is not net and clf.n_iter_ == 4  # afresh
@@ -61,8 +65,11 @@ def test_keyboard_interrupt_leaves_a_usable_model_and_says_so(mfeat_small, monke
     assert ("best on the validation data" in message) is early_stopping
     assert clf.interrupted_ and clf.n_iter_ == 3 and clf.eta_history_.shape == (3, 3)
     proba = clf.predict_proba(X)
-    assert np.isfinite(proba).all() and clf.score(X, y) > 0.3
     monkeypatch.undo()
+    # the model of its 3 complete epochs: a fit of 3 epochs, exactly (scores 0.355 and 0.31 measured)
+    three = RedCoreClassifier(spec, random_state=0, early_stopping=early_stopping, **(FAST | {"max_epochs": 3}))
+    np.testing.assert_array_equal(proba, three.fit(X, y).predict_proba(X))
+    np.testing.assert_array_equal(clf.eta_, three.eta_)
     clf.set_params(warm_start=True, max_epochs=2)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no interruption warning this time
@@ -96,7 +103,8 @@ def test_early_stopping_is_not_reported_as_an_interruption(mfeat_small):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         clf.fit(X, y)
-    assert not clf.interrupted_ and clf.n_iter_ < 60
+    # stopped by the rule, one epoch after the best (measured: 21 + 1), not by an interruption
+    assert not clf.interrupted_ and clf.n_iter_ == dict(clf.net_.callbacks_)["early_stopping"].best_epoch_ + 1 < 60
 
 
 def test_non_finite_loss_names_the_epoch_and_what_to_try(mfeat_small, monkeypatch):
