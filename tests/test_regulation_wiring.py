@@ -2,11 +2,14 @@
 
 These tests replay what the net handed to the regulator through a regulator
 built from the literal values (not from the estimator's own wiring), so that
-a setting lost or swapped on the way, or eta read before its update, fails.
+a setting lost or swapped on the way, or eta read before its update, fails;
+and recompute each batch's objective from its parts with the literal
+``imputation_weight`` and ``eta_scope``.
 """
 
 import numpy as np
 import pytest
+import torch
 
 import sklearn_redcore._redcore_training as redcore_training
 from sklearn_redcore import RedCoreClassifier
@@ -61,3 +64,28 @@ def test_each_batch_is_weighted_by_the_eta_of_its_own_step(recorded):
     replay = SupervisionRegulator(len(steps[0][0]), **SETTINGS)
     for (batch_losses, observed), used in zip(steps, objectives, strict=True):
         np.testing.assert_array_equal(used, replay.step(batch_losses, observed))
+
+
+@pytest.mark.parametrize("eta_scope", ["imputation", "imputation+unimodal"])
+def test_each_batch_minimises_the_objective_with_imputation_weight_and_eta_scope_as_set(mfeat_small, eta_scope):
+    """``L_VIB + w sum_m eta^m L_MSE^m`` (+ the unimodal losses weighted by ``M eta^m / sum(eta)``), recomputed."""
+    X, y, spec = mfeat_small
+    calls = []
+    objective_of = redcore_training.RedCoreNet.training_objective
+
+    def recording(self, parts):
+        objective = objective_of(self, parts)
+        calls.append((parts, torch.as_tensor(self.regulator.eta.copy()), objective.detach().double()))
+        return objective
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(redcore_training.RedCoreNet, "training_objective", recording)
+        params = FAST | {"max_epochs": 1, "imputation_weight": 3.0, "eta_scope": eta_scope}
+        RedCoreClassifier(spec, random_state=0, **params).fit(X, y)
+    assert len(calls) == 10
+    for parts, eta, objective in calls:
+        expected = parts.vib.detach().double() + 3.0 * (eta * parts.imputation.detach().double()).sum()
+        if eta_scope == "imputation+unimodal":
+            expected += ((len(eta) * eta / eta.sum() - 1.0) * parts.unimodal.detach().double()).sum()
+        torch.testing.assert_close(objective, expected, rtol=1e-6, atol=1e-6)
+    assert np.ptp(calls[-1][1].numpy()) > 1e-3  # eta moved: the unimodal weights are not all 1

@@ -6,6 +6,7 @@ import torch
 
 from sklearn_redcore import RedCoreClassifier, RedCoreRegressor
 from sklearn_redcore._callbacks import WeightAveraging
+from sklearn_redcore._redcore_training import RedCoreNet
 
 from .conftest import FAST
 
@@ -32,12 +33,30 @@ def test_callback_averages_after_the_burn_in_and_keeps_no_copy():
     assert net.module_.weight[0, 0].item() == 42.0 and not short.averaged_
 
 
-def test_estimator_ends_with_the_average(mfeat_small):
+def test_estimator_ends_with_the_average(mfeat_small, monkeypatch):
     X, y, spec = mfeat_small
-    params = FAST | {"max_epochs": 14, "tol": None, "early_stopping": False}
-    averaged = RedCoreClassifier(spec, random_state=0, **params).fit(X, y)
-    last = RedCoreClassifier(spec, random_state=0, weight_averaging=None, **params).fit(X, y)
-    assert dict(averaged.net_.callbacks_)["weight_averaging"].averaged_
+    params = FAST | {"max_epochs": 15, "tol": None, "early_stopping": False}
+    averaged = RedCoreClassifier(spec, random_state=0, weight_averaging=0.5, **params).fit(X, y)
+    epochs = []  # the parameters at the end of each epoch of the same training without the average
+    on_epoch_end = RedCoreNet.on_epoch_end
+
+    def recording(self, net, **kwargs):
+        epochs.append([p.detach().clone() for p in self.module_.parameters() if p.requires_grad])
+        return on_epoch_end(self, net, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(RedCoreNet, "on_epoch_end", recording)
+        last = RedCoreClassifier(spec, random_state=0, weight_averaging=None, **params).fit(X, y)
+    assert dict(averaged.net_.callbacks_)["weight_averaging"].averaged_ and len(epochs) == 15
+    # The average of epochs 11 to 15 by hand: d_j = min(0.5, (j - 1) / (j + 1)), so the decay, not the cap, sets
+    # the weight of the average at the 4th and 5th averaged epochs (0.5 < 3/5 and 4/6).
+    expected = [p.double() for p in epochs[10]]
+    for j, parameters in enumerate(epochs[11:], start=2):
+        decay = min(0.5, (j - 1) / (j + 1))
+        expected = [decay * a + (1 - decay) * p.double() for a, p in zip(expected, parameters)]
+    final = [p.detach().double() for p in averaged.net_.module_.parameters() if p.requires_grad]
+    for got, want in zip(final, expected, strict=True):
+        torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-6)
     assert "weight_averaging" not in dict(last.net_.callbacks_)
     # the same training (history), other final weights
     np.testing.assert_array_equal(averaged.net_.history[:, "train_loss"], last.net_.history[:, "train_loss"])
@@ -55,6 +74,6 @@ def test_not_with_validation_early_stopping_nor_the_paper_preset(mfeat_small):
     stopped = RedCoreClassifier(spec, random_state=0, early_stopping=True, **(FAST | {"max_epochs": 2})).fit(X, y)
     assert "weight_averaging" not in dict(stopped.net_.callbacks_)
     assert RedCoreClassifier.from_preset("paper", modalities=spec).weight_averaging is None
-    assert RedCoreRegressor().weight_averaging == 0.8
+    assert RedCoreClassifier().weight_averaging == RedCoreRegressor().weight_averaging == 0.8
     with pytest.raises(ValueError, match="weight_averaging"):
         RedCoreClassifier(spec, weight_averaging=1.0, **FAST).fit(X, y)

@@ -95,7 +95,17 @@ def test_balanced_class_weight_raises_the_recall_of_a_rare_class():
         clf = RedCoreClassifier(data.modalities, class_weight=class_weight, random_state=0, **FAST)
         clf.fit(X[train], y[train])
         recalls[class_weight] = recall_score(y[test], clf.predict(X[test]), pos_label=1)
-    assert recalls["balanced"] > recalls[None] + 0.1, recalls
+    assert recalls["balanced"] > recalls[None] + 0.28, recalls  # measured 0.33 and 0.0
+
+
+def test_class_weight_is_the_sample_weight_of_each_class():
+    X, y, spec = _data()
+    params = dict(random_state=0, **(FAST | {"max_epochs": 3}))
+    by_class = RedCoreClassifier(spec, class_weight={0: 3.0, 2: 0.5}, **params).fit(X, y)  # class 1: weight 1
+    by_sample = RedCoreClassifier(spec, **params).fit(X, y, sample_weight=np.select([y == 0, y == 2], [3.0, 0.5], 1.0))
+    np.testing.assert_array_equal(by_class.predict_proba(X), by_sample.predict_proba(X))
+    plain = RedCoreClassifier(spec, **params).fit(X, y)
+    assert np.abs(by_class.predict_proba(X) - plain.predict_proba(X)).max() > 0.01
 
 
 def test_class_weight_multiplies_sample_weight_and_shapes_the_prior():
