@@ -9,11 +9,3 @@ def edit_model_file(source, target, edit):
     edit(document, blobs)
     write_container(target, document, blobs)
     return target
-
-
-def array_index(document, part, *keys):
-    """The index of the array that ``document[part]`` holds under ``keys`` (through the ``__dict__`` tags)."""
-    value = document[part]
-    for key in keys:
-        value = value["__dict__"][key]
-    return value.get("__ndarray__", value.get("__tensor__"))
