@@ -1,0 +1,181 @@
+"""The acquisition gains of a RedCore estimator, read from its network.
+
+For a sample whose present modalities are P and a missing modality m:
+
+1. *Plausible values*: the representations ``z_bar^m`` (the encoder's means)
+   of the reference rows that have m, the bank.
+2. *Their weights*: the sample's ``z_hat^m``, which the cross-modal encoder
+   ``xenc^m`` computes from the modalities of P, is compared with the same
+   encoder's output on each reference row's own modalities of P (its
+   summary ``s_r``). Rows that look alike through the eyes of ``xenc^m``
+   are given similar values of m: ``w_r`` is proportional to
+   ``exp(-sum_d (z_hat_d - s_rd)^2 / (2 tau_d^2))``, with ``tau^2`` the
+   variance of ``z_bar^m`` (drawn from the encoder's Gaussian) around
+   ``s^m`` over the bank: how much of the value P leaves unexplained.
+3. *The prediction with each value*: the joint head with ``z^m`` set to the
+   value and the other representations as they are. The head's first layer
+   is linear, so each value's contribution to it is computed once. A sample
+   with no modality at all gets the network's prediction from m alone, each
+   bank row equally plausible.
+4. *The gain*: :mod:`._criteria` on these predictions and weights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+from sklearn.base import is_regressor
+from torch import nn
+
+from .._base import PREDICT_BATCH_ROWS
+from .._runtime import torch_threads
+from ._criteria import entropy_reduction, explained_variance
+
+__all__ = ["MAX_BLOCK_VALUES", "redcore_gains"]
+
+#: Most values of the (samples, plausible values, hidden units) tensor of one step: bounds the memory (64 MB).
+MAX_BLOCK_VALUES = 2**24
+
+
+@dataclass
+class _Representations:
+    """What the network's encoders say about some rows (tensors on the network's device)."""
+
+    mean: torch.Tensor  # (n, M, d): the means of z_bar (the representations of evaluation)
+    log_var: torch.Tensor  # (n, M, d)
+    z_hat: torch.Tensor  # (n, M, d): the cross-modal representations from the present modalities
+    present: torch.Tensor  # (n, M) bool
+
+    def joint(self, rows: Any) -> torch.Tensor:
+        """The joint head's input of some rows: z_bar where present, z_hat elsewhere (eq. 1), (n, M * d)."""
+        return torch.where(self.present[rows].unsqueeze(-1), self.mean[rows], self.z_hat[rows]).flatten(1)
+
+
+def _blocks(n: int, size: int) -> list[slice]:
+    return [slice(start, start + size) for start in range(0, n, max(size, 1))]
+
+
+def _encode(estimator: Any, X: np.ndarray) -> _Representations:
+    module, device = estimator.net_.module_, estimator.net_.device
+    with_steps = getattr(module, "reads_observed_steps", False)
+    parts = []
+    for rows in _blocks(len(X), PREDICT_BATCH_ROWS):
+        out = module(**estimator.inputs_.transform(X[rows]).to_tensors(device, with_steps=with_steps))
+        parts.append((out.mean, out.log_var, out.z_hat, out.present))
+    return _Representations(*(torch.cat(part) for part in zip(*parts)))
+
+
+def _softmax(logits: torch.Tensor) -> torch.Tensor:
+    """The softmax over the last axis (``torch.softmax`` is several times slower on a short last axis on CPUs)."""
+    exp = (logits - logits.amax(-1, keepdim=True)).exp_()
+    return exp.div_(exp.sum(-1, keepdim=True))
+
+
+def _split_head(head: nn.Module) -> tuple[nn.Linear, nn.Module]:
+    """The joint head's first linear layer and the layers after it."""
+    layers = [layer for layer in head.modules() if not isinstance(layer, nn.Sequential)]
+    if not isinstance(layers[0], nn.Linear):
+        raise TypeError(f"the joint head must start with a linear layer, not {type(layers[0]).__name__}")
+    return layers[0], nn.Sequential(*layers[1:])
+
+
+def _banks(
+    reference_present: np.ndarray, needed: np.ndarray, names: list[str], max_reference: int, rng: np.random.RandomState
+) -> list[np.ndarray | None]:
+    """Per modality, the reference rows that give its plausible values (None where no row of X misses it)."""
+    banks: list[np.ndarray | None] = []
+    for m, name in enumerate(names):
+        rows = np.flatnonzero(reference_present[:, m])
+        if needed[m] and not len(rows):
+            raise ValueError(
+                f"X_reference has no row with the modality {name!r}, which some rows of X miss: its plausible "
+                "values come from the reference rows that have it. Pass rows that have it (the training data)."
+            )
+        if len(rows) > max_reference:
+            rows = np.sort(rng.choice(rows, max_reference, replace=False))
+        banks.append(rows if needed[m] else None)
+    return banks
+
+
+class _Gains:
+    """The gains of the rows of X, computed modality by modality for each pattern of present modalities."""
+
+    def __init__(self, estimator: Any, query: _Representations, reference: _Representations) -> None:
+        self.module = estimator.net_.module_
+        self.query, self.reference = query, reference
+        self.first, self.rest = _split_head(self.module.joint_head)
+        self.d = self.module.n_latent
+        if is_regressor(estimator):
+            scale = torch.as_tensor(estimator.target_scale_, dtype=torch.float64, device=query.mean.device)
+            self.criterion = lambda outputs, weights: explained_variance(outputs.double() * scale, weights)
+        else:
+            self.criterion = lambda outputs, weights: entropy_reduction(_softmax(outputs), weights)
+
+    def summaries(self, pattern: torch.Tensor) -> torch.Tensor:
+        """xenc's output (R, M, d) on each reference row's modalities among ``pattern``."""
+        ref = self.reference
+        return torch.cat(
+            [
+                self.module.cross_encoders(ref.mean[rows], ref.present[rows] & pattern)
+                for rows in _blocks(len(ref.mean), PREDICT_BATCH_ROWS)
+            ]
+        )
+
+    def alone(self, m: int, bank: np.ndarray) -> torch.Tensor:
+        """The joint head's outputs (R, width) from modality m alone, with each value of the bank."""
+        z_bar = self.reference.mean[bank]
+        visible = torch.zeros(z_bar.shape[:2], dtype=torch.bool, device=z_bar.device)
+        visible[:, m] = True
+        z = torch.where(visible.unsqueeze(-1), z_bar, self.module.cross_encoders(z_bar, visible))
+        return self.module.joint_head(z.flatten(1))
+
+    def of_modality(self, m: int, bank: np.ndarray, members: np.ndarray, summaries: torch.Tensor) -> torch.Tensor:
+        """The gains (float64) of acquiring m for the rows ``members`` of X, which share their present modalities."""
+        query, ref = self.query, self.reference
+        values, summary = ref.mean[bank, m], summaries[bank, m]
+        if not query.present[members[0]].any():  # nothing present: the prediction from m alone, every value alike
+            outputs = self.alone(m, bank).unsqueeze(0)
+            weights = torch.full(outputs.shape[:2], 1.0 / len(bank), dtype=torch.float64, device=outputs.device)
+            return self.criterion(outputs, weights).expand(len(members))
+        spread = ((values - summary) ** 2 + ref.log_var[bank, m].exp()).mean(0).clamp_min(1e-12).sqrt()
+        weight_m = self.first.weight[:, m * self.d : (m + 1) * self.d]
+        contributions = values @ weight_m.T  # each value's part of the first layer, (R, hidden)
+        width = max(self.first.out_features, self.module.joint_head[-1].out_features)
+        gains = []
+        for block in _blocks(len(members), MAX_BLOCK_VALUES // (len(bank) * width)):
+            rows = members[block]
+            z_hat = query.z_hat[rows, m]
+            weights = torch.softmax(-0.5 * torch.cdist(z_hat / spread, summary / spread) ** 2, dim=1)
+            base = self.first(query.joint(rows)) - z_hat @ weight_m.T  # the first layer without z^m
+            gains.append(self.criterion(self.rest(base.unsqueeze(1) + contributions), weights))
+        return torch.cat(gains)
+
+
+def redcore_gains(
+    estimator: Any, X: np.ndarray, reference: np.ndarray, max_reference: int, rng: np.random.RandomState
+) -> np.ndarray:
+    """The gains (n_samples, n_modalities) of a fitted RedCore estimator; NaN where present (see the module)."""
+    module, names = estimator.net_.module_, list(estimator.modalities_)
+    gains = np.full((len(X), len(names)), np.nan)
+    with torch.inference_mode(), torch_threads(estimator.n_threads):
+        if any(part.training for part in module.modules()):
+            module.eval()
+        query = _encode(estimator, X)
+        present = query.present.cpu().numpy()
+        banks = _banks(estimator.inputs_.presence(reference), ~present.all(0), names, max_reference, rng)
+        used = [bank for bank in banks if bank is not None]
+        if not used:
+            return gains
+        rows = np.unique(np.concatenate(used))
+        banks = [None if bank is None else np.searchsorted(rows, bank) for bank in banks]
+        computation = _Gains(estimator, query, _encode(estimator, reference[rows]))
+        patterns, inverse = np.unique(present, axis=0, return_inverse=True)
+        for index, pattern in enumerate(patterns):
+            members = np.flatnonzero(inverse.reshape(-1) == index)
+            summaries = computation.summaries(torch.as_tensor(pattern, device=query.mean.device))
+            for m in np.flatnonzero(~pattern):
+                gains[members, m] = computation.of_modality(m, banks[m], members, summaries).cpu().numpy()
+    return gains

@@ -1,0 +1,199 @@
+"""acquisition_gain and acquisition_order: which missing modality to acquire next, per sample."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from sklearn.exceptions import NotFittedError
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_redcore import RedCoreClassifier, RedCoreRegressor, mask_modalities
+from sklearn_redcore._acquisition import acquisition_gain, acquisition_order
+from sklearn_redcore.datasets import make_multimodal_classification
+
+from .conftest import FAST, small_estimator
+
+SPEC = {"signal": range(0, 6), "noise": range(6, 11), "echo": range(11, 14)}
+
+
+@pytest.fixture(scope="module")
+def signal_and_noise():
+    """Three modalities: one carries the class, one is pure noise, one is a noisy copy of the first's signal."""
+    data = make_multimodal_classification(
+        600,
+        modality_dims=(6, 3),
+        n_classes=3,
+        informative=1.0,
+        noise=(0.5, 1.5),
+        shared=1.0,
+        class_sep=2.0,
+        random_state=0,
+    )
+    noise = np.random.default_rng(0).normal(size=(600, 5))
+    X = np.hstack([data.data[:, :6], noise, data.data[:, 6:]])
+    return mask_modalities(X, SPEC, 0.4, random_state=0), X, data.target
+
+
+@pytest.fixture(scope="module")
+def fitted(mfeat_small):
+    X, y, spec = mfeat_small
+    return small_estimator(RedCoreClassifier, spec, max_epochs=8, random_state=0).fit(X[:450], y[:450]), X
+
+
+@pytest.fixture(scope="module")
+def classifier(signal_and_noise):
+    X, _, y = signal_and_noise
+    return RedCoreClassifier(SPEC, random_state=0, **FAST).fit(X[:400], y[:400])
+
+
+def _only(X, keep):
+    """X with every modality but ``keep`` set to NaN."""
+    out = X.copy()
+    for name, cols in SPEC.items():
+        if name != keep:
+            out[:, list(cols)] = np.nan
+    return out
+
+
+def test_one_gain_per_missing_modality_in_the_order_of_modalities(fitted):
+    model, X = fitted
+    gain = acquisition_gain(model, X[450:], X_reference=X[:450], random_state=0)
+    present = model.inputs_.presence(X[450:])
+    assert gain.shape == (150, 3)
+    assert np.array_equal(np.isnan(gain), present)
+    assert np.all(gain[~present] >= 0) and np.isfinite(gain[~present]).all()
+    # a row's gains do not depend on the other rows of X
+    np.testing.assert_allclose(acquisition_gain(model, X[460:461], X_reference=X[:450]), gain[10:11], rtol=1e-4)
+
+
+def test_deterministic_given_random_state(fitted):
+    model, X = fitted
+    first = acquisition_gain(model, X[450:], X_reference=X[:450], max_reference=40, random_state=3)
+    np.testing.assert_array_equal(
+        first, acquisition_gain(model, X[450:], X_reference=X[:450], max_reference=40, random_state=3)
+    )
+    other = acquisition_gain(model, X[450:], X_reference=X[:450], max_reference=40, random_state=4)
+    assert not np.allclose(first, other, equal_nan=True)  # another subset of reference rows
+
+
+def test_the_informative_modality_is_worth_acquiring_and_the_noise_is_not(signal_and_noise, classifier):
+    X, full, _ = signal_and_noise
+    test = full[400:]
+    # only the noise present: acquiring the signal (or its echo) tells the class, and gains up to log(3)
+    gain = acquisition_gain(classifier, _only(test, "noise"), X_reference=X[:400], random_state=0)
+    assert np.isnan(gain[:, 1]).all()
+    assert gain[:, 0].mean() > 0.4 and (gain[:, 0] <= np.log(3) + 1e-9).all()
+    assert (gain[:, 0] > gain[:, 2]).mean() > 0.8  # the clean signal before its noisy echo
+    # only the signal present: nothing more to learn from the noise
+    assert acquisition_gain(classifier, _only(test, "signal"), X_reference=X[:400])[:, 1].mean() < 0.05
+    order = acquisition_order(classifier, _only(test, "noise"), X_reference=X[:400], random_state=0)
+    assert (order[:, 0] == "signal").mean() > 0.8 and (order[:, 2] == None).all()  # noqa: E711
+
+
+def test_a_row_with_nothing_present_gets_the_gains_from_the_prior(signal_and_noise, classifier):
+    X, full, _ = signal_and_noise
+    empty = np.full((2, full.shape[1]), np.nan)
+    gain = acquisition_gain(classifier, empty, X_reference=X[:400])
+    assert np.isfinite(gain).all() and np.array_equal(gain[0], gain[1])  # the same for every such row
+    signal, noise, echo = gain[0]
+    assert signal > echo > noise and signal > 0.5 and noise < 0.1
+
+
+@pytest.mark.filterwarnings("ignore:X does not have valid feature names")
+def test_a_dataframe_gives_a_dataframe_with_the_modalities_and_the_index(signal_and_noise):
+    X, _, y = signal_and_noise
+    columns = [f"c{i}" for i in range(X.shape[1])]
+    frame = pd.DataFrame(X, columns=columns, index=np.arange(1000, 1600))
+    named = {name: [columns[i] for i in cols] for name, cols in SPEC.items()}
+    model = RedCoreClassifier(named, random_state=0, **(FAST | {"max_epochs": 3})).fit(frame, y)
+    gain = acquisition_gain(model, frame.iloc[:5], X_reference=frame)
+    assert list(gain.columns) == list(SPEC) and list(gain.index) == list(range(1000, 1005))
+    np.testing.assert_allclose(gain.to_numpy(), acquisition_gain(model, frame.to_numpy()[:5], X_reference=X))
+
+
+def test_regressor_gain_is_the_variance_its_prediction_would_lose(signal_and_noise):
+    X, full, y = signal_and_noise
+    target = y * 10.0 + 5.0
+    model = small_estimator(RedCoreRegressor, SPEC, random_state=0).fit(X[:400], target[:400])
+    gain = acquisition_gain(model, _only(full[400:], "noise"), X_reference=X[:400])
+    # in the target's units: acquiring the signal explains much of the variance of 10 * class (66.7)
+    assert gain[:, 0].mean() > 10 and gain[:, 0].mean() > 2 * gain[:, 2].mean()
+    assert acquisition_gain(model, _only(full[400:], "signal"), X_reference=X[:400])[:, 1].mean() < 1
+
+
+def test_other_estimators_substitute_reference_values(signal_and_noise):
+    X, full, y = signal_and_noise
+    model = HistGradientBoostingClassifier(max_iter=30, random_state=0).fit(X[:400], y[:400])
+    test = _only(full[400:450], "noise")
+    gain = acquisition_gain(model, test, X_reference=X[:400], modalities=SPEC, n_draws=16, random_state=0)
+    assert np.isnan(gain[:, 1]).all() and gain[:, 0].mean() > 0.3
+    again = acquisition_gain(model, test, X_reference=X[:400], modalities=SPEC, n_draws=16, random_state=0)
+    np.testing.assert_array_equal(gain, again)
+    regressor = HistGradientBoostingRegressor(max_iter=30).fit(X[:400], y[:400] * 10.0)
+    gain = acquisition_gain(regressor, test, X_reference=X[:400], modalities=SPEC, n_draws=16, random_state=0)
+    assert gain[:, 0].mean() > 10
+    with pytest.raises(ValueError, match="pass modalities"):
+        acquisition_gain(model, test, X_reference=X[:400])
+    with pytest.raises(TypeError, match="predict_proba"):
+        acquisition_gain(StandardScaler().fit(X), test, X_reference=X[:400], modalities=SPEC)
+
+
+def test_order_by_gain_per_unit_of_cost(fitted):
+    model, X = fitted
+    gain = acquisition_gain(model, X[450:], X_reference=X[:450], random_state=0)
+    cost = {"zer": 1.0, "mor": 0.5, "fou": 4.0}
+    order = acquisition_order(model, X[450:], X_reference=X[:450], cost=cost, random_state=0)
+    assert order.shape == gain.shape and order.dtype == object
+    names = np.array(list(cost))
+    for row, gains in zip(order, gain):
+        missing = ~np.isnan(gains)
+        expected = names[missing][np.argsort(-(gains / list(cost.values()))[missing], kind="stable")]
+        assert list(row) == [*expected, *[None] * (~missing).sum()]
+    same = acquisition_order(model, X[450:], X_reference=X[:450], cost=[1.0, 0.5, 4.0], random_state=0)
+    np.testing.assert_array_equal(order, same)
+    np.testing.assert_array_equal(
+        acquisition_order(model, X[450:], X_reference=X[:450], random_state=0)[:, 0],
+        np.where(np.isnan(gain).all(1), None, names[np.argmax(np.nan_to_num(gain, nan=-1), 1)]),
+    )
+
+
+@pytest.mark.parametrize(
+    "cost, match",
+    [
+        ({"zer": 1, "mor": 1}, "each of the modalities"),
+        ({"zer": 1, "mor": 1, "fou": 1, "pix": 1}, "each of"),
+        ([1, 2], "2 entries"),
+        ([1, 0, 1], "positive"),
+        ([1, np.inf, 1], "positive"),
+    ],
+)
+def test_bad_costs(fitted, cost, match):
+    model, X = fitted
+    with pytest.raises(ValueError, match=match):
+        acquisition_order(model, X[450:460], X_reference=X[:450], cost=cost)
+
+
+def test_clear_errors(fitted, mfeat_small):
+    model, X = fitted
+    _, y, spec = mfeat_small
+    with pytest.raises(NotFittedError, match="fit it first"):
+        acquisition_gain(RedCoreClassifier(spec), X, X_reference=X)
+    with pytest.raises(NotFittedError, match="fit it first"):
+        acquisition_gain(HistGradientBoostingClassifier(), X, X_reference=X, modalities=spec)
+    with pytest.raises(ValueError, match="X: X has 10 features"):
+        acquisition_gain(model, X[:, :10], X_reference=X)
+    with pytest.raises(ValueError, match="X_reference: X has 10 features"):
+        acquisition_gain(model, X, X_reference=X[:, :10])
+    without_fou = X[:450].copy()
+    without_fou[:, spec["fou"]] = np.nan
+    with pytest.raises(ValueError, match="no row with the modality 'fou'"):
+        acquisition_gain(model, X[450:], X_reference=without_fou)
+    has_fou = X[450:][model.inputs_.presence(X[450:])[:, 2]]
+    assert acquisition_gain(model, has_fou, X_reference=without_fou).shape == (len(has_fou), 3)  # fou is not needed
+    with pytest.raises(ValueError, match="modalities is for other estimators"):
+        acquisition_gain(model, X, X_reference=X, modalities=spec)
+    for bad in (0, True, 2.5):
+        with pytest.raises(ValueError, match="max_reference"):
+            acquisition_gain(model, X, X_reference=X, max_reference=bad)
+    with pytest.raises(ValueError, match="n_draws"):
+        acquisition_gain(model, X, X_reference=X, n_draws=0)
