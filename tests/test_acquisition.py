@@ -197,3 +197,28 @@ def test_clear_errors(fitted, mfeat_small):
             acquisition_gain(model, X, X_reference=X, max_reference=bad)
     with pytest.raises(ValueError, match="n_draws"):
         acquisition_gain(model, X, X_reference=X, n_draws=0)
+
+
+def test_the_curves_of_the_policies():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    from sklearn_redcore.plotting import plot_acquisition_curves
+
+    results = pd.DataFrame(
+        {
+            "policy": ["gain"] * 4 + ["random"] * 2,
+            "n_acquired": [0, 1, 0, 1, 0, 1],
+            "accuracy": [0.8, 0.9, 0.8, 1.0, 0.8, 0.85],
+        }
+    )
+    fig, ax = plt.subplots()
+    assert plot_acquisition_curves(results, ax=ax, title="t") is fig
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert list(lines) == ["gain", "random"]
+    np.testing.assert_allclose(lines["gain"].get_ydata(), [0.8, 0.95])  # the mean over the seeds
+    assert list(ax.get_xticks()) == [0, 1] and ax.get_xlabel() == "modalities acquired per sample"
+    plt.close(fig)
+    with pytest.raises(ValueError, match="lack the column"):
+        plot_acquisition_curves(results.drop(columns="accuracy"))

@@ -1,5 +1,6 @@
 """Plots of missing-modality studies (needs matplotlib: ``pip install sklearn-redcore[plot]``)."""
 
+from ._acquisition import plot_acquisition_curves
 from ._plots import (
     plot_combination_heatmap,
     plot_missing_rate_curves,
@@ -14,4 +15,5 @@ __all__ = [
     "plot_regulation_history",
     "plot_combination_heatmap",
     "plot_modality_importance",
+    "plot_acquisition_curves",
 ]
