@@ -11,7 +11,7 @@ from sklearn_redcore import RedCoreClassifier, RedCoreRegressor, mask_modalities
 from sklearn_redcore._acquisition import acquisition_gain, acquisition_order
 from sklearn_redcore.datasets import make_multimodal_classification
 
-from .conftest import FAST, small_estimator
+from .conftest import FAST, load_benchmark, small_estimator
 
 SPEC = {"signal": range(0, 6), "noise": range(6, 11), "echo": range(11, 14)}
 
@@ -222,3 +222,17 @@ def test_the_curves_of_the_policies():
     plt.close(fig)
     with pytest.raises(ValueError, match="lack the column"):
         plot_acquisition_curves(results.drop(columns="accuracy"))
+
+
+def test_the_benchmark_script_runs_its_policies(tmp_path):
+    bench = load_benchmark("bench_acquisition")
+    assert bench.main(["--datasets", "penguins", "--seeds", "1", "--max-epochs", "3", "--out", str(tmp_path)]) == 0
+    results = pd.read_csv(tmp_path / "results.csv").set_index("policy")
+    assert list(results.index) == bench.POLICIES
+    scores = results[["accuracy_1", "f1_1", "accuracy_2", "f1_2"]]
+    assert ((scores >= 0) & (scores <= 1)).all().all()
+    # the oracle is right wherever some choice is: at least as right as any policy
+    assert (results.loc["oracle", "accuracy_1"] >= results["accuracy_1"]).all()
+    # three modalities: after two acquisitions every row is complete, whatever the policy
+    np.testing.assert_allclose(results["accuracy_2"], results["accuracy_2"].iloc[0])
+    assert "gain - fixed (hindsight)" in (tmp_path / "summary.md").read_text()

@@ -1,0 +1,281 @@
+"""Which modality to acquire next: ``acquisition_gain`` against fixed and random choices, per sample.
+
+Protocol, per data set and seed:
+
+* a stratified 70/30 split; RedCore with its defaults fitted on the training
+  part masked at the shared missing rate 0.5 (``mask_modalities``);
+* every test row keeps one of its modalities, drawn at random (seeded);
+* each policy picks one of the row's missing modalities, whose true values
+  are then revealed, and the row is predicted again; then a second
+  acquisition the same way. Accuracy and weighted F1 after one and after
+  two acquisitions.
+
+Policies:
+
+* ``random``: a missing modality drawn at random (the mean of 20 draws);
+* ``fixed (hindsight)``: the fixed priority order of the modalities with the
+  best test accuracy, every order tried (chosen on the test labels, for one
+  and for two acquisitions separately): an upper bound of any fixed order;
+* ``fixed (held out)``: the best order chosen on one half of the test rows
+  and applied to the other half, and the other way round;
+* ``gain``: the missing modality of largest ``acquisition_gain(model, X,
+  X_reference=the masked training part)``, computed again after the first
+  acquisition with the revealed values;
+* ``oracle``: a modality whose acquisition makes the prediction right,
+  where there is one (a ceiling, not a policy).
+
+Data sets (``--datasets``): mfeat with its six views (``load_mfeat``), and
+those of ``bench_tabular_suite.py`` but its mfeat (breast_cancer, digits,
+segment, penguins, synthetic; three modalities each, so that every policy
+ends with the complete row after two acquisitions). The sequence data sets
+(``load_basic_motions``, ``load_japanese_vowels``) have two modalities: a
+row keeping one has a single modality to acquire, and no choice to make.
+
+``--timing`` measures instead the CPU time of ``acquisition_gain`` on 1,000
+rows of mfeat, each keeping one random modality, on one thread. Writes
+``results.csv`` and ``summary.md`` to ``--out`` and prints the summary; the
+user guide's page "Which modality to acquire next" gives the figures of
+the default command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import itertools
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import train_test_split
+
+from sklearn_redcore import RedCoreClassifier, acquisition_gain, mask_modalities, modality_presence
+from sklearn_redcore.datasets import load_mfeat
+
+POLICIES = ["random", "fixed (hindsight)", "fixed (held out)", "gain", "oracle"]
+N_RANDOM_DRAWS = 20
+
+
+def _tabular_suite():
+    """The data sets of ``bench_tabular_suite.py`` (a script beside this one, not a package)."""
+    path = Path(__file__).resolve().parent / "bench_tabular_suite.py"
+    spec = importlib.util.spec_from_file_location("bench_tabular_suite", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.DATASETS
+
+
+def datasets() -> dict:
+    suite = _tabular_suite()
+    return {"mfeat": load_mfeat} | {name: load for name, load in suite.items() if name != "mfeat"}
+
+
+def _scores(y: np.ndarray, one: np.ndarray, two: np.ndarray) -> dict:
+    """Accuracy and weighted F1 of the predictions after one and after two acquisitions."""
+    return {
+        "accuracy_1": accuracy_score(y, one),
+        "f1_1": f1_score(y, one, average="weighted"),
+        "accuracy_2": accuracy_score(y, two),
+        "f1_2": f1_score(y, two, average="weighted"),
+    }
+
+
+class Outcomes:
+    """The prediction of every test row after the acquisition of each one or two of its modalities."""
+
+    def __init__(self, model, X0: np.ndarray, full: np.ndarray, y: np.ndarray) -> None:
+        self.columns = list(model.modalities_.values())
+        self.y, self.missing, n = y, ~modality_presence(X0, model.modalities_), len(y)
+        every = np.arange(n)
+        self.one = np.stack([model.predict(self.reveal(X0, full, every, np.full(n, m))) for m in range(self.M)], 1)
+        self.two = {}
+        for a, b in itertools.combinations(range(self.M), 2):
+            both = self.reveal(self.reveal(X0, full, every, np.full(n, a)), full, every, np.full(n, b))
+            self.two[a, b] = self.two[b, a] = model.predict(both)
+
+    @property
+    def M(self) -> int:
+        return len(self.columns)
+
+    def reveal(self, X: np.ndarray, full: np.ndarray, rows: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+        """X with the columns of modality ``chosen[i]`` of row ``rows[i]`` taken from ``full``."""
+        X = X.copy()
+        for m, cols in enumerate(self.columns):
+            picked = rows[chosen == m]
+            X[np.ix_(picked, cols)] = full[np.ix_(picked, cols)]
+        return X
+
+    def predictions(self, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The predictions after acquiring ``first``, and after acquiring ``second`` too (one modality per row)."""
+        after_two = np.array([self.two[pair][i] for i, pair in enumerate(zip(first, second))])
+        return self.one[np.arange(len(self.y)), first], after_two
+
+    def scores(self, first: np.ndarray, second: np.ndarray) -> dict:
+        return _scores(self.y, *self.predictions(first, second))
+
+
+def by_order(missing: np.ndarray, order: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """The first and second missing modality of each row in the fixed priority ``order``."""
+    ranked = np.argsort(np.where(missing, np.argsort(order), len(order)), axis=1, kind="stable")
+    return ranked[:, 0], ranked[:, 1]
+
+
+def fixed_policies(outcomes: Outcomes, seed: int) -> dict:
+    """The best fixed order with hindsight, and the best fixed order chosen on the other half of the rows."""
+    choices = [by_order(outcomes.missing, order) for order in itertools.permutations(range(outcomes.M))]
+    right = [[p == outcomes.y for p in outcomes.predictions(*choice)] for choice in choices]
+    half = np.random.default_rng(seed).permutation(len(outcomes.y)) < len(outcomes.y) // 2
+    hindsight, held_out = {}, {}
+    for step in (1, 2):
+        best = choices[int(np.argmax([r[step - 1].mean() for r in right]))]
+        first, second = np.empty_like(best[0]), np.empty_like(best[1])
+        for part in (half, ~half):
+            chosen = choices[int(np.argmax([r[step - 1][~part].mean() for r in right]))]
+            first[part], second[part] = chosen[0][part], chosen[1][part]
+        hindsight |= {k: v for k, v in outcomes.scores(*best).items() if k.endswith(str(step))}
+        held_out |= {k: v for k, v in outcomes.scores(first, second).items() if k.endswith(str(step))}
+    return {"fixed (hindsight)": hindsight, "fixed (held out)": held_out}
+
+
+def random_policy(outcomes: Outcomes, seed: int) -> dict:
+    rng = np.random.default_rng(seed)
+    runs = []
+    for _ in range(N_RANDOM_DRAWS):
+        ranked = np.argsort(np.where(outcomes.missing, rng.random(outcomes.missing.shape), 2.0), axis=1)
+        runs.append(outcomes.scores(ranked[:, 0], ranked[:, 1]))
+    return pd.DataFrame(runs).mean().to_dict()
+
+
+def oracle_policy(outcomes: Outcomes) -> dict:
+    """A modality (a pair) whose acquisition gives the right class where there is one; the first missing otherwise."""
+    y, missing = outcomes.y, outcomes.missing
+    first = np.argmax(missing * (1 + (outcomes.one == y[:, None])), axis=1)
+    pairs = list(itertools.combinations(range(outcomes.M), 2))
+    key = np.stack([(missing[:, a] & missing[:, b]) * (1 + (outcomes.two[a, b] == y)) for a, b in pairs], 1)
+    two = np.array([outcomes.two[pairs[k]][i] for i, k in enumerate(np.argmax(key, axis=1))])
+    return _scores(y, outcomes.one[np.arange(len(y)), first], two)
+
+
+def gain_policy(model, X0: np.ndarray, full: np.ndarray, reference: np.ndarray, outcomes: Outcomes, seed: int):
+    """The largest gain, twice (the second time with the first modality's values revealed); and the first call's
+    CPU time."""
+    start = time.process_time()
+    first = np.nanargmax(acquisition_gain(model, X0, X_reference=reference, random_state=seed), axis=1)
+    seconds = time.process_time() - start
+    X1 = outcomes.reveal(X0, full, np.arange(len(X0)), first)
+    second = np.nanargmax(acquisition_gain(model, X1, X_reference=reference, random_state=seed), axis=1)
+    return outcomes.scores(first, second), seconds
+
+
+def fitted(data, seed: int, max_epochs: int | None):
+    """RedCore fitted on the masked training part of a 70/30 split; the split's test rows, and the training part."""
+    train, test = train_test_split(np.arange(len(data.target)), test_size=0.3, stratify=data.target, random_state=seed)
+    X_train = mask_modalities(data.data[train], data.modalities, 0.5, random_state=seed)
+    params = {} if max_epochs is None else {"max_epochs": max_epochs}
+    start = time.process_time()
+    model = RedCoreClassifier(data.modalities, random_state=seed, **params).fit(X_train, data.target[train])
+    return model, time.process_time() - start, X_train, test
+
+
+def keep_one(model, X: np.ndarray, seed: int) -> np.ndarray:
+    """X with every modality but one, drawn at random per row, set to NaN."""
+    X, columns = X.copy(), list(model.modalities_.values())
+    keep = np.random.default_rng(seed).integers(len(columns), size=len(X))
+    for m, cols in enumerate(columns):
+        X[np.ix_(keep != m, cols)] = np.nan
+    return X
+
+
+def run(name: str, data, seed: int, max_epochs: int | None) -> list[dict]:
+    model, fit_seconds, X_train, test = fitted(data, seed, max_epochs)
+    full, y = data.data[test], data.target[test]
+    X0 = keep_one(model, full, seed)
+    outcomes = Outcomes(model, X0, full, y)
+    scores = fixed_policies(outcomes, seed) | {
+        "random": random_policy(outcomes, seed),
+        "oracle": oracle_policy(outcomes),
+    }
+    scores["gain"], gain_seconds = gain_policy(model, X0, full, X_train, outcomes, seed)
+    meta = {"data": name, "seed": seed, "fit_s": fit_seconds, "gain_s": gain_seconds, "test_rows": len(y)}
+    return [meta | {"policy": policy} | scores[policy] for policy in POLICIES]
+
+
+def summary(results: pd.DataFrame) -> str:
+    """Mean and standard deviation over the seeds of every score; then the gain policy's margins after one."""
+    metrics = ["accuracy_1", "f1_1", "accuracy_2", "f1_2"]
+    grouped = results.groupby(["data", "policy"], sort=False)[metrics]
+    table = grouped.mean().map("{:.3f}".format) + " ± " + grouped.std().fillna(0).map("{:.3f}".format)
+    means = grouped.mean()["accuracy_1"].unstack()
+    margins = pd.DataFrame(
+        {
+            "gain - fixed (hindsight)": means["gain"] - means["fixed (hindsight)"],
+            "gain - fixed (held out)": means["gain"] - means["fixed (held out)"],
+            "gain - random": means["gain"] - means["random"],
+            "fixed (hindsight) - random": means["fixed (hindsight)"] - means["random"],
+        }
+    ).round(4)
+    seconds = results.groupby("data", sort=False)[["fit_s", "gain_s", "test_rows"]].median().round(2)
+    return (
+        "Scores after one (_1) and two (_2) acquisitions, mean ± std over seeds\n\n"
+        f"{table.reset_index().to_markdown(index=False)}"
+        f"\n\nAccuracy after one acquisition: margins\n\n{margins.reset_index().to_markdown(index=False)}"
+        f"\n\nMedian CPU seconds (one thread): fit, and one call of acquisition_gain on the test rows\n\n"
+        f"{seconds.reset_index().to_markdown(index=False)}\n"
+    )
+
+
+def timing(n_rows: int = 1000, repeats: int = 3) -> str:
+    """CPU time of acquisition_gain on ``n_rows`` rows of mfeat keeping one modality each, on one thread."""
+    data = load_mfeat()
+    model, _, X_train, _ = fitted(data, 0, None)
+    rows = np.random.default_rng(0).choice(len(data.target), n_rows, replace=False)
+    X = keep_one(model, data.data[rows], 0)
+    times = []
+    for _ in range(repeats):
+        start = time.process_time()
+        acquisition_gain(model, X, X_reference=X_train, random_state=0)
+        times.append(time.process_time() - start)
+    return (
+        f"acquisition_gain on {n_rows} rows of mfeat (six views, one kept per row; {len(X_train)} reference rows): "
+        f"CPU seconds on one thread, {repeats} calls: " + ", ".join(f"{t:.2f}" for t in times)
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", nargs="+", default=None, help="default: mfeat and the tabular suite's")
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--max-epochs", type=int, default=None, help="default: the estimator's")
+    parser.add_argument("--out", type=Path, default=Path("acquisition_results"))
+    parser.add_argument("--timing", action="store_true", help="measure the CPU time of acquisition_gain only")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+    if args.timing:
+        print(timing())
+        return 0
+    loaders = datasets()
+    names = args.datasets or list(loaders)
+    unknown = sorted(set(names) - set(loaders))
+    if unknown:
+        parser.error(f"unknown data sets {unknown}; known: {list(loaders)}")
+    rows = []
+    for name in names:
+        data = loaders[name]()
+        for seed in range(args.seeds):
+            rows += run(name, data, seed, args.max_epochs)
+            print(f"{name} seed {seed}: done", file=sys.stderr, flush=True)
+    results = pd.DataFrame(rows)
+    args.out.mkdir(parents=True, exist_ok=True)
+    results.to_csv(args.out / "results.csv", index=False)
+    text = summary(results)
+    (args.out / "summary.md").write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
