@@ -9,9 +9,10 @@ For a sample whose present modalities are P and a missing modality m:
    encoder's output on each reference row's own modalities of P (its
    summary ``s_r``). Rows that look alike through the eyes of ``xenc^m``
    are given similar values of m: ``w_r`` is proportional to
-   ``exp(-sum_d (z_hat_d - s_rd)^2 / (2 tau_d^2))``, with ``tau^2`` the
-   variance of ``z_bar^m`` (drawn from the encoder's Gaussian) around
-   ``s^m`` over the bank: how much of the value P leaves unexplained.
+   ``exp(-sum_d (z_hat_d - s_rd)^2 / (2 tau_d^2))``, with ``tau^2`` the mean
+   squared distance of ``z_bar^m`` (drawn from the encoder's Gaussian) from
+   ``s_r`` over the bank: how much of the value the summaries leave
+   unexplained.
 3. *The prediction with each value*: the joint head with ``z^m`` set to the
    value and the other representations as they are. The head's first layer
    is linear, so each value's contribution to it is computed once. A sample
