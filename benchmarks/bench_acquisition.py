@@ -41,7 +41,6 @@ the default command.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import itertools
 import sys
 import time
@@ -54,24 +53,15 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
 
 from sklearn_redcore import RedCoreClassifier, acquisition_gain, mask_modalities, modality_presence
+from sklearn_redcore._benchmark._suites import TABULAR_SUITE
 from sklearn_redcore.datasets import load_mfeat
 
 POLICIES = ["random", "fixed (hindsight)", "fixed (held out)", "gain", "oracle"]
 N_RANDOM_DRAWS = 20
 
 
-def _tabular_suite():
-    """The data sets of ``bench_tabular_suite.py`` (a script beside this one, not a package)."""
-    path = Path(__file__).resolve().parent / "bench_tabular_suite.py"
-    spec = importlib.util.spec_from_file_location("bench_tabular_suite", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.DATASETS
-
-
 def datasets() -> dict:
-    suite = _tabular_suite()
-    return {"mfeat": load_mfeat} | {name: load for name, load in suite.items() if name != "mfeat"}
+    return {"mfeat": load_mfeat} | {name: load for name, load in TABULAR_SUITE.items() if name != "mfeat"}
 
 
 def _scores(y: np.ndarray, one: np.ndarray, two: np.ndarray) -> dict:

@@ -53,7 +53,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.utils import Bunch
 from threadpoolctl import threadpool_limits
 
 from sklearn_redcore._benchmark import parse_params, run_suite
@@ -62,65 +61,13 @@ from sklearn_redcore._benchmark._pytabkit import pytabkit_available
 from sklearn_redcore._benchmark._report import write_outputs
 from sklearn_redcore._benchmark._run import IMPORTANCE_COLUMNS
 from sklearn_redcore._benchmark._settings import settings_for
+from sklearn_redcore._benchmark._suites import TABULAR_SUITE as DATASETS
 from sklearn_redcore._evaluation import modality_combinations
 
 #: The comparison models, scored against RedCore (Core is RedCore's ablation, not a baseline).
 BASELINES = ["HGB", "Impute+LR", "Impute+MLP", "RealMLP", "TabM"]
 SPECIALISTS = ["Specialist-LR", "Specialist-HGB"]
 SETTINGS = ["shared 0.0", "shared 0.5", "imbalanced"]
-
-
-def _breast_cancer() -> Bunch:
-    from sklearn.datasets import load_breast_cancer
-
-    data = load_breast_cancer()  # 10 means, then their 10 standard errors, then the 10 worst values
-    modalities = {"mean": list(range(0, 10)), "error": list(range(10, 20)), "worst": list(range(20, 30))}
-    return Bunch(data=data.data, target=data.target, modalities=modalities)
-
-
-def _digits() -> Bunch:
-    from sklearn.datasets import load_digits
-
-    data = load_digits()  # pixel 8 * row + column
-    bands = {"top": range(0, 3), "middle": range(3, 5), "bottom": range(5, 8)}
-    modalities = {name: [8 * row + col for row in rows for col in range(8)] for name, rows in bands.items()}
-    return Bunch(data=data.data, target=data.target, modalities=modalities)
-
-
-def _mfeat() -> Bunch:
-    from sklearn_redcore.datasets import load_mfeat
-
-    return load_mfeat(views=["fou", "kar", "mor"])
-
-
-def _segment() -> Bunch:
-    from sklearn_redcore.datasets import load_image_segments
-
-    return load_image_segments()
-
-
-def _penguins() -> Bunch:
-    from sklearn_redcore.datasets import load_penguins
-
-    data = load_penguins()
-    complete = ~np.isnan(data.data).any(axis=1)
-    return Bunch(data=data.data[complete], target=data.target[complete], modalities=data.modalities)
-
-
-def _synthetic() -> Bunch:
-    from sklearn_redcore.datasets import make_tabular_classification
-
-    return make_tabular_classification(2000, random_state=0)
-
-
-DATASETS = {
-    "breast_cancer": _breast_cancer,
-    "digits": _digits,
-    "mfeat": _mfeat,
-    "segment": _segment,
-    "penguins": _penguins,
-    "synthetic": _synthetic,
-}
 
 
 def specialist_reference(results: pd.DataFrame, combinations: list[str]) -> pd.DataFrame:

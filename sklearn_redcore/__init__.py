@@ -10,10 +10,12 @@ target in ``_tasks.py``), their network in ``_network/``, Algorithm 1 in
 ``_regulation.py`` and its training loop in ``_redcore_training.py``; the
 inputs in ``_inputs/``; the comparison methods in ``_baselines/``; the
 missing-modality tools in ``_masking.py``, ``_evaluation.py`` and
-``_importance.py``; the benchmark command in ``_benchmark/``; data sets in
+``_importance.py``; which missing modality to acquire next in ``_acquisition/``;
+the benchmark command in ``_benchmark/``; data sets in
 ``datasets`` and figures in ``plotting``.
 """
 
+from ._acquisition import acquisition_gain, acquisition_order
 from ._baselines import AMAEClassifier, CRAClassifier, MMINClassifier
 from ._evaluation import evaluate_modality_combinations
 from ._importance import modality_importance
@@ -35,6 +37,8 @@ __all__ = [
     "flatten_sequences",
     "evaluate_modality_combinations",
     "modality_importance",
+    "acquisition_gain",
+    "acquisition_order",
     "mask_modalities",
     "modality_presence",
     "save_model",

@@ -14,7 +14,7 @@
 * ``_speed``: the measurements of the speed study (``benchmarks/bench_speed.py``),
   whose floor ``_plain_loop`` is the estimator's training as a plain
   PyTorch loop; ``_paired``, ``_gradient_shares``, ``_data``: what the
-  regulation and scale-out studies add.
+  regulation and scale-out studies add; ``_suites``: the suites' data sets.
 """
 
 from ._arguments import parse_params
