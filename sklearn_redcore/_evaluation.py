@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import is_regressor
 from sklearn.metrics import check_scoring
+from sklearn.utils.validation import check_is_fitted
 
 from ._inputs import ModalitySpec, resolve_modalities
 from ._masking import _feature_names
@@ -26,6 +27,25 @@ def like_input(values: np.ndarray, X: Any) -> Any:
     if _feature_names(X) is None:
         return values
     return pd.DataFrame(values, columns=X.columns, index=X.index)
+
+
+def modalities_of(estimator: Any, modalities: ModalitySpec, purpose: str) -> ModalitySpec:
+    """``modalities``, or with None the modalities the fitted ``estimator`` was trained on.
+
+    Raises scikit-learn's ``NotFittedError`` for an unfitted estimator (the
+    tools read a fitted model), and a ``ValueError`` when the estimator
+    has no ``modalities_`` of its own and none are given.
+    """
+    check_is_fitted(estimator, msg=f"This %(name)s is not fitted yet: fit it first, then {purpose}.")
+    if modalities is not None:
+        return modalities
+    found = getattr(estimator, "modalities_", None)
+    if found is None:
+        raise ValueError(
+            f"modalities=None takes the estimator's modalities_, which {type(estimator).__name__} does "
+            "not have; pass modalities (which columns form which modality)."
+        )
+    return found
 
 
 def modality_combinations(names: list[str]) -> list[tuple[str, ...]]:
@@ -77,6 +97,7 @@ def evaluate_modality_combinations(
     """
     if scoring is None:
         scoring = "r2" if is_regressor(estimator) else "f1_weighted"
+    modalities = modalities_of(estimator, modalities, "score it on each combination of modalities")
     names = _feature_names(X)
     values = float_copy(X)
     resolved = resolve_modalities(modalities, values.shape[1], names, warn_unused=False)

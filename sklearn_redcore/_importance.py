@@ -9,7 +9,7 @@ import pandas as pd
 from sklearn.metrics import check_scoring
 from sklearn.utils import check_random_state
 
-from ._evaluation import float_copy, like_input
+from ._evaluation import float_copy, like_input, modalities_of
 from ._inputs import ModalitySpec, resolve_modalities
 from ._masking import _feature_names
 
@@ -96,13 +96,7 @@ def modality_importance(
         raise ValueError(f"X must be 2-D, got an array of shape {values.shape}.")
     if len(values) != len(y):
         raise ValueError(f"X has {len(values)} samples and y has {len(y)}.")
-    if modalities is None:
-        modalities = getattr(estimator, "modalities_", None)
-        if modalities is None:
-            raise ValueError(
-                f"modalities=None takes the estimator's modalities_, which {type(estimator).__name__} does "
-                "not have; pass modalities (which columns form which modality)."
-            )
+    modalities = modalities_of(estimator, modalities, "measure what its modalities are worth")
     resolved = resolve_modalities(modalities, values.shape[1], names, warn_unused=False)
     scorer = check_scoring(estimator, scoring=scoring)
     rng = check_random_state(random_state)

@@ -93,3 +93,20 @@ def test_clear_errors(informative_and_noise):
         modality_importance(model, X, y, spec, n_repeats=0)
     with pytest.raises(ValueError, match="samples"):
         modality_importance(model, X, y[:-1], spec)
+
+
+@pytest.mark.parametrize("tool", ["importance", "combinations", "acquisition"])
+def test_the_tools_ask_to_fit_an_unfitted_estimator_first(tool, mfeat_small):
+    from sklearn.exceptions import NotFittedError
+
+    from sklearn_redcore import RedCoreClassifier, acquisition_gain, evaluate_modality_combinations
+
+    X, y, spec = mfeat_small
+    clf = RedCoreClassifier(spec)
+    with pytest.raises(NotFittedError, match="not fitted yet: fit it first"):
+        if tool == "importance":
+            modality_importance(clf, X, y)
+        elif tool == "combinations":
+            evaluate_modality_combinations(clf, X, y, spec)
+        else:
+            acquisition_gain(clf, X, X_reference=X)

@@ -13,7 +13,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._docstring import Substitution
-from .._evaluation import float_copy
+from .._evaluation import float_copy, modalities_of
 from .._inputs import ModalitySpec, resolve_modalities
 from .._masking import _feature_names
 from .._network import RedCoreModule
@@ -93,13 +93,7 @@ def _gains(
             f"{type(estimator).__name__} is neither a classifier with predict_proba nor a regressor: "
             "the gain of a modality is read from the change of its predicted probabilities or values."
         )
-    if modalities is None:
-        modalities = getattr(estimator, "modalities_", None)
-        if modalities is None:
-            raise ValueError(
-                f"modalities=None takes the estimator's modalities_, which {type(estimator).__name__} does "
-                "not have; pass modalities (which columns form which modality)."
-            )
+    modalities = modalities_of(estimator, modalities, "ask which modality to acquire")
     names = _feature_names(X)
     reference_names = _feature_names(X_reference)
     if names is not None and reference_names is not None and not np.array_equal(names, reference_names):
