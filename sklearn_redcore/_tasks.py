@@ -274,6 +274,8 @@ class RegressionTask(RegressorMixin, TargetTask):
         mean = np.average(y / unit, axis=0, weights=weight)
         spread = np.sqrt(np.average((y / unit - mean) ** 2, axis=0, weights=weight))
         self.target_mean_, self.target_scale_ = usable_statistics(mean * unit, spread * unit)
+        # (weight-0 rows are left out of the training rows before this: only the rows learnt from count)
+        self.target_constant_ = np.ptp(y, axis=0) == 0
 
     def _network_targets(self, y: np.ndarray) -> np.ndarray:
         return ((y - self.target_mean_) / self.target_scale_).astype(np.float32)
@@ -289,7 +291,9 @@ class RegressionTask(RegressorMixin, TargetTask):
         return 0.9
 
     def _finish_outputs(self, outputs: torch.Tensor) -> torch.Tensor:
-        scale = torch.as_tensor(self.target_scale_, dtype=torch.float64, device=outputs.device)
+        # A target that was constant in training is predicted as that constant (its network targets were all 0).
+        scale = np.where(self.target_constant_, 0.0, self.target_scale_)
+        scale = torch.as_tensor(scale, dtype=torch.float64, device=outputs.device)
         mean = torch.as_tensor(self.target_mean_, dtype=torch.float64, device=outputs.device)
         return outputs.double() * scale + mean
 

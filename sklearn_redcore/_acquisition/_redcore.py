@@ -110,7 +110,8 @@ class _Gains:
         self.first, self.rest = _split_head(self.module.joint_head)
         self.d = self.module.n_latent
         if is_regressor(estimator):
-            scale = torch.as_tensor(estimator.target_scale_, dtype=torch.float64, device=query.mean.device)
+            scale = np.where(estimator.target_constant_, 0.0, estimator.target_scale_)  # as the predictions
+            scale = torch.as_tensor(scale, dtype=torch.float64, device=query.mean.device)
             self.criterion = lambda outputs, weights: explained_variance(outputs.double() * scale, weights)
         else:
             self.criterion = lambda outputs, weights: entropy_reduction(_softmax(outputs), weights)

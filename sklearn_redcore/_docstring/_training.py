@@ -113,7 +113,10 @@ REGRESSOR_ATTRIBUTES = """\
         Mean and standard deviation of the training targets (weighted by
         ``sample_weight``), by which the network's targets are
         standardised; ``target_mean_`` is the prediction for a sample with
-        no modality at all."""
+        no modality at all.
+    target_constant_ : ndarray of bool of shape (n_outputs,)
+        Whether each target took a single value in training; such a target
+        is predicted as that value for every sample."""
 
 #: The fitted attributes of every estimator that describe the training data.
 _DATA_ATTRIBUTES = """\

@@ -43,7 +43,7 @@ _FITTED_BY = {
         "n_iter_",
     ),
     ClassificationTask: ("classes_", "class_prior_"),
-    RegressionTask: ("n_outputs_", "target_mean_", "target_scale_"),
+    RegressionTask: ("n_outputs_", "target_mean_", "target_scale_", "target_constant_"),
     RedCoreEstimatorMixin: (
         "network_sizes_",
         "eta_",
@@ -129,6 +129,7 @@ def check_fitted(estimator: BaseMultimodalEstimator, fitted: Any) -> dict[str, A
         _array(fitted["target_mean_"], "target_mean_", (n_outputs,), "f")
         if not np.all(_array(fitted["target_scale_"], "target_scale_", (n_outputs,), "f") > 0):
             raise ModelFileError("target_scale_ holds values that are not positive")
+        _array(fitted["target_constant_"], "target_constant_", (n_outputs,), "b")
     if isinstance(estimator, RedCoreEstimatorMixin):
         _check_redcore(estimator, fitted, n_modalities)
     return fitted
