@@ -391,3 +391,12 @@ def test_gradient_boosting_baseline_skips_columns_never_observed(task):
     assert np.isfinite(model.predict(X)).all()
     complete = rng.normal(size=(60, 6))
     assert model[0].fit(complete).support_.all()
+
+
+def test_version_prints_the_package_version(capsys):
+    from sklearn_redcore import __version__
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"redcore {__version__}"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._version import __version__
 from ._models import MODEL_NAMES, regression_models
 from ._report import untrained_notes, write_benchmark, write_staged
 from ._settings import DEFAULT_IMBALANCED_RATES, DEFAULT_SHARED_RATES, settings_from_options
@@ -29,6 +30,7 @@ _SCORE_NAMES = {"classification": "weighted F1", "regression": "R²"}
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="redcore", description=__doc__.split("\n\n")[1].replace("\n", " "))
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     bench = commands.add_parser(
         "benchmark",
