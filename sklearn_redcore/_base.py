@@ -116,12 +116,16 @@ class BaseMultimodalEstimator(BaseEstimator):
         """Whether this fit continues the previous one (warm start)."""
         return bool(getattr(self, "warm_start", False)) and hasattr(self, "net_")
 
-    # -------------------------------------------------------------------- fit
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> BaseMultimodalEstimator:
-        """Train the network on X (NaN marks missing values) and y (see the subclasses' ``fit``)."""
+    def _check_all_params(self) -> None:
+        """Every check of the parameters alone: the declared constraints (no bool for a number), then the rest."""
         self._validate_params()
         reject_bools(self)
         self._check_params()
+
+    # -------------------------------------------------------------------- fit
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> BaseMultimodalEstimator:
+        """Train the network on X (NaN marks missing values) and y (see the subclasses' ``fit``)."""
+        self._check_all_params()
         warm = self._continues()
         # float32 is kept as it is (no copy of long sequences); the statistics are computed in float64.
         with np.errstate(over="ignore", invalid="ignore"):  # scikit-learn's finiteness check sums X in its dtype
@@ -230,8 +234,7 @@ class BaseMultimodalEstimator(BaseEstimator):
         history = self.net_.history
         self.interrupted_ = bool(self.net_.interrupted_)
         if self.interrupted_:
-            monitors = [(name, cb) for name, cb in self.net_.callbacks_ if hasattr(cb, "history_keys")]
-            keys = ("train_loss", *self._history_keys(monitors))
+            keys = ("train_loss", *self._history_keys(self.net_.callbacks_))
             while len(history) and not all(key in history[-1] for key in keys):
                 del history[-1]  # the epoch that was cut short
             done = len(history) - n_before
@@ -310,9 +313,9 @@ class BaseMultimodalEstimator(BaseEstimator):
             **self._net_params(n_modalities),
         )
 
-    def _history_keys(self, monitors: list[tuple[str, Any]]) -> tuple[str, ...]:
-        """The history entries of each epoch besides skorch's own: the monitors' and the module's loss parts."""
-        recorded = [key for _, callback in monitors for key in getattr(callback, "history_keys", ())]
+    def _history_keys(self, callbacks: list[tuple[str, Any]]) -> tuple[str, ...]:
+        """The history entries of each epoch beyond skorch's: the callbacks' ``history_keys``, the loss parts."""
+        recorded = [key for _, callback in callbacks for key in getattr(callback, "history_keys", ())]
         return (*recorded, *getattr(self._module_class, "loss_parts", ()))
 
     def _restore(

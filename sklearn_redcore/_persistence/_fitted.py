@@ -20,7 +20,6 @@ import torch
 from .._base import BaseMultimodalEstimator
 from .._inputs import FEATURE_TRANSFORMS, ModalityInputs, SequenceModality
 from .._inputs._modality_inputs import N_QUANTILES
-from .._parameters import reject_bools
 from .._redcore_base import RedCoreEstimatorMixin
 from .._tasks import ClassificationTask, RegressionTask
 from ._container import ModelFileError
@@ -78,9 +77,7 @@ def checked_estimator(cls: type[BaseMultimodalEstimator], params: Any) -> BaseMu
         raise ModelFileError(f"it lacks the parameters {missing[:5]} of {name}")
     estimator = cls(**params)
     try:
-        estimator._validate_params()
-        reject_bools(estimator)
-        estimator._check_params()
+        estimator._check_all_params()
     except (TypeError, ValueError) as exc:
         raise ModelFileError(f"it holds parameters that {name} does not accept: {exc}") from None
     if estimator.n_threads is not None and estimator.n_threads > MAX_THREADS:
@@ -172,9 +169,7 @@ def _check_redcore(estimator: Any, fitted: dict[str, Any], n_modalities: int) ->
         raise ModelFileError("network_sizes_ is not a dict of the estimator's size parameters")
     try:  # the sizes are parameters' values: the parameters' own checks apply
         clone = type(estimator)(**(estimator.get_params(deep=False) | sizes))
-        clone._validate_params()
-        reject_bools(clone)
-        clone._check_params()
+        clone._check_all_params()
     except (TypeError, ValueError) as exc:
         raise ModelFileError(f"network_sizes_ holds sizes that the estimator does not accept: {exc}") from None
     _array(fitted["eta_"], "eta_", (n_modalities,), "f")
