@@ -1,15 +1,13 @@
 """The scikit-learn side shared by every estimator of the package.
 
-:class:`BaseMultimodalEstimator` holds what depends neither on the network
-nor on the kind of target: the declared parameters of the training loop,
-input validation, the fitted input object
-(:class:`~sklearn_redcore._inputs.ModalityInputs`), seeding, threads and
-device, the skorch net that trains the module, early stopping, warm starts,
-interrupted fits and the forward pass of prediction. What depends on the
-target (class labels and probabilities, or standardised continuous values)
-is in ``_tasks.py``; a subclass names its torch module and the module's
-arguments, and may choose which training rows it uses (perfect data
-training keeps the complete ones) and record what its training learnt.
+:class:`BaseMultimodalEstimator` holds what depends neither on the network nor
+on the kind of target: the declared parameters of the training loop, input
+validation, the fitted input object (:class:`~sklearn_redcore._inputs.ModalityInputs`),
+seeding, threads and device, the skorch net that trains the module, early
+stopping, warm starts, interrupted fits and the forward pass of prediction.
+What depends on the target is in ``_tasks.py``; a subclass names its torch
+module and the module's arguments, and may choose its training rows (perfect
+data training keeps the complete ones) and record what its training learnt.
 """
 
 from __future__ import annotations
@@ -348,6 +346,16 @@ class BaseMultimodalEstimator(BaseEstimator):
         self.net_.history = history
 
     # ---------------------------------------------------------------- predict
+    def _forward_in_blocks(self, X: np.ndarray):
+        """``(inputs, outputs)`` of the network in eval mode for validated X, ``PREDICT_BATCH_ROWS`` rows at a time."""
+        module, device = self.net_.module_, self.net_.device
+        if any(part.training for part in module.modules()):  # reading the flags costs less than eval()
+            module.eval()
+        with_steps = getattr(self._module_class, "reads_observed_steps", False)
+        for start in range(0, len(X), PREDICT_BATCH_ROWS):
+            data = self.inputs_.transform(X[start : start + PREDICT_BATCH_ROWS])
+            yield data, module(**data.to_tensors(device, with_steps=with_steps))
+
     def _predict_outputs(self, X: Any) -> np.ndarray:
         """The predictions of the joint head for the rows of X (``_finish_outputs``'s form), in blocks of rows.
 
@@ -357,16 +365,10 @@ class BaseMultimodalEstimator(BaseEstimator):
         check_is_fitted(self)
         with np.errstate(over="ignore", invalid="ignore"):  # as in fit
             X = validate_data(self, X, ensure_all_finite="allow-nan", dtype=[np.float64, np.float32], reset=False)
-        module, device = self.net_.module_, self.net_.device
-        with_steps = getattr(self._module_class, "reads_observed_steps", False)
         chunks, presence = [], []
         with torch.inference_mode(), torch_threads(self.n_threads):
-            if any(part.training for part in module.modules()):  # reading the flags costs less than eval()
-                module.eval()
-            for start in range(0, len(X), PREDICT_BATCH_ROWS):
-                data = self.inputs_.transform(X[start : start + PREDICT_BATCH_ROWS])
-                outputs = module(**data.to_tensors(device, with_steps=with_steps)).logits
-                chunks.append(self._finish_outputs(outputs).cpu().numpy())
+            for data, out in self._forward_in_blocks(X):
+                chunks.append(self._finish_outputs(out.logits).cpu().numpy())
                 presence.append(data.present)
         fallback = self._fallback_prediction()
         predictions = np.concatenate(chunks) if chunks else np.empty((0, len(fallback)))

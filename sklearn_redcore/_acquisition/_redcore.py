@@ -60,12 +60,7 @@ def _blocks(n: int, size: int) -> list[slice]:
 
 
 def _encode(estimator: Any, X: np.ndarray) -> _Representations:
-    module, device = estimator.net_.module_, estimator.net_.device
-    with_steps = getattr(module, "reads_observed_steps", False)
-    parts = []
-    for rows in _blocks(len(X), PREDICT_BATCH_ROWS):
-        out = module(**estimator.inputs_.transform(X[rows]).to_tensors(device, with_steps=with_steps))
-        parts.append((out.mean, out.log_var, out.z_hat, out.present))
+    parts = [(out.mean, out.log_var, out.z_hat, out.present) for _, out in estimator._forward_in_blocks(X)]
     return _Representations(*(torch.cat(part) for part in zip(*parts)))
 
 
@@ -160,11 +155,9 @@ def redcore_gains(
     estimator: Any, X: np.ndarray, reference: np.ndarray, max_reference: int, rng: np.random.RandomState
 ) -> np.ndarray:
     """The gains (n_samples, n_modalities) of a fitted RedCore estimator; NaN where present (see the module)."""
-    module, names = estimator.net_.module_, list(estimator.modalities_)
+    names = list(estimator.modalities_)
     gains = np.full((len(X), len(names)), np.nan)
     with torch.inference_mode(), torch_threads(estimator.n_threads):
-        if any(part.training for part in module.modules()):
-            module.eval()
         query = _encode(estimator, X)
         present = query.present.cpu().numpy()
         banks = _banks(estimator.inputs_.presence(reference), ~present.all(0), names, max_reference, rng)
