@@ -15,16 +15,56 @@ the benchmark command in ``_benchmark/``; data sets in
 ``datasets`` and figures in ``plotting``.
 """
 
-from ._acquisition import acquisition_gain, acquisition_order
-from ._baselines import AMAEClassifier, CRAClassifier, MMINClassifier
-from ._evaluation import evaluate_modality_combinations
-from ._importance import modality_importance
-from ._inputs import SequenceModality, flatten_sequences
-from ._masking import ModalityMasker, mask_modalities, modality_presence
-from ._persistence import load_model, save_model
-from ._redcore import RedCoreClassifier
-from ._redcore_regressor import RedCoreRegressor
+import importlib
+from typing import TYPE_CHECKING
+
 from ._version import __version__
+
+if TYPE_CHECKING:  # the names, for type checkers and editors; at run time they load on first use
+    from ._acquisition import acquisition_gain, acquisition_order
+    from ._baselines import AMAEClassifier, CRAClassifier, MMINClassifier
+    from ._evaluation import evaluate_modality_combinations
+    from ._importance import modality_importance
+    from ._inputs import SequenceModality, flatten_sequences
+    from ._masking import ModalityMasker, mask_modalities, modality_presence
+    from ._persistence import load_model, save_model
+    from ._redcore import RedCoreClassifier
+    from ._redcore_regressor import RedCoreRegressor
+
+#: Where each public name lives: importing the package imports neither torch nor
+#: scikit-learn (the command line's ``--help`` stays fast); a name loads its module when first used.
+_MODULES = {
+    "acquisition_gain": "._acquisition",
+    "acquisition_order": "._acquisition",
+    "AMAEClassifier": "._baselines",
+    "CRAClassifier": "._baselines",
+    "MMINClassifier": "._baselines",
+    "evaluate_modality_combinations": "._evaluation",
+    "modality_importance": "._importance",
+    "SequenceModality": "._inputs",
+    "flatten_sequences": "._inputs",
+    "ModalityMasker": "._masking",
+    "mask_modalities": "._masking",
+    "modality_presence": "._masking",
+    "load_model": "._persistence",
+    "save_model": "._persistence",
+    "RedCoreClassifier": "._redcore",
+    "RedCoreRegressor": "._redcore_regressor",
+}
+
+
+def __getattr__(name: str):
+    """A public name, imported from its module on first use (PEP 562)."""
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_MODULES[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "RedCoreClassifier",

@@ -17,11 +17,31 @@
   regulation and scale-out studies add; ``_suites``: the suites' data sets.
 """
 
-from ._arguments import parse_params
-from ._cli import main
-from ._models import MODEL_NAMES, make_model
-from ._run import Model
-from ._study import run_data_study, run_study, run_suite, summarize_study
+import importlib
+
+#: Where each name lives; a name loads its module on first use, so that the
+#: command line builds its parser (and answers ``--help``) without torch.
+_MODULES = {
+    "MODEL_NAMES": "._models",
+    "Model": "._run",
+    "main": "._cli",
+    "make_model": "._models",
+    "parse_params": "._arguments",
+    "run_data_study": "._study",
+    "run_study": "._study",
+    "run_suite": "._study",
+    "summarize_study": "._study",
+}
+
+
+def __getattr__(name: str):
+    """A name of ``__all__``, imported from its module on first use (PEP 562)."""
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_MODULES[name], __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "MODEL_NAMES",

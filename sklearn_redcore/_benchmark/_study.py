@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from ._names import DEFAULT_MODELS
+from ._progress import Progress
 from ._run import IMPORTANCE_COLUMNS, SCORING, Model, Split, run_one
 
 __all__ = [
@@ -35,7 +37,6 @@ __all__ = [
     "summarize_study",
 ]
 
-DEFAULT_MODELS = ("RedCore", "Core", "Red", "HGB", "Impute+LR", "Impute+MLP")
 _META_COLUMNS = {
     "setting",
     "seed",
@@ -51,25 +52,19 @@ _META_COLUMNS = {
 def run_jobs(function: Callable, jobs: Sequence[tuple], *, n_jobs: int = 1, progress: bool = True) -> list:
     """``function(*job)`` for every job, ``n_jobs`` at a time (joblib), in the order they finish.
 
-    With ``progress``, a progress bar on standard error.
+    With ``progress``, a progress line on standard error from the start
+    (``0/N runs``), with the time elapsed and, after the first run, the time left.
     """
     from joblib import Parallel, delayed
 
     runner = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(delayed(function)(*job) for job in jobs)
+    if not progress:
+        return list(runner)
     results = []
-    start = time.perf_counter()
-    for done, result in enumerate(runner, start=1):
-        results.append(result)
-        if progress:
-            width = 30
-            filled = int(width * done / len(jobs))
-            print(
-                f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{len(jobs)} runs, "
-                f"{time.perf_counter() - start:.0f} s",
-                end="" if done < len(jobs) else "\n",
-                file=sys.stderr,
-                flush=True,
-            )
+    with Progress(len(jobs)) as line:
+        for result in runner:
+            results.append(result)
+            line.advance()
     return results
 
 

@@ -12,9 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["MAX_AUTO_CLASSES", "UsageError", "load_data", "study_task"]
 
@@ -29,6 +32,8 @@ class UsageError(Exception):
 def _read_table(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise UsageError(f"data file not found: {path}")
+    import pandas as pd
+
     try:
         if path.suffix.lower() in {".parquet", ".pq"}:
             return pd.read_parquet(path)
@@ -77,6 +82,8 @@ def _columns(entry) -> list:
 
 def load_data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, dict[str, list[int]], str]:
     """X, y, the modality spec as int positions, and a description of the data."""
+    import pandas as pd
+
     from .._inputs import SequenceModality, contiguous_modalities, resolve_modalities
     from ..datasets import load_mfeat
 
@@ -149,6 +156,7 @@ def load_data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, dict[st
 
 def study_task(args: argparse.Namespace, y: np.ndarray) -> tuple[str, str]:
     """The study's task, and how it was chosen (``--task auto`` reads the label column)."""
+    import pandas as pd
     from sklearn.utils.multiclass import type_of_target
 
     if args.data is None:
