@@ -95,9 +95,18 @@ def add_study_options(
             "--models", nargs="+", default=list(models), help=models_help or f"default: {' '.join(models)}"
         )
     if seeds is not None:
-        parser.add_argument("--seeds", nargs="+", type=int, default=list(seeds))
+        parser.add_argument(
+            "--seeds",
+            nargs="+",
+            type=int,
+            default=list(seeds),
+            help="one run per seed and setting: its split, mask and models' random state "
+            f"(default: {' '.join(map(str, seeds))})",
+        )
     if test_size:
-        parser.add_argument("--test-size", type=float, default=0.3)
+        parser.add_argument(
+            "--test-size", type=float, default=0.3, help="share of the samples held out for scoring (default: 0.3)"
+        )
     if n_jobs is not None:
         parser.add_argument(
             "--n-jobs", type=int, default=n_jobs, help=n_jobs_help or "parallel runs, one torch thread each"
