@@ -22,7 +22,7 @@ from ._network import RedCoreLoss, redcore_objective
 from ._regulation import SupervisionRegulator, unimodal_weights
 from ._training import MultimodalNet
 
-__all__ = ["RedCoreNet", "RegulationHistory", "eta_weighted_objective"]
+__all__ = ["RedCoreNet", "RegulationHistory", "eta_weighted_objective", "regulator_inputs"]
 
 
 def eta_weighted_objective(
@@ -57,6 +57,19 @@ def eta_weighted_objective(
     """
     shared = eta_scope == "imputation+unimodal" and regulate
     return redcore_objective(parts, eta, imputation_weight, unimodal_weights(eta) if shared else None)
+
+
+def regulator_inputs(parts: RedCoreLoss, regulator: SupervisionRegulator) -> dict[str, np.ndarray]:
+    """What one training batch hands to :meth:`SupervisionRegulator.step`, as NumPy arrays.
+
+    The imputation losses and which modalities the batch observed; with
+    ``advantage_reference="spread"`` also the spread of each imputation
+    target (:func:`~sklearn_redcore._network.redcore_loss`).
+    """
+    inputs = {"batch_losses": parts.imputation.detach().cpu().numpy(), "observed": parts.observed.cpu().numpy()}
+    if regulator.advantage_reference == "spread":
+        inputs["spread"] = parts.target_spread.cpu().numpy()
+    return inputs
 
 
 class RedCoreNet(MultimodalNet):
@@ -119,11 +132,11 @@ class RedCoreNet(MultimodalNet):
 
     def training_objective(self, parts: RedCoreLoss) -> torch.Tensor:
         """:func:`eta_weighted_objective` with eta from Algorithm 1, stepped on this batch (lines 3-4)."""
-        imputation = parts.imputation.detach().cpu().numpy()
-        observed = parts.observed.cpu().numpy()
+        inputs = regulator_inputs(parts, self.regulator)
+        imputation, observed = inputs["batch_losses"], inputs["observed"]
         if not np.isfinite(imputation).all():  # before it reaches the state of Algorithm 1
             self._diverged(imputation[~np.isfinite(imputation)][0])
-        eta = self.regulator.step(imputation, observed)
+        eta = self.regulator.step(**inputs)
         self.epoch_imputation_sum_ += np.where(observed, imputation, 0.0)
         self.epoch_imputation_count_ += observed
         return eta_weighted_objective(

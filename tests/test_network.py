@@ -186,3 +186,26 @@ def test_an_unknown_sequence_encoder_is_refused_with_the_known_names():
     arguments = network_arguments([6], 2, sequence_shapes=[(3, 2)], sequence_encoders=["lstm"])
     with pytest.raises(ValueError, match="'conv', 'mlp', 'rocket', 'transformer'"):
         RedCoreModule(**arguments)
+
+
+def test_the_target_spread_is_that_of_each_modality_own_representation_where_present():
+    """``target_spread[m]``: the mean squared distance of z_bar^m to its mean over the samples where m is present,
+    so that the imputation loss divided by it is one minus the R^2 of the imputation (weighted like the loss)."""
+    torch.manual_seed(0)
+    x, _, y = batch()
+    present = torch.tensor([[1, 1, 0], [1, 0, 1], [0, 1, 1], [1, 1, 1], [1, 1, 0], [0, 1, 1]], dtype=torch.bool)
+    x, y = x[: len(present)], y[: len(present)]
+    module = RedCoreModule(**network_arguments([5, 3, 4], 3))
+    module.train()
+    out = module(x, present)
+    weight = torch.tensor([1.0, 2.0, 0.5, 1.0, 3.0, 1.0])
+    for sample_weight in (None, weight):
+        parts = module.loss(out, y, sample_weight)
+        for m in range(3):
+            rows = present[:, m]
+            z = out.z_bar[rows, m].detach().double()
+            w = torch.ones(len(z), dtype=torch.double) if sample_weight is None else weight[rows].double()
+            centre = (w[:, None] * z).sum(0) / w.sum()
+            expected = (w * (z - centre).pow(2).sum(-1)).sum() / w.sum()
+            assert parts.target_spread[m].item() == pytest.approx(expected.item(), rel=1e-5)
+        assert not parts.target_spread.requires_grad

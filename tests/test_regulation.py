@@ -227,6 +227,31 @@ def test_regulator_with_initial_reference_follows_progress_not_size():
     assert progress.eta[0] > progress.eta[1] and paper.eta[1] > paper.eta[0]
 
 
+def test_the_spread_reference_makes_the_regulation_blind_to_each_modality_scale():
+    """Losses and spreads scaled per modality give the eta path of unscaled ones; the paper's rule follows the scale."""
+    kwargs = dict(xi1=0.015, xi2=0.15, p=2, beta=0.7, alpha1=0.1, K=1)
+    rng = np.random.RandomState(0)
+    spreads = rng.uniform(1.0, 2.0, (12, 3))
+    losses = spreads * rng.uniform(0.49, 0.51, (12, 3))  # every modality imputed about as well (R^2 near 0.5)
+    scale = np.array([1.0, 50.0, 0.2])  # e.g. a wide modality, whose representation spreads more
+    observed = np.ones(3, bool)
+    references = ("spread", "spread", "none")
+    plain, scaled, paper = (SupervisionRegulator(3, **kwargs, advantage_reference=r) for r in references)
+    for loss, spread in zip(losses, spreads):
+        plain.step(loss, observed, spread)
+        scaled.step(loss * scale, observed, spread * scale)
+        paper.step(loss * scale, observed, spread * scale)  # the spread is ignored
+    np.testing.assert_allclose(scaled.eta, plain.eta, rtol=1e-12)
+    np.testing.assert_allclose(plain.moving_loss, scaled.moving_loss, rtol=1e-12)
+    assert np.ptp(plain.eta) < 0.01 and np.argmax(paper.eta) == 1  # the paper's eta goes to the large scale
+    # The ratio is what the moving average absorbs: one step with beta = 1 holds loss / spread.
+    one = SupervisionRegulator(3, **(kwargs | {"beta": 1.0}), advantage_reference="spread")
+    one.step(np.array([1.0, 2.0, 3.0]), observed, np.array([2.0, 2.0, 0.0]))  # spread 0: not observed
+    np.testing.assert_array_equal(one.moving_loss, [0.5, 1.0, np.nan])
+    with pytest.raises(ValueError, match="needs the spread"):
+        one.step(np.ones(3), observed)
+
+
 @st.composite
 def regulators_and_steps(draw):
     """A regulator with any valid settings, and a sequence of steps with random losses and observed modalities."""
@@ -242,11 +267,13 @@ def regulators_and_steps(draw):
         alpha1=draw(st.floats(0.0, 5.0)),
         K=draw(st.integers(1, 4)),
         regulate=draw(st.booleans()),
-        advantage_reference=draw(st.sampled_from(["none", "initial"])),
+        advantage_reference=draw(st.sampled_from(["none", "initial", "spread"])),
     )
     # The network's imputation losses are float32 (subnormals included); see the xfail test below for float64 ones.
     losses = st.lists(st.floats(0.0, float(np.finfo(np.float32).max), width=32), min_size=m, max_size=m)
-    steps = draw(st.lists(st.tuples(losses, st.lists(st.booleans(), min_size=m, max_size=m)), min_size=1, max_size=25))
+    spreads = st.lists(st.floats(0.0, float(np.finfo(np.float32).max), width=32), min_size=m, max_size=m)
+    observed = st.lists(st.booleans(), min_size=m, max_size=m)
+    steps = draw(st.lists(st.tuples(losses, observed, spreads), min_size=1, max_size=25))
     return SupervisionRegulator(m, **settings), steps
 
 
@@ -254,8 +281,8 @@ def regulators_and_steps(draw):
 @given(case=regulators_and_steps())
 def test_any_sequence_of_steps_keeps_eta_feasible_and_the_advantages_balanced(case):
     reg, steps = case
-    for k, (losses, observed) in enumerate(steps, start=1):
-        eta = reg.step(np.array(losses), np.array(observed))
+    for k, (losses, observed, spread) in enumerate(steps, start=1):
+        eta = reg.step(np.array(losses), np.array(observed), np.array(spread))
         assert reg.n_steps == k
         np.testing.assert_array_equal(eta, reg.eta)
         assert np.all(eta >= reg.xi1 - 1e-12), eta

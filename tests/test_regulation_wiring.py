@@ -17,8 +17,9 @@ from sklearn_redcore._regulation import SupervisionRegulator
 
 from .conftest import FAST
 
-# Not the defaults (K=3, p=2, beta=0.7, alpha1=0.1, xi1=0.015, xi2=0.15), and K divides no epoch's step count.
-SETTINGS = dict(K=4, p=3.0, beta=0.45, alpha1=0.35, xi1=0.02, xi2=0.2)
+# Not the defaults (K=3, p=2, beta=0.7, alpha1=0.1, xi1=0.015, xi2=0.15), and K divides no epoch's step count;
+# the relative advantage on the scale-free losses, which needs each batch's target spread.
+SETTINGS = dict(K=4, p=3.0, beta=0.45, alpha1=0.35, xi1=0.02, xi2=0.2, advantage_reference="spread")
 
 
 @pytest.fixture(scope="module")
@@ -28,9 +29,9 @@ def recorded(mfeat_small):
     steps, objectives = [], []
     step, objective = SupervisionRegulator.step, redcore_training.eta_weighted_objective
 
-    def recording_step(self, batch_losses, observed):
-        steps.append((np.array(batch_losses, dtype=float), np.array(observed, dtype=bool)))
-        return step(self, batch_losses, observed)
+    def recording_step(self, batch_losses, observed, spread=None):
+        steps.append((np.array(batch_losses, dtype=float), np.array(observed, dtype=bool), np.array(spread)))
+        return step(self, batch_losses, observed, spread)
 
     def recording_objective(parts, eta, **kwargs):
         objectives.append(np.array(eta, dtype=float))
@@ -50,8 +51,8 @@ def test_the_settings_reach_the_regulator_and_give_its_eta_path(recorded):
     assert len(steps) % SETTINGS["K"] and n_batches * clf.n_iter_ == len(steps)
     replay = SupervisionRegulator(len(clf.modalities_), **SETTINGS)
     etas = []
-    for batch_losses, observed in steps:
-        replay.step(batch_losses, observed)
+    for batch_losses, observed, spread in steps:
+        replay.step(batch_losses, observed, spread)
         etas.append(replay.eta.copy())
     np.testing.assert_allclose(clf.eta_history_, np.array(etas)[n_batches - 1 :: n_batches], rtol=0, atol=1e-12)
     np.testing.assert_allclose(clf.eta_, replay.eta, rtol=0, atol=1e-12)
@@ -62,8 +63,8 @@ def test_the_settings_reach_the_regulator_and_give_its_eta_path(recorded):
 def test_each_batch_is_weighted_by_the_eta_of_its_own_step(recorded):
     _, steps, objectives = recorded
     replay = SupervisionRegulator(len(steps[0][0]), **SETTINGS)
-    for (batch_losses, observed), used in zip(steps, objectives, strict=True):
-        np.testing.assert_array_equal(used, replay.step(batch_losses, observed))
+    for (batch_losses, observed, spread), used in zip(steps, objectives, strict=True):
+        np.testing.assert_array_equal(used, replay.step(batch_losses, observed, spread))
 
 
 @pytest.mark.parametrize("eta_scope", ["imputation", "imputation+unimodal"])

@@ -43,7 +43,7 @@ from sklearn.base import clone
 from torch.nn.utils import clip_grad_norm_
 
 from .._inputs import NetworkInputs
-from .._redcore_training import eta_weighted_objective
+from .._redcore_training import eta_weighted_objective, regulator_inputs
 from .._regulation import SupervisionRegulator
 from .._runtime import seed_from, torch_threads
 
@@ -150,7 +150,7 @@ class PlainLoop:
                     parts = module.loss(
                         forward(**{k: v.index_select(0, rows) for k, v in tensors.items()}), y.index_select(0, rows)
                     )
-                    eta = regulator.step(parts.imputation.detach().cpu().numpy(), parts.observed.cpu().numpy())
+                    eta = regulator.step(**regulator_inputs(parts, regulator))
                     eta_weighted_objective(
                         parts,
                         eta,

@@ -47,6 +47,7 @@ class RedCoreLoss:
     joint: torch.Tensor  # the joint head's loss, cross-entropy or squared error (a term of L_VIB)
     joint_part: str  # the name of ``joint`` among the module's ``loss_parts`` (its ``joint_loss_part``)
     unimodal: torch.Tensor | None = None  # (M,) each unimodal head's loss (terms of L_VIB); None without heads
+    target_spread: torch.Tensor | None = None  # (M,) spread of z_bar^m over the samples where m is present
 
     def __getitem__(self, name: str) -> torch.Tensor:
         """A part by name, as the training loop reads the parts listed in the module's ``loss_parts``
@@ -86,6 +87,10 @@ def redcore_loss(
       imputation. Its gradient still reaches the cross-modal encoder of m
       and, through z_hat's inputs, the self-modal encoders of the other
       modalities.
+    * ``target_spread`` (M,), the scale of each imputation loss: the mean
+      squared distance of ``z_bar_n^m`` to its mean over the same samples
+      (no gradient), so that ``L_MSE^m / spread^m`` is one minus the R^2 of
+      the imputation (what ``advantage_reference="spread"`` reads).
     * ``sample_weight`` (B,): every per-sample term counts each sample that
       many times (the means become weighted means), as if it were repeated.
     * ``joint_part``: the name under which the training loop reads the joint
@@ -111,12 +116,23 @@ def redcore_loss(
     target = out.z_bar.detach() if detach_target else out.z_bar
     squared = (target - out.z_hat).pow(2).sum(-1)  # (B, M)
     if sample_weight is None:
-        imputation = (squared * present).sum(0) / counts.clamp(min=1.0)
+        present_weight, total = present, counts.clamp(min=1.0)
     else:
         present_weight = present * sample_weight.to(present.dtype).unsqueeze(1)  # what each entry counts for
-        imputation = (squared * present_weight).sum(0) / present_weight.sum(0).clamp(min=1e-12)
+        total = present_weight.sum(0).clamp(min=1e-12)
+    imputation = (squared * present_weight).sum(0) / total
+    with torch.no_grad():
+        z_bar = out.z_bar.detach()  # (B, M, d)
+        centre = (z_bar * present_weight.unsqueeze(-1)).sum(0) / total.unsqueeze(-1)  # (M, d)
+        target_spread = ((z_bar - centre).pow(2).sum(-1) * present_weight).sum(0) / total
     return RedCoreLoss(
-        vib=vib, imputation=imputation, observed=counts > 0, joint=joint, joint_part=joint_part, unimodal=unimodal
+        vib=vib,
+        imputation=imputation,
+        observed=counts > 0,
+        joint=joint,
+        joint_part=joint_part,
+        unimodal=unimodal,
+        target_spread=target_spread,
     )
 
 
