@@ -61,12 +61,12 @@ def test_benchmark_on_a_user_csv_writes_tables_and_figures(table, tmp_path, caps
     assert {"a", "b", "c", "a+b", "a+b+c", "Ave."} <= set(results.columns)
     assert json.loads((out / "results.json").read_text())[0]["eta_history"]
     assert {p.name for p in out.glob("*.png")} == {
-        "f1_vs_missing_rate.png",
-        "combinations_1.png",
-        "combinations_2.png",
-        "combinations_3.png",
-        "regulation_history.png",
-        "modality_importance.png",
+        "weighted_f1_vs_shared_missing_rate.png",
+        "combinations_weighted_f1_shared_0.0.png",
+        "combinations_weighted_f1_shared_0.5.png",
+        "combinations_weighted_f1_imbalanced_0.6_0.3_0.0.png",
+        "regulation_history_imbalanced_0.6_0.3_0.0.png",  # where the rates differ, not where nothing is missing
+        "modality_importance_weighted_f1_redcore.png",
     }
     importance = pd.read_csv(out / "modality_importance.csv")
     assert len(importance) == 3 * 2 * 3  # settings x models x modalities

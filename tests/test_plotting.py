@@ -109,3 +109,27 @@ def test_modality_importance_bars_carry_the_spread_and_the_score(tmp_path):
     fig.savefig(tmp_path / "importance.png")
     with pytest.raises(ValueError, match="permuted_std"):
         plot_modality_importance(importance.drop(columns="permuted_std"))
+
+
+def test_missing_rate_lines_can_be_told_apart_and_redcore_is_on_top():
+    results = pd.DataFrame(
+        {
+            "missing_rate": [0.0, 0.5] * 3,
+            "model": ["HGB", "HGB", "RedCore", "RedCore", "Core", "Core"],
+            "Ave.": [0.8, 0.7, 0.8, 0.7, 0.8, 0.7],  # the same values: only their style tells them apart
+        }
+    )
+    fig = plot_missing_rate_curves(results, score_name="weighted F1")
+    lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
+    styles = {(line.get_marker(), line.get_linestyle()) for line in lines.values()}
+    assert len(styles) == 3
+    others = [lines["HGB"], lines["Core"]]
+    assert all(lines["RedCore"].get_zorder() > line.get_zorder() for line in others)
+    assert all(lines["RedCore"].get_linewidth() > line.get_linewidth() for line in others)
+    assert fig.axes[0].get_ylabel() == "weighted F1, mean over modality combinations"
+
+
+def test_heatmap_takes_a_colour_scale_and_labels_its_bar():
+    table = pd.DataFrame({"a": [0.7, 0.6], "a+b": [0.8, 0.7]}, index=["RedCore", "HGB"])
+    fig = plot_combination_heatmap(table, vmin=0.5, vmax=1.0, colorbar_label="weighted F1")
+    assert fig.axes[0].images[0].get_clim() == (0.5, 1.0) and fig.axes[1].get_ylabel() == "weighted F1"

@@ -242,6 +242,7 @@ def run_benchmark(args: argparse.Namespace) -> int:
     args.models = args.models or list(DEFAULT_MODELS)
     if not args.quiet:
         print(f"task: {task} ({reason}); results will be written to {out}/", file=sys.stderr)
+    data_name = description
     description += f", {task}"
     if args.class_weight is not None:
         description += f", class_weight={args.class_weight!r}"
@@ -279,7 +280,7 @@ def run_benchmark(args: argparse.Namespace) -> int:
     tables = summarize_study(results)
     if args.out is None and out.exists():  # another run took the name meanwhile
         out = default_out()
-    report = (description, not args.no_plots, list(modalities), _SCORE_NAMES[task])
+    report = (description, not args.no_plots, list(modalities), _SCORE_NAMES[task], data_name)
     write_staged(out, lambda folder: write_benchmark(results, tables, folder, *report))
     for setting, table in tables.items():
         print(f"\n{setting}  ({_SCORE_NAMES[task]}; fit time in seconds, median)")

@@ -18,7 +18,6 @@ import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ._study import IMPORTANCE_COLUMNS, importance_table
@@ -131,8 +130,13 @@ def write_benchmark(
     plots: bool,
     modality_names: list[str],
     score_name: str = "weighted F1",
+    data: str | None = None,
 ) -> None:
-    """The files of ``redcore benchmark`` in ``out``: results, importance, summary and (``plots``) figures."""
+    """The files of ``redcore benchmark`` in ``out``: results, importance, summary and (``plots``) figures.
+
+    ``description`` heads the summary; ``data`` (default: ``description``)
+    names the data in the figures' titles (see :mod:`._figures` for their files).
+    """
     out.mkdir(parents=True, exist_ok=True)
     plain = results.drop(columns=[c for c in results.columns if c.endswith("_history") or c in IMPORTANCE_COLUMNS])
     plain.to_csv(out / "results.csv", index=False)
@@ -145,53 +149,8 @@ def write_benchmark(
             handle.write(f"## {setting}\n\n{table.round(3).to_markdown()}\n\n")
         for line in untrained_notes(results):
             handle.write(f"{line}\n")
-    if not plots:
-        return
-    import matplotlib
+    if plots:
+        from ._figures import write_figures
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from ..plotting import plot_combination_heatmap, plot_missing_rate_curves, plot_regulation_curves
-
-    shared = results[results["setting"].str.startswith("shared")].copy()
-    if shared["setting"].nunique() > 1:
-        shared["missing_rate"] = [rates[0] for rates in shared["missing_rates"]]
-        fig = plot_missing_rate_curves(shared, title=description)
-        fig.savefig(out / "f1_vs_missing_rate.png", dpi=120)
-        plt.close(fig)
-    for i, (setting, table) in enumerate(tables.items()):
-        fig = plot_combination_heatmap(table.drop(columns="fit_time"), title=setting)
-        fig.savefig(out / f"combinations_{i + 1}.png", dpi=120)
-        plt.close(fig)
-    redcore = results[results["model"] == "RedCore"]
-    if len(redcore):
-        row = redcore.iloc[0]
-        fig = plot_regulation_curves(
-            row["eta_history"],
-            row["relative_advantage_history"],
-            row["imputation_loss_history"],
-            modality_names=modality_names,
-            title=f"RedCore, {row['setting']}, seed {row['seed']}",
-        )
-        fig.savefig(out / "regulation_history.png", dpi=120, bbox_inches="tight")
-        plt.close(fig)
-    _plot_importance(importance, out, plt)
-
-
-def _plot_importance(importance, out: Path, plt) -> None:
-    """modality_importance.png: the first model's importances (RedCore's when it ran), one panel per setting."""
-    from ..plotting import plot_modality_importance
-
-    if importance.empty:
-        return
-    models = importance["model"].unique().tolist()
-    model = "RedCore" if "RedCore" in models else models[0]
-    part = importance[importance["model"] == model]
-    settings = part["setting"].unique().tolist()
-    fig, axes = plt.subplots(1, len(settings), figsize=(5 * len(settings), 0.6 * part["modality"].nunique() + 1.8))
-    for ax, setting in zip(np.atleast_1d(axes), settings):
-        rows = part[part["setting"] == setting].set_index("modality")
-        plot_modality_importance(rows, ax=ax, title=f"{model}, {setting}")
-    fig.savefig(out / "modality_importance.png", dpi=120, bbox_inches="tight")
-    plt.close(fig)
+        figures = dict(data=data or description, modality_names=modality_names, score_name=score_name)
+        write_figures(results, tables, importance, out, **figures)

@@ -91,7 +91,7 @@ def load_data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray, dict[st
         if args.label or args.modality or args.modalities or args.sequence:
             raise UsageError("--label, --modality, --sequence and --modalities need --data")
         data = load_mfeat(views=args.views)
-        return data.data, data.target, data.modalities, f"mfeat views {'+'.join(args.views)}"
+        return data.data, data.target, data.modalities, f"mfeat digits, views {'+'.join(args.views)}"
     frame = _read_table(args.data)
     if args.label is None:
         raise UsageError("--label is required with --data (the name of the label column)")

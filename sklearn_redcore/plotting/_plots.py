@@ -1,6 +1,6 @@
 """Figures in the style of the paper: F1 against missing rate (Figure 3), relative
 advantage and eta over training (Figure 5), scores per modality combination (Table 3);
-and the importance of each modality to a fitted model.
+the importance of each modality to a fitted model is in ``_importance``.
 
 Each function returns a matplotlib Figure for the caller to show or save.
 """
@@ -17,7 +17,6 @@ __all__ = [
     "plot_regulation_curves",
     "plot_regulation_history",
     "plot_combination_heatmap",
-    "plot_modality_importance",
 ]
 
 
@@ -35,6 +34,11 @@ def _require_columns(frame: pd.DataFrame, columns: list[str]) -> None:
         raise ValueError(f"results lack the column(s) {missing}; it has {list(frame.columns)}.")
 
 
+#: Markers and dash patterns that tell lines apart without their colour.
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
+_DASHES = ("-", "--", "-.", ":")
+
+
 def plot_missing_rate_curves(
     results: pd.DataFrame,
     *,
@@ -43,11 +47,14 @@ def plot_missing_rate_curves(
     hue: str = "model",
     ax: Any = None,
     title: str | None = None,
+    score_name: str | None = None,
+    highlight: str | None = "RedCore",
 ):
     """Score against training missing rate, one line per model (the paper's Figure 3).
 
     Rows with the same ``x`` and ``hue`` (e.g. several seeds) are averaged; the
-    band shows their standard deviation.
+    band shows their standard deviation. Each line has its own marker and dash
+    pattern, so that lines can be told apart where they overlap.
 
     Parameters
     ----------
@@ -60,6 +67,11 @@ def plot_missing_rate_curves(
         Where to draw; a new figure otherwise.
     title : str, optional
         Title of the axes.
+    score_name : str, optional
+        The metric, for the y axis label (e.g. ``"weighted F1"``); the
+        column's name otherwise.
+    highlight : str or None, default="RedCore"
+        The line drawn thicker and on top of the others, when ``hue`` has it.
 
     Returns
     -------
@@ -71,26 +83,41 @@ def plot_missing_rate_curves(
     >>> from sklearn_redcore.plotting import plot_missing_rate_curves
     >>> results = pd.DataFrame({"missing_rate": [0.0, 0.5, 0.0, 0.5],
     ...                         "model": ["A", "A", "B", "B"], "Ave.": [0.8, 0.7, 0.6, 0.65]})
-    >>> fig = plot_missing_rate_curves(results)
+    >>> fig = plot_missing_rate_curves(results, score_name="weighted F1")
     >>> [line.get_label() for line in fig.axes[0].get_lines()]
     ['A', 'B']
+    >>> fig.axes[0].get_ylabel()
+    'weighted F1, mean over modality combinations'
     """
     plt = _pyplot()
     _require_columns(results, [x, y, hue])
     if ax is None:
-        fig, ax = plt.subplots(figsize=(6, 4))
+        fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
     else:
         fig = ax.figure
     stats = results.groupby([hue, x], sort=True)[y].agg(["mean", "std"]).reset_index()
-    for name in pd.unique(results[hue]):
+    for i, name in enumerate(pd.unique(results[hue])):
         part = stats[stats[hue] == name]
-        ax.plot(part[x], part["mean"], marker="o", label=str(name))
+        emphasised = highlight is not None and str(name) == highlight
+        style = dict(linewidth=2.8, markersize=8, zorder=4) if emphasised else dict(linewidth=1.4, markersize=6)
+        line = ax.plot(
+            part[x],
+            part["mean"],
+            marker=_MARKERS[i % len(_MARKERS)],
+            linestyle=_DASHES[i % len(_DASHES)] if not emphasised else "-",
+            label=str(name),
+            **style,
+        )[0]
         spread = part["std"].fillna(0.0)
-        ax.fill_between(part[x], part["mean"] - spread, part["mean"] + spread, alpha=0.15)
+        ax.fill_between(
+            part[x], part["mean"] - spread, part["mean"] + spread, color=line.get_color(), alpha=0.12, linewidth=0
+        )
+    ax.set_xticks(sorted(pd.unique(results[x])))
     ax.set_xlabel("training missing rate")
-    ax.set_ylabel(y if y != "Ave." else "score averaged over modality combinations")
+    metric = score_name or y
+    ax.set_ylabel(f"{metric}, mean over modality combinations" if y == "Ave." else metric)
     ax.grid(alpha=0.3)
-    ax.legend()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     if title:
         ax.set_title(title)
     return fig
@@ -141,6 +168,8 @@ def plot_regulation_curves(
     array([0.1 , 0.12, 0.13])
     """
     plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
     names = [str(name) for name in modality_names]
     histories = {}
     for parameter, values in [
@@ -169,6 +198,7 @@ def plot_regulation_curves(
         for m, name in enumerate(names):
             ax.plot(epochs, values[:, m], label=name)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(label)
         ax.grid(alpha=0.3)
     axes[0].axhline(0.0, color="grey", linewidth=0.8)
@@ -218,7 +248,15 @@ def plot_regulation_history(estimator: Any, *, modality_names: list[str] | None 
 
 
 def plot_combination_heatmap(
-    table: pd.DataFrame, *, ax: Any = None, title: str | None = None, cmap: str = "viridis", fmt: str = "{:.3f}"
+    table: pd.DataFrame,
+    *,
+    ax: Any = None,
+    title: str | None = None,
+    cmap: str = "viridis",
+    fmt: str = "{:.3f}",
+    vmin: float | None = None,
+    vmax: float | None = None,
+    colorbar_label: str | None = None,
 ):
     """Heat map of scores per tested modality combination (the paper's Table 3).
 
@@ -236,6 +274,12 @@ def plot_combination_heatmap(
         Colour map.
     fmt : str, default="{:.3f}"
         Format of the numbers written in the cells.
+    vmin, vmax : float, optional
+        The scores at the ends of the colour scale; the table's lowest and
+        highest by default. Give the same to several heat maps to compare
+        their colours.
+    colorbar_label : str, optional
+        Label of the colour bar: the metric, e.g. ``"weighted F1"``.
 
     Returns
     -------
@@ -246,9 +290,11 @@ def plot_combination_heatmap(
     >>> import pandas as pd
     >>> from sklearn_redcore.plotting import plot_combination_heatmap
     >>> table = pd.DataFrame({"a": [0.7, 0.6], "b": [0.5, 0.55], "a+b": [0.8, 0.7]}, index=["RedCore", "HGB"])
-    >>> fig = plot_combination_heatmap(table)
+    >>> fig = plot_combination_heatmap(table, vmin=0.0, vmax=1.0, colorbar_label="weighted F1")
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
     ['RedCore', 'HGB']
+    >>> fig.axes[1].get_ylabel()
+    'weighted F1'
     """
     plt = _pyplot()
     values = table.to_numpy(dtype=float)
@@ -258,80 +304,17 @@ def plot_combination_heatmap(
         fig, ax = plt.subplots(figsize=(1.1 * values.shape[1] + 2, 0.55 * values.shape[0] + 1.5))
     else:
         fig = ax.figure
-    image = ax.imshow(values, cmap=cmap, aspect="auto")
+    image = ax.imshow(values, cmap=cmap, aspect="auto", vmin=vmin, vmax=vmax)
     ax.set_xticks(range(values.shape[1]), [str(c) for c in table.columns], rotation=35, ha="right")
     ax.set_yticks(range(values.shape[0]), [str(i) for i in table.index])
-    middle = np.nanmean(values)
     for (i, j), value in np.ndenumerate(values):
-        ax.text(
-            j, i, fmt.format(value), ha="center", va="center", color="black" if value > middle else "white", fontsize=8
-        )
-    fig.colorbar(image, ax=ax, fraction=0.04)
+        light = image.norm(value) > 0.5  # the upper half of the usual maps is light: dark text there
+        ax.text(j, i, fmt.format(value), ha="center", va="center", color="black" if light else "white", fontsize=8)
+    colorbar = fig.colorbar(image, ax=ax, fraction=0.04)
+    if colorbar_label:
+        colorbar.set_label(colorbar_label)
     if title:
         ax.set_title(title)
-    fig.tight_layout()
-    return fig
-
-
-def plot_modality_importance(importance: pd.DataFrame, *, ax: Any = None, title: str | None = None):
-    """Bars of the score each modality's absence and permutation cost, with the spread over repeats.
-
-    Parameters
-    ----------
-    importance : pandas.DataFrame
-        As returned by :func:`~sklearn_redcore.modality_importance`: one row
-        per modality, columns ``removed``, ``permuted_mean`` and
-        ``permuted_std``.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure otherwise.
-    title : str, optional
-        Title of the axes.
-
-    Returns
-    -------
-    fig : matplotlib.figure.Figure
-        Two horizontal bars per modality: "removed" (set to NaN) and
-        "permuted" (with an error bar of one standard deviation).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from sklearn_redcore.plotting import plot_modality_importance
-    >>> importance = pd.DataFrame(
-    ...     {"removed": [0.03, 0.01], "permuted_mean": [0.27, 0.04], "permuted_std": [0.01, 0.003]},
-    ...     index=["zer", "mor"],
-    ... )
-    >>> fig = plot_modality_importance(importance)
-    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    ['zer', 'mor']
-    """
-    _require_columns(importance, ["removed", "permuted_mean", "permuted_std"])
-    if importance.empty:
-        raise ValueError("importance is empty.")
-    plt = _pyplot()
-    n = len(importance)
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(6, 0.7 * n + 1.4))
-    else:
-        fig = ax.figure
-    rows = np.arange(n)
-    height = 0.38
-    ax.barh(rows - height / 2, importance["removed"], height, label="removed (set to NaN)")
-    ax.barh(
-        rows + height / 2,
-        importance["permuted_mean"],
-        height,
-        xerr=importance["permuted_std"],
-        capsize=3,
-        label="permuted across samples",
-    )
-    ax.set_yticks(rows, [str(i) for i in importance.index])
-    ax.invert_yaxis()  # the first modality on top
-    ax.axvline(0.0, color="black", linewidth=0.8)
-    score = importance.attrs.get("score")
-    ax.set_xlabel("score lost" + (f" (score with every modality: {score:.3f})" if score is not None else ""))
-    ax.legend(loc="best", fontsize=8)
-    if title:
-        ax.set_title(title)
-    fig.tight_layout()
+    if fig.get_layout_engine() is None:
+        fig.tight_layout()
     return fig
