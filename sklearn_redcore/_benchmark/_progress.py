@@ -78,7 +78,9 @@ class Progress:
         text = f"[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} {self.unit}, "
         text += f"{format_duration(elapsed)} elapsed"
         if 0 < self.done < self.total:
-            text += f", about {format_duration(elapsed / self.done * (self.total - self.done))} left"
+            # the pace so far, counted down since the last step ended (at least a second)
+            left = self._last / self.done * (self.total - self.done) - (elapsed - self._last)
+            text += f", about {format_duration(max(left, 1.0))} left"
         return text
 
     def _draw(self, final: bool = False) -> None:
@@ -94,6 +96,7 @@ class Progress:
 
     def __enter__(self) -> Progress:
         self._start = time.perf_counter()
+        self._last = 0.0
         self._draw(final=self.total == 0)
         if self._live and self.total:
             self._ticker = threading.Thread(target=self._tick, daemon=True)
@@ -103,6 +106,7 @@ class Progress:
     def advance(self) -> None:
         """Count one more finished step and redraw the line."""
         self.done += 1
+        self._last = time.perf_counter() - self._start
         self._draw(final=self.done >= self.total)
 
     def __exit__(self, *exc_info) -> None:
