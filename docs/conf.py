@@ -6,6 +6,7 @@ gallery is executed); the pages land in ``docs/_build/html``.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -66,6 +67,7 @@ sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
     "filename_pattern": "/plot_",
+    "subsection_order": "gallery_order.section_order",  # one section per sub-folder of examples/
     "within_subsection_order": "gallery_order.ExampleOrder",
     "doc_module": ("sklearn_redcore",),
     "backreferences_dir": "generated/backreferences",
@@ -87,22 +89,40 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version", "theme-version"],
 }
-html_sidebars = {"index": [], "api": []}
+html_sidebars = {"index": [], "api": [], "install": [], "release_notes": []}
+# The theme's mode, said explicitly: without it the theme's script logs an error on every page.
+html_context = {"default_mode": "auto"}
 html_show_sourcelink = False
 
 
 # -- Markdown pages are listed automatically -------------------------------------
+#: Markdown pages that the main table of contents (index.rst) lists itself.
+_MARKDOWN_IN_INDEX = {"release_notes"}
+
+
 def _list_markdown_pages(app, docname, source):
-    """Put every ``docs/*.md`` page into the toctree of ``performance.rst``.
+    """Put every ``docs/*.md`` page but those of the main table of contents into the toctree of ``performance.rst``.
 
     Adding a Markdown page to ``docs/`` is then enough for it to appear in the
     site (an unlisted page would fail the build, which treats warnings as errors).
     """
     if docname != "performance":
         return
-    pages = sorted(path.stem for path in DOCS.glob("*.md"))
+    pages = sorted(path.stem for path in DOCS.glob("*.md") if path.stem not in _MARKDOWN_IN_INDEX)
     entries = "\n".join(f"   {page}" for page in pages)
     source[0] = source[0].replace("   .. markdown pages are inserted here by conf.py", entries)
+
+
+def _offline_execution_times(app, docname, source):
+    """Drop the CDN scripts and stylesheets from sphinx-gallery's ``sg_execution_times`` pages.
+
+    sphinx-gallery writes a ``raw:: html`` block that loads jQuery and
+    DataTables from CDNs to make its timing table sortable. The site loads
+    nothing from other hosts (``tools/check_site.py`` checks it), so the
+    block goes and the table stays a plain table.
+    """
+    if docname.endswith("sg_execution_times"):
+        source[0] = re.sub(r"\n  \.\. raw:: html\n\n(?:    .*\n|\n)*", "\n", source[0])
 
 
 def _always_reread_performance(app, env, added, changed, removed):
@@ -139,4 +159,5 @@ def setup(app):
     app.connect("builder-inited", _check_mathjax)
     app.connect("missing-reference", _plain_text_for_scikit_learn_refs)
     app.connect("source-read", _list_markdown_pages)
+    app.connect("source-read", _offline_execution_times)
     app.connect("env-get-outdated", _always_reread_performance)

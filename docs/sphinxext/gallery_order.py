@@ -1,20 +1,31 @@
-"""Order of the examples in the gallery (used by docs/conf.py)."""
+"""Order of the gallery's sections and of the examples within them (used by docs/conf.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-# Examples listed here come first, in this order; the others follow by file name.
+#: The gallery's sections (sub-folders of examples/), in this order.
+SECTIONS = ["getting_started", "missing_modalities", "regulation", "other_data"]
+
+# Examples listed here come first in their section, in this order; the others follow by file name.
 ORDER = [
     "plot_quickstart.py",
+    "plot_dataframe_pipeline.py",
+    "plot_grid_search.py",
     "plot_imbalanced_missing_rates.py",
     "plot_modality_combinations.py",
     "plot_modality_importance.py",
+    "plot_acquisition.py",
     "plot_regulation_history.py",
-    "plot_dataframe_pipeline.py",
-    "plot_grid_search.py",
+    "plot_regression.py",
     "plot_sequences_vs_minirocket.py",
 ]
+
+
+def section_order(folder: str) -> tuple[int, str]:
+    """Sort key for sphinx-gallery's ``subsection_order``: the folders of ``SECTIONS`` in that order."""
+    name = Path(folder).name
+    return (SECTIONS.index(name) if name in SECTIONS else len(SECTIONS), name)
 
 
 class ExampleOrder:

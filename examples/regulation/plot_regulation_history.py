@@ -67,7 +67,7 @@ plt.show()
 # with the project's benchmarks, where the two score alike on mfeat. Here the
 # view with the largest imputation loss, ``zer``, is the one missing least
 # often; giving it the largest eta leaves its relative advantage about where
-# it is without regulation. The paired study of docs/benchmarks.md ("Does the
+# it is without regulation. The paired study of :doc:`/benchmarks` ("Does the
 # regulation help?", ``benchmarks/bench_regulation.py``) finds the same on
 # other views and on synthetic data, and explains why: the relative advantage
 # follows how predictable each view is from the others, and eta acts on the

@@ -72,7 +72,7 @@ plt.tight_layout()
 
 # %%
 # On this split RedCore's average is close to the ridge regression's; over
-# three splits (docs/benchmarks.md, "Continuous targets") it is ahead by
+# three splits (:doc:`/benchmarks`, "Continuous targets") it is ahead by
 # about 0.01 of R², a gap smaller than the spread between splits, and gradient
 # boosting is well behind on so few patients. The serum group alone predicts
 # less well than the clinical group alone for every model; with both groups,

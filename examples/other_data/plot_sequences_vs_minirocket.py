@@ -32,7 +32,7 @@ The models:
 * a logistic regression after mean imputation with missing-value indicators.
 
 One split and one seed: the differences of one or two points below are
-within the noise of a single run. The page :doc:`../sequences` reports the
+within the noise of a single run. The page :doc:`/sequences` reports the
 same comparison over three seeds and two missingness settings.
 """
 
@@ -200,7 +200,7 @@ fig.tight_layout(rect=(0, 0.08, 1, 1))
 # kernel's span and, coarsely, by halves of the sequence; the learned
 # encoders see it within their receptive field (``"conv"``) or over the whole
 # sequence (``"transformer"``, the paper's). On sequences whose class depends
-# on the order of distant events, try those. The page :doc:`../sequences`
+# on the order of distant events, try those. The page :doc:`/sequences`
 # compares the encoders and MiniRocket over three seeds, two missingness
 # settings and three data sets, where the default is level with MiniRocket
 # on one real data set and ahead of it on the other.
