@@ -51,20 +51,17 @@ TRAINING_PARAMETERS = """\
         observed (non-NaN) values of the training rows:
 
         - "auto": per column, "robust" where the standard deviation exceeds
-          the interquartile range (0.74 times it for normal values, 1.02 for
-          Laplace ones: log-normal, heavy-tailed or outlier-laden columns),
-          "standard" elsewhere (smooth descriptors, codes, columns whose
-          interquartile range is 0); the choice is in
-          ``inputs_.robust_columns_``. On the tabular suite of
-          docs/benchmarks.md it scored 0.850 weighted F1 on average against
-          0.848 for "standard" (up to +0.013 on tables of skewed columns,
-          level on image descriptors, where it keeps "standard");
+          the interquartile range (skewed, heavy-tailed or outlier-laden
+          columns; for normal values it is 0.74 times the range),
+          "standard" elsewhere; the choice is in
+          ``inputs_.robust_columns_``. Not in the paper; see
+          :ref:`modalities`;
         - "standard": centred on the mean and scaled by the standard
-          deviation (the default before "auto");
+          deviation;
         - "center": centred on the mean only;
         - "robust": centred on the median, scaled by the interquartile range
           (half the range when that is 0), then clipped smoothly,
-          ``u / sqrt(1 + (u / 3)^2)``, so that every value lies within +-3
+          :math:`u / \\sqrt{1 + (u / 3)^2}`, so that every value lies within :math:`\\pm 3`
           (RealMLP's preprocessing, Holzmüller et al., NeurIPS 2024);
         - "quantile": mapped through its empirical quantiles (at most 1,000,
           from at most 100,000 values drawn with ``random_state``) to a
