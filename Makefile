@@ -5,7 +5,7 @@ VENV ?= .venv
 TORCH ?= torch==2.13.0
 BIN := $(VENV)/bin
 
-.PHONY: install bench bench-full test lint docs clean mutants
+.PHONY: install bench bench-full test lint docs docs-check clean mutants
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,8 +69,16 @@ $(MATHJAX)/.version-$(MATHJAX_VERSION):
 # unchanged example is not run again); every warning is an error. OpenMP gets one
 # thread: the examples' models are small, and on a busy machine idle OpenMP threads
 # can slow scikit-learn's gradient boosting down many times.
+# Then tools/check_site.py: no page loads a script, stylesheet or font from another host, and every
+# local link and anchor of the built pages resolves (a few seconds).
 docs: $(BIN)/.docs-installed $(MATHJAX)/.version-$(MATHJAX_VERSION)
 	OMP_NUM_THREADS=1 $(BIN)/python -m sphinx -E -b html -W --keep-going docs docs/_build/html
+	$(BIN)/python tools/check_site.py docs/_build/html
+
+# The site's main pages opened in headless Chromium (Debian: apt-get install chromium): a screenshot
+# of each in docs/_build/screenshots; fails on TeX shown as text or on a message in the browser console.
+docs-check: docs
+	$(BIN)/python tools/check_site_browser.py --site docs/_build/html --shots docs/_build/screenshots
 
 clean:
 	rm -rf $(VENV) bench-results .pytest_cache docs/_build docs/generated docs/auto_examples docs/sg_execution_times.rst $(MATHJAX)
