@@ -46,7 +46,8 @@ _PAPER: dict[str, Any] = dict(
     imputation_weight=1 / PAPER_GAMMA,
     modality_dropout=0.0,
     stop_target_gradient=False,
-    # supervision regulation
+    # supervision regulation: Algorithm 1 on the raw imputation losses, as written
+    advantage_reference="none",
     p=2,
     xi1=0.015,
     xi2=0.15,

@@ -72,7 +72,8 @@ class RedCoreClassifier(RedCoreEstimatorMixin, BaseMultimodalClassifier):
 
     *Defaults that depart from the paper.* ``modality_dropout=0.3`` and
     ``stop_target_gradient=True`` (additions), ``weight_averaging=0.8``,
-    the loss weights (``kl_weight=1e-3``, ``imputation_weight=1``), a
+    the relative advantage on scale-free imputation losses
+    (``advantage_reference="spread"``), the loss weights (``kl_weight=1e-3``, ``imputation_weight=1``), a
     smaller network with a faster optimiser that stops at convergence
     (``network_size="auto"``, ``lr=3e-3``, ``batch_size=256``,
     ``early_stopping="auto"``), ``sequence_encoder="rocket"`` and
@@ -119,7 +120,7 @@ class RedCoreClassifier(RedCoreEstimatorMixin, BaseMultimodalClassifier):
         beta: float = 0.7,
         p: float = 2,
         regulate: bool = True,
-        advantage_reference: str = "none",
+        advantage_reference: str = "spread",
         eta_scope: str = "imputation",
         unimodal_heads: bool = True,
         K: int = 3,

@@ -102,7 +102,7 @@ class RedCoreRegressor(RedCoreEstimatorMixin, BaseMultimodalRegressor):
         beta: float = 0.7,
         p: float = 2,
         regulate: bool = True,
-        advantage_reference: str = "none",
+        advantage_reference: str = "spread",
         eta_scope: str = "imputation",
         unimodal_heads: bool = True,
         K: int = 3,

@@ -76,6 +76,21 @@ def test_tiny_study_writes_paired_tables(bench, tmp_path, capsys):
     assert (again / "summary.md").read_text().split("\n\n")[:4] == summary.split("\n\n")[:4]
 
 
+def test_each_data_set_runs_the_settings_with_one_rate_per_modality(bench, tmp_path):
+    """The six views run under the six-rate setting alone, the 3-modality sets under the three-rate ones."""
+    wide = "wide views missing (0.5, 0.8, 0.5, 0.8, 0.2, 0.2)"
+    argv = ["--datasets", "mfeat six views, 300 rows", "synthetic", "--settings", "(0.8, 0.5, 0.2)", wide]
+    argv += ["--seeds", "0", "--out", str(tmp_path), "--variant", "paper", "spread"]
+    argv += sum((["--param", p] for p in [*TINY, "max_epochs=2"]), [])
+    assert bench.main(argv) == 0
+    results = pd.read_csv(tmp_path / "results.csv")
+    settings = results.groupby("dataset")["setting"].unique()
+    assert list(settings["mfeat six views, 300 rows"]) == [wide]
+    assert list(settings["synthetic"]) == ["(0.8, 0.5, 0.2)"]
+    assert sorted(results["model"].unique()) == ["Core", "RedCore[paper]", "RedCore[spread]"]
+    assert "fac (0.8):" in (tmp_path / "summary.md").read_text()
+
+
 @pytest.mark.parametrize("stop", [True, False])
 def test_gradient_shares_see_where_the_imputation_gradient_goes(bench, mfeat_small, stop):
     X, y, spec = mfeat_small

@@ -70,7 +70,7 @@ def _search(data):
     search = GridSearchCV(
         ThreadProbe(spec, n_threads=1, random_state=0, **SMALL),
         GRID,
-        scoring={"accuracy": "accuracy", "threads": _fit_threads, "pid": _fit_pid},
+        scoring={"accuracy": "accuracy", "log_loss": "neg_log_loss", "threads": _fit_threads, "pid": _fit_pid},
         refit="accuracy",
         cv=StratifiedKFold(2),
         n_jobs=-1,
@@ -107,9 +107,9 @@ def serial_cv(data):
 def _check_search(parallel, serial, X):
     """The parallel search scored as the serial one, with one torch thread per fit; return the fits' process ids."""
     assert parallel.best_params_ == serial.best_params_
-    for key in ["mean_test_accuracy", "split0_test_accuracy", "split1_test_accuracy"]:
+    for key in ["mean_test_accuracy", "split0_test_accuracy", "split1_test_accuracy", "mean_test_log_loss"]:
         np.testing.assert_allclose(parallel.cv_results_[key], serial.cv_results_[key], rtol=0, atol=1e-12)
-    assert len(set(serial.cv_results_["mean_test_accuracy"])) > 1  # the grid does change the fits
+    assert len(set(serial.cv_results_["mean_test_log_loss"])) > 1  # the grid does change the fits
     threads = np.concatenate([parallel.cv_results_[f"split{i}_test_threads"] for i in range(2)])
     np.testing.assert_array_equal(threads, 1)
     np.testing.assert_array_equal(parallel.best_estimator_.predict_proba(X), serial.best_estimator_.predict_proba(X))
