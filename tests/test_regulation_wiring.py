@@ -26,7 +26,7 @@ SETTINGS = dict(K=4, p=3.0, beta=0.45, alpha1=0.35, xi1=0.02, xi2=0.2, advantage
 def recorded(mfeat_small):
     """A fit with SETTINGS, and what each training batch handed to Algorithm 1 and to the objective."""
     X, y, spec = mfeat_small
-    steps, objectives = [], []
+    steps, objectives, spreads = [], [], []
     step, objective = SupervisionRegulator.step, redcore_training.eta_weighted_objective
 
     def recording_step(self, batch_losses, observed, spread=None):
@@ -35,6 +35,7 @@ def recorded(mfeat_small):
 
     def recording_objective(parts, eta, **kwargs):
         objectives.append(np.array(eta, dtype=float))
+        spreads.append(parts.target_spread.numpy().astype(float))
         return objective(parts, eta, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
@@ -42,11 +43,11 @@ def recorded(mfeat_small):
         patch.setattr(redcore_training, "eta_weighted_objective", recording_objective)
         clf = RedCoreClassifier(spec, random_state=0, **(FAST | {"max_epochs": 3, "batch_size": 70}), **SETTINGS)
         clf.fit(X, y)
-    return clf, steps, objectives
+    return clf, steps, objectives, spreads
 
 
 def test_the_settings_reach_the_regulator_and_give_its_eta_path(recorded):
-    clf, steps, _ = recorded
+    clf, steps, *_ = recorded
     n_batches = len(steps) // clf.n_iter_
     assert len(steps) % SETTINGS["K"] and n_batches * clf.n_iter_ == len(steps)
     replay = SupervisionRegulator(len(clf.modalities_), **SETTINGS)
@@ -61,10 +62,17 @@ def test_the_settings_reach_the_regulator_and_give_its_eta_path(recorded):
 
 
 def test_each_batch_is_weighted_by_the_eta_of_its_own_step(recorded):
-    _, steps, objectives = recorded
+    _, steps, objectives, _ = recorded
     replay = SupervisionRegulator(len(steps[0][0]), **SETTINGS)
     for (batch_losses, observed, spread), used in zip(steps, objectives, strict=True):
         np.testing.assert_array_equal(used, replay.step(batch_losses, observed, spread))
+
+
+def test_each_batch_hands_the_spread_of_its_own_targets_to_algorithm_1(recorded):
+    _, steps, _, spreads = recorded
+    for (*_, handed), computed in zip(steps, spreads, strict=True):
+        np.testing.assert_array_equal(handed, computed)
+        assert (computed > 0).all() and np.ptp(computed) > 0
 
 
 @pytest.mark.parametrize("eta_scope", ["imputation", "imputation+unimodal"])

@@ -122,6 +122,22 @@ MUTANTS = [
         ("tests/test_stopping.py::test_early_stopping_keeps_the_state_of_algorithm_1_of_the_kept_epoch",),
     ),
     Mutant(
+        "advantage_reference",
+        BASE,
+        "advantage_reference=self.advantage_reference,",
+        'advantage_reference="none",',
+        "the estimator's advantage_reference not passed to Algorithm 1 (_regulator)",
+        WIRING_TESTS,
+    ),
+    Mutant(
+        "spread-of-targets",
+        TRAINING,
+        '        inputs["spread"] = parts.target_spread.cpu().numpy()\n',
+        '        inputs["spread"] = np.ones_like(inputs["batch_losses"])\n',
+        "Algorithm 1 handed unit spreads instead of each batch's target spreads (regulator_inputs)",
+        WIRING_TESTS,
+    ),
+    Mutant(
         "imputation_weight",
         BASE,
         "imputation_weight=self.imputation_weight,",
