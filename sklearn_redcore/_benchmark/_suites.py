@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils import Bunch
 
-__all__ = ["TABULAR_SUITE"]
+__all__ = ["TABULAR_EXTRA", "TABULAR_SUITE"]
 
 
 def _breast_cancer() -> Bunch:
@@ -80,3 +80,16 @@ TABULAR_SUITE = {
     "synthetic": _synthetic,
     "mfeat_wide": _mfeat_wide,
 }
+
+
+def _segment_two() -> Bunch:
+    from sklearn_redcore.datasets import load_image_segments
+
+    data = load_image_segments()  # spatial and texture (8 columns), then RGB and HSV (10)
+    modalities = {"spatial": list(range(8)), "colour": list(range(8, 18))}
+    return Bunch(data=data.data, target=data.target, modalities=modalities)
+
+
+#: Data sets the suite's script can run by name, outside the default suite: the image segments in two
+#: modalities, a split on which gradient boosting leads RedCore's defaults.
+TABULAR_EXTRA = {"segment_two": _segment_two}
