@@ -17,16 +17,20 @@ def suite():
     return load_benchmark("bench_tabular_suite")
 
 
-def test_every_data_set_has_three_complete_modalities(suite):
-    for name, loader in suite.DATASETS.items():
+def test_every_data_set_has_complete_modalities_that_cover_its_columns(suite):
+    expected = {"mfeat_wide": 6, "segment_two": 2}  # three modalities otherwise
+    for name, loader in (suite.DATASETS | suite.TABULAR_EXTRA).items():
         data, again = loader(), loader()
         n_samples, n_columns = data.data.shape
         columns = np.concatenate([np.asarray(c) for c in data.modalities.values()])
-        assert len(data.modalities) == 3 and np.array_equal(np.sort(columns), np.arange(n_columns)), name
+        assert len(data.modalities) == expected.get(name, 3), name
+        assert np.array_equal(np.sort(columns), np.arange(n_columns)), name
         assert n_samples == len(data.target) >= 300 and not np.isnan(data.data).any(), name
         np.testing.assert_array_equal(data.data, again.data)  # deterministic
     digits = suite.DATASETS["digits"]()
     assert [len(c) for c in digits.modalities.values()] == [24, 16, 24] and digits.modalities["middle"][0] == 24
+    wide = suite.DATASETS["mfeat_wide"]()  # widest first, so that "imbalanced" takes the widest away most often
+    assert [len(c) for c in wide.modalities.values()] == [240, 216, 76, 64, 47, 6] and len(wide.target) == 300
 
 
 def test_settings_cover_shared_and_imbalanced_rates(suite):
