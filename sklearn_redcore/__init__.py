@@ -15,9 +15,9 @@ the benchmark command in ``_benchmark/``; data sets in
 ``datasets`` and figures in ``plotting``.
 """
 
-import importlib
 from typing import TYPE_CHECKING
 
+from ._lazy import lazy_getattr
 from ._version import __version__
 
 if TYPE_CHECKING:  # the names, for type checkers and editors; at run time they load on first use
@@ -53,13 +53,7 @@ _MODULES = {
 }
 
 
-def __getattr__(name: str):
-    """A public name, imported from its module on first use (PEP 562)."""
-    if name not in _MODULES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_MODULES[name], __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _MODULES)
 
 
 def __dir__() -> list[str]:

@@ -17,7 +17,7 @@
   regulation and scale-out studies add; ``_suites``: the suites' data sets.
 """
 
-import importlib
+from .._lazy import lazy_getattr
 
 #: Where each name lives; a name loads its module on first use, so that the
 #: command line builds its parser (and answers ``--help``) without torch.
@@ -34,13 +34,7 @@ _MODULES = {
 }
 
 
-def __getattr__(name: str):
-    """A name of ``__all__``, imported from its module on first use (PEP 562)."""
-    if name not in _MODULES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_MODULES[name], __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _MODULES)
 
 
 __all__ = [
