@@ -34,7 +34,7 @@ combination of modalities, 3 seeds. Models (``--models``): RedCore with its
 defaults (``--param`` changes them), Core (RedCore with eta fixed), HGB,
 Impute+LR, Impute+MLP, and RealMLP where pytabkit is installed; TabM
 (pytabkit's too) only when named, since it costs 14 to 33 times
-RedCore's fit time on a CPU (docs/benchmarks.md, "TabM"). At shared
+RedCore's fit time on a CPU (docs/benchmarks_archive.md, "Tabular suite"). At shared
 0.0 the reference is the per-combination specialist: for each combination,
 the better (on average over the seeds) of a logistic regression and a
 gradient boosting trained on that combination's columns alone
@@ -45,7 +45,7 @@ Writes ``results.csv`` (one row per data set, setting, seed and model) and
 and median fit time; then per setting RedCore minus the best baseline, and
 minus the specialist at shared 0.0) to ``--out``, and prints the summary.
 Run ``python benchmarks/bench_tabular_suite.py --help`` for the options;
-docs/benchmarks.md ("Tabular suite") gives the figures of the default
+docs/benchmarks.md ("The tabular suite") gives the figures of the default
 command.
 """
 

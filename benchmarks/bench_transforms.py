@@ -24,7 +24,7 @@ max_epochs=30 --param tol=None``: a fixed number of epochs, to time the
 transforms alone). ``--cost`` times the input object alone instead
 (``ModalityInputs.fit`` and ``transform``, best of a few runs) on mfeat's
 training part and on two larger log-normal arrays. Run ``python benchmarks/bench_transforms.py --help``
-for the options; docs/benchmarks.md ("Input transforms") has the figures.
+for the options; docs/benchmarks_archive.md ("Input transforms") has the figures.
 """
 
 from __future__ import annotations
