@@ -92,8 +92,8 @@ MUTANTS = [
     Mutant(
         "eta-before-update",
         TRAINING,
-        "        eta = self.regulator.step(imputation, observed)\n",
-        "        eta = self.regulator.eta.copy()\n        self.regulator.step(imputation, observed)\n",
+        "        eta = self.regulator.step(**inputs)\n",
+        "        eta = self.regulator.eta.copy()\n        self.regulator.step(**inputs)\n",
         "each batch weighted by eta from before its own step of Algorithm 1 (training_objective)",
         WIRING_TESTS,
     ),
@@ -120,14 +120,6 @@ MUTANTS = [
         "        if False:\n",
         "Algorithm 1's state not taken back to the epoch whose weights early stopping keeps",
         ("tests/test_stopping.py::test_early_stopping_keeps_the_state_of_algorithm_1_of_the_kept_epoch",),
-    ),
-    Mutant(
-        "advantage_reference",
-        BASE,
-        "advantage_reference=self.advantage_reference,",
-        'advantage_reference="none",',
-        "the estimator's advantage_reference not passed to Algorithm 1 (_regulator)",
-        WIRING_TESTS,
     ),
     Mutant(
         "spread-of-targets",
