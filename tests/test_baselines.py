@@ -186,6 +186,40 @@ def test_simulated_missing_modalities_are_targets_never_inputs(module_class):
     assert not torch.allclose(out.logits[~hidden], again.logits[~hidden])  # shown: an input
 
 
+@pytest.mark.parametrize("module_class", [ImaginationModule, MaskedModalityModule])
+def test_hiding_per_fit_draws_each_row_hidden_modalities_once(module_class):
+    """The fixed-mask reading: ``prepare_training_inputs`` draws every training row's visible modalities once,
+    training shows exactly those in every mini-batch, and prediction shows every present one."""
+    sizes = dict(n_latent=8, encoder_hidden=(8,), dropout=0.0, hide_rates=[0.6, 0.3, 0.3], hide_once=True)
+    extra = dict(cra_widths=(8,), cra_blocks=1) if module_class is ImaginationModule else dict(n_heads=2, feedforward=8)
+    module = module_class([4, 3, 5], 3, **sizes, **extra)
+    x, present = torch.randn(64, 12), torch.rand(64, 3) < 0.8
+    present[:, 0] |= ~present.any(1)
+    torch.manual_seed(0)
+    tensors = module.prepare_training_inputs({"x": x, "present": present})
+    visible = tensors["visible"]
+    assert not (visible & ~present).any() and visible.any(1).all() and (visible != present).any()
+    module.train()
+    for seed in (1, 2):  # two mini-batches' draws: the same rows shown
+        torch.manual_seed(seed)
+        assert torch.equal(module(**tensors).visible, visible)
+    module.eval()
+    assert torch.equal(module(**tensors).visible, present)
+    per_batch = module_class([4, 3, 5], 3, **(sizes | {"hide_once": False}), **extra)
+    assert "visible" not in per_batch.prepare_training_inputs({"x": x, "present": present})
+
+
+def test_hiding_is_checked_and_reaches_the_network(mfeat_small):
+    X, y, spec = mfeat_small
+    params = dict(training="all", missing_rates=0.3, max_epochs=2, cra_blocks=1, random_state=0)
+    fixed = CRAClassifier(spec, hiding="per_fit", **params).fit(X, y)
+    assert fixed.net_.module_.hide_once and not CRAClassifier(spec, **params).fit(X, y).net_.module_.hide_once
+    again = CRAClassifier(spec, hiding="per_fit", **params).fit(X, y)
+    np.testing.assert_array_equal(fixed.predict_proba(X), again.predict_proba(X))
+    with pytest.raises(ValueError, match="hiding"):
+        AMAEClassifier(spec, hiding="sometimes").fit(X, y)
+
+
 def test_missing_rates_must_match_the_modalities(mfeat_small):
     X, y, spec = mfeat_small
     with pytest.raises(ValueError, match="missing_rates has 2 entries but there are 3 modalities"):

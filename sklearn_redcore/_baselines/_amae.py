@@ -83,6 +83,7 @@ class AMAEClassifier(BaselineClassifier):
         *,
         training: str = "complete",
         missing_rates: float | list[float] | None = None,
+        hiding: str = "per_batch",
         n_latent: int = 64,
         encoder_hidden: tuple[int, ...] = (128,),
         classifier_hidden: int = 128,
@@ -110,6 +111,7 @@ class AMAEClassifier(BaselineClassifier):
         self.modalities = modalities
         self.training = training
         self.missing_rates = missing_rates
+        self.hiding = hiding
         self.n_latent = n_latent
         self.encoder_hidden = encoder_hidden
         self.classifier_hidden = classifier_hidden

@@ -38,6 +38,13 @@ BASELINE_PARAMETERS = """\
         complete data with the missing conditions simulated at the rates of
         the setting: ``training="complete", missing_rates=rates`` on complete
         data (``redcore benchmark``'s "-PDT" models).
+    hiding : {"per_batch", "per_fit"}, default="per_batch"
+        When the hidden modalities are drawn. "per_batch": anew in every
+        mini-batch, so that each modality of a training row is an input in
+        some batches and a target in others. "per_fit": once per fit for
+        each training row, which then keeps the same hidden modalities in
+        every epoch (a fixed mask). The paper's wording allows both; the
+        benchmarks use "per_batch".
     n_latent : int, default=64
         Dimension d of each modality's embedding.
     encoder_hidden : tuple of int, default=(128,)
@@ -65,6 +72,7 @@ class BaselineClassifier(BaseMultimodalClassifier):
         **BaseMultimodalClassifier._parameter_constraints,
         "training": [StrOptions({"complete", "all"})],
         "missing_rates": [Interval(Real, 0, 1, closed="left"), "array-like", dict, None],
+        "hiding": [StrOptions({"per_batch", "per_fit"})],
         "n_latent": positive_int(),
         "encoder_hidden": [*WIDTHS, None],
         "classifier_hidden": positive_int(),
@@ -96,6 +104,7 @@ class BaselineClassifier(BaseMultimodalClassifier):
     def _module_params(self, modality_sizes: list[int], n_classes: int) -> dict[str, Any]:
         return dict(
             hide_rates=self._hide_rates(list(self.inputs_.modalities)),
+            hide_once=self.hiding == "per_fit",
             modality_sizes=modality_sizes,
             n_classes=n_classes,
             n_latent=self.n_latent,

@@ -89,6 +89,7 @@ class CRAClassifier(BaselineClassifier):
         *,
         training: str = "complete",
         missing_rates: float | list[float] | None = None,
+        hiding: str = "per_batch",
         n_latent: int = 64,
         encoder_hidden: tuple[int, ...] = (128,),
         classifier_hidden: int = 128,
@@ -115,6 +116,7 @@ class CRAClassifier(BaselineClassifier):
         self.modalities = modalities
         self.training = training
         self.missing_rates = missing_rates
+        self.hiding = hiding
         self.n_latent = n_latent
         self.encoder_hidden = encoder_hidden
         self.classifier_hidden = classifier_hidden
@@ -226,6 +228,7 @@ class MMINClassifier(CRAClassifier):
         *,
         training: str = "complete",
         missing_rates: float | list[float] | None = None,
+        hiding: str = "per_batch",
         n_latent: int = 64,
         encoder_hidden: tuple[int, ...] = (128,),
         classifier_hidden: int = 128,
@@ -253,6 +256,7 @@ class MMINClassifier(CRAClassifier):
         self.modalities = modalities
         self.training = training
         self.missing_rates = missing_rates
+        self.hiding = hiding
         self.n_latent = n_latent
         self.encoder_hidden = encoder_hidden
         self.classifier_hidden = classifier_hidden

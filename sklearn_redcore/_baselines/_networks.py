@@ -51,11 +51,29 @@ def sample_visible(present: torch.Tensor, hide_rates: torch.Tensor | None = None
 
 
 class _HidingModule(nn.Module):
-    """A module that hides modalities in training by :func:`sample_visible` (at ``hide_rates`` if given)."""
+    """A module that hides modalities in training by :func:`sample_visible` (at ``hide_rates`` if given).
 
-    def _set_hide_rates(self, hide_rates: list[float] | None) -> None:
+    ``hide_once``: each training row's hidden modalities are drawn once, when
+    the training inputs are prepared, and stay hidden for the whole fit;
+    otherwise every mini-batch draws them anew.
+    """
+
+    def _set_hide_rates(self, hide_rates: list[float] | None, hide_once: bool = False) -> None:
         rates = None if hide_rates is None else torch.tensor([float(r) for r in hide_rates])
         self.register_buffer("hide_rates", rates, persistent=False)
+        self.hide_once = bool(hide_once)
+
+    def prepare_training_inputs(self, tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        """The training inputs, with each row's visible modalities drawn once (``hide_once``)."""
+        if not self.hide_once:
+            return tensors
+        return {**tensors, "visible": sample_visible(tensors["present"], self.hide_rates)}
+
+    def _visible(self, present: torch.Tensor, visible: torch.Tensor | None) -> torch.Tensor:
+        """The modalities shown to the network: all present ones outside training."""
+        if not self.training:
+            return present
+        return present & visible.bool() if visible is not None else sample_visible(present, self.hide_rates)
 
 
 class ModalityEncoders(nn.Module):
@@ -180,6 +198,9 @@ class ImaginationModule(_HidingModule):
     hide_rates : list of float or None
         Training only: the rate at which each modality is hidden from the
         inputs (see :func:`sample_visible`); None: uniform subsets.
+    hide_once : bool
+        Draw each training row's hidden modalities once per fit instead of
+        once per mini-batch.
     """
 
     joint_loss_part = "classification"
@@ -199,9 +220,10 @@ class ImaginationModule(_HidingModule):
         imagination_weight: float = 4.0,
         cycle_weight: float = 2.0,
         hide_rates: list[float] | None = None,
+        hide_once: bool = False,
     ) -> None:
         super().__init__()
-        self._set_hide_rates(hide_rates)
+        self._set_hide_rates(hide_rates, hide_once)
         self.n_modalities = len(modality_sizes)
         self.n_latent = n_latent
         self.imagination_weight = float(imagination_weight)
@@ -219,9 +241,9 @@ class ImaginationModule(_HidingModule):
             nn.Linear(classifier_hidden, n_classes),
         )
 
-    def forward(self, x: torch.Tensor, present: torch.Tensor) -> BaselineOutput:
+    def forward(self, x: torch.Tensor, present: torch.Tensor, visible: torch.Tensor | None = None) -> BaselineOutput:
         present = present.bool()
-        visible = sample_visible(present, self.hide_rates) if self.training else present
+        visible = self._visible(present, visible)
         embedding = self.encoders(x)
         shown = (embedding * visible.unsqueeze(-1).to(embedding.dtype)).flatten(1)
         imagined, bottlenecks = self.forward_cascade(shown)
@@ -285,6 +307,9 @@ class MaskedModalityModule(_HidingModule):
     hide_rates : list of float or None
         Training only: the rate at which each modality is hidden from the
         inputs (see :func:`sample_visible`); None: uniform subsets.
+    hide_once : bool
+        Draw each training row's hidden modalities once per fit instead of
+        once per mini-batch.
     """
 
     joint_loss_part = "classification"
@@ -304,9 +329,10 @@ class MaskedModalityModule(_HidingModule):
         dropout: float = 0.1,
         reconstruction_weight: float = 1.0,
         hide_rates: list[float] | None = None,
+        hide_once: bool = False,
     ) -> None:
         super().__init__()
-        self._set_hide_rates(hide_rates)
+        self._set_hide_rates(hide_rates, hide_once)
         self.n_modalities = len(modality_sizes)
         self.reconstruction_weight = float(reconstruction_weight)
         self.encoders = ModalityEncoders(modality_sizes, tuple(encoder_hidden), n_latent, dropout)
@@ -320,9 +346,9 @@ class MaskedModalityModule(_HidingModule):
             mlp([n_latent, classifier_hidden], dropout), nn.Linear(classifier_hidden, n_classes)
         )
 
-    def forward(self, x: torch.Tensor, present: torch.Tensor) -> BaselineOutput:
+    def forward(self, x: torch.Tensor, present: torch.Tensor, visible: torch.Tensor | None = None) -> BaselineOutput:
         present = present.bool()
-        visible = sample_visible(present, self.hide_rates) if self.training else present
+        visible = self._visible(present, visible)
         embedding = self.encoders(x)
         tokens = torch.where(visible.unsqueeze(-1), embedding, self.mask_token.to(embedding.dtype))
         tokens = self.norm(self.transformer(tokens + self.modality_embedding))
