@@ -32,14 +32,11 @@ REDCORE_PARAMETERS = """\
         it fixed at :math:`\\eta^m = \\xi_2 / M^{1/p}`: the paper's "Core"
         ablation.
     advantage_reference : {"spread", "none", "initial"}, default="spread"
-        What the relative advantage of eqs. (4)-(5) compares. "spread": each
-        imputation loss divided by the spread of its target on the batch
-        (one minus the :math:`R^2` of the imputation), so that a modality
-        whose representation is merely on a larger scale (a wide view) is
-        not taken for a weak one; the objective still weighs the raw losses.
-        "none": the raw losses, Algorithm 1 as the paper writes it
-        (``from_preset("paper")``). "initial": each loss divided by its
-        first value. "spread" and "initial" are not in the paper; see
+        What the relative advantage of eqs. (4)-(5) compares: each imputation
+        loss divided by the spread of its target on the batch ("spread", not
+        in the paper: modalities on different scales compare fairly), the
+        raw losses ("none", the paper, ``from_preset("paper")``), or each
+        loss divided by its first value ("initial", not in the paper). See
         :ref:`method`.
     eta_scope : {"imputation", "imputation+unimodal"}, default="imputation"
         What :math:`\\boldsymbol{\\eta}` weights: the imputation losses (the

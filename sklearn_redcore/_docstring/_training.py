@@ -48,34 +48,14 @@ TRAINING_PARAMETERS = """\
         multiplying ``sample_weight`` (see ``fit``). None: equal weights.
     feature_transform : {"auto", "standard", "center", "robust", "quantile"}, default="auto"
         How each column is transformed before the network, fitted on the
-        observed (non-NaN) values of the training rows:
-
-        - "auto": per column, "robust" where the standard deviation exceeds
-          the interquartile range (skewed, heavy-tailed or outlier-laden
-          columns; for normal values it is 0.74 times the range),
-          "standard" elsewhere; the choice is in
-          ``inputs_.robust_columns_``. Not in the paper; see
-          :ref:`modalities`;
-        - "standard": centred on the mean and scaled by the standard
-          deviation;
-        - "center": centred on the mean only;
-        - "robust": centred on the median, scaled by the interquartile range
-          (half the range when that is 0), then clipped smoothly,
-          :math:`u / \\sqrt{1 + (u / 3)^2}`, so that every value lies within :math:`\\pm 3`
-          (RealMLP's preprocessing, Holzmüller et al., NeurIPS 2024);
-        - "quantile": mapped through its empirical quantiles (at most 1,000,
-          from at most 100,000 values drawn with ``random_state``) to a
-          standard normal, ties to the middle of their ranks, values beyond
-          the training range to the extreme quantiles: for skewed,
-          heavy-tailed or discrete features.
-
-        A NaN inside a present modality becomes 0 (the training mean, or the
-        centre of the robust and quantile maps). A column that cannot be
-        fitted (never observed, seen once, constant) gives finite values:
-        0 for "quantile"; for "standard", "robust" and "auto" the scale is then
-        ``max(1, |centre|)``. For a sequence modality each feature is fitted
-        over all its observed steps (the same map for every step), and
-        padding steps are not filled in but masked.
+        observed values of the training rows: "standard" (mean and standard
+        deviation), "center" (mean only), "robust" (median and interquartile
+        range, then clipped smoothly within :math:`\\pm 3`), "quantile" (to a
+        standard normal through its empirical quantiles), or "auto": "robust"
+        for the columns whose standard deviation exceeds their interquartile
+        range (``inputs_.robust_columns_``), "standard" for the others (not in
+        the paper). A NaN inside a present modality becomes the centre of the
+        map. :ref:`modalities` gives the details and the edge cases.
     warm_start : bool, default=False
         When fitting an already fitted estimator again on data with the same
         features and classes, continue training the same network (and, for
