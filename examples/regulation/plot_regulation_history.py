@@ -39,8 +39,9 @@ core.fit(X_train, y_train)
 # RedCore
 # -------
 # The left panel is the relative advantage ``RA^m`` of each modality at the
-# end of each epoch: positive for a modality whose imputation loss is below
-# the average (a strong one). The middle panel is eta, which Algorithm 1
+# end of each epoch: positive for a modality whose imputation loss, relative
+# to the spread of its target (``advantage_reference="spread"``, the
+# default), is below the average (a strong one). The middle panel is eta, which Algorithm 1
 # moves against the relative advantage: every ``K`` parameter updates, eta
 # takes a step of size ``alpha1`` in the direction of ``-RA`` and is projected
 # back onto ``{eta >= xi1, ||eta||_p = xi2}``. The right panel is the mean
@@ -65,9 +66,9 @@ plt.show()
 # advantages closer together with regulation than without. On these three
 # mfeat views they stay about as far apart with RedCore as with Core, in line
 # with the project's benchmarks, where the two score alike on mfeat. Here the
-# view with the largest imputation loss, ``zer``, is the one missing least
-# often; giving it the largest eta leaves its relative advantage about where
-# it is without regulation. The paired study of :doc:`/benchmarks` ("Does the
+# view imputed least well, ``zer``, is the one missing least often; giving it
+# the largest eta leaves its relative advantage about where it is without
+# regulation. The paired study of :doc:`/benchmarks` ("Does the
 # regulation help?", ``benchmarks/bench_regulation.py``) finds the same on
 # other views and on synthetic data, and explains why: the relative advantage
 # follows how predictable each view is from the others, and eta acts on the
