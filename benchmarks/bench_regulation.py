@@ -187,14 +187,13 @@ def run(datasets, settings, seeds, variants, extra, test_size: float, n_jobs: in
     """One row per fit: every model of :func:`study_models` on every data set, setting and seed."""
     frames = []
     for name in datasets:  # each data set with the settings that have one rate per modality of it
-        models = study_models(variants, extra, load_dataset(name)[1])
-        n_modalities = len(load_dataset(name)[0].modalities)
-        chosen = {setting: SETTINGS[setting] for setting in settings if len(SETTINGS[setting]) == n_modalities}
+        data, options = load_dataset(name)
+        chosen = {setting: SETTINGS[setting] for setting in settings if len(SETTINGS[setting]) == len(data.modalities)}
         if chosen:
             frames.append(run_suite(
-                {name: lambda name=name: load_dataset(name)[0]}, chosen,
+                {name: lambda data=data: data}, chosen,
                 column="dataset", seeds=seeds, test_size=test_size, n_jobs=n_jobs, importance=False,
-                measure=eta_and_epochs, models=models,
+                measure=eta_and_epochs, models=study_models(variants, extra, options),
             ))  # fmt: skip
     if not frames:
         raise SystemExit("no chosen setting has one missing rate per modality of a chosen data set")
