@@ -76,6 +76,7 @@ import pandas as pd
 
 from sklearn_redcore._benchmark import Model, parse_params, run_suite
 from sklearn_redcore._benchmark._arguments import study_parser
+from sklearn_redcore._benchmark._data import sample_rows
 from sklearn_redcore._benchmark._gradient_shares import gradient_shares
 from sklearn_redcore._benchmark._paired import decision, format_difference, paired_difference
 from sklearn_redcore._benchmark._report import write_outputs
@@ -139,15 +140,12 @@ def load_dataset(name: str):
 
 def _mfeat_rows(n_rows: int):
     """All six views of mfeat, ``n_rows`` rows drawn anew for each seed (a function of the seed)."""
-    from sklearn.utils import Bunch
-
     from sklearn_redcore.datasets import load_mfeat
 
     full = load_mfeat()
 
-    def draw(seed: int) -> Bunch:
-        rows = np.random.RandomState(seed).permutation(len(full.target))[:n_rows]
-        return Bunch(data=full.data[rows], target=full.target[rows], modalities=full.modalities)
+    def draw(seed: int):
+        return sample_rows(full, n_rows, seed)
 
     draw.modalities = full.modalities
     return draw

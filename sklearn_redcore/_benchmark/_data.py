@@ -1,12 +1,19 @@
-"""Data of the benchmarks that time the machinery rather than measure accuracy: a masked sample of mfeat."""
+"""Samples of data sets for the benchmarks: rows drawn at random, and a masked sample of mfeat for timing."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import numpy as np
+from sklearn.utils import Bunch
 
-__all__ = ["mfeat_sample"]
+__all__ = ["mfeat_sample", "sample_rows"]
+
+
+def sample_rows(data: Bunch, n_rows: int, seed: int) -> Bunch:
+    """``n_rows`` rows of a data set (data, target, modalities) drawn at random without replacement (``seed``)."""
+    rows = np.random.RandomState(seed).permutation(len(data.target))[:n_rows]
+    return Bunch(data=data.data[rows], target=data.target[rows], modalities=data.modalities)
 
 
 def mfeat_sample(
@@ -23,7 +30,6 @@ def mfeat_sample(
     from .._masking import mask_modalities
     from ..datasets import load_mfeat
 
-    data = load_mfeat(views=list(views))
-    rows = np.random.RandomState(seed).permutation(len(data.target))[:n_samples]
-    X = mask_modalities(data.data[rows], data.modalities, list(rates), random_state=seed)
-    return X, data.target[rows], data.modalities
+    data = sample_rows(load_mfeat(views=list(views)), n_samples, seed)
+    X = mask_modalities(data.data, data.modalities, list(rates), random_state=seed)
+    return X, data.target, data.modalities

@@ -65,9 +65,9 @@ def _synthetic() -> Bunch:
 def _mfeat_wide() -> Bunch:
     from sklearn_redcore.datasets import load_mfeat
 
-    data = load_mfeat(views=["pix", "fac", "fou", "kar", "zer", "mor"])  # 240, 216, 76, 64, 47 and 6 columns
-    rows = np.random.RandomState(0).permutation(len(data.target))[:300]
-    return Bunch(data=data.data[rows], target=data.target[rows], modalities=data.modalities)
+    from ._data import sample_rows
+
+    return sample_rows(load_mfeat(views=["pix", "fac", "fou", "kar", "zer", "mor"]), 300, seed=0)  # widest first
 
 
 #: The tabular suite: name -> a function that loads the data set (a Bunch with data, target, modalities).
