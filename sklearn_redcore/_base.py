@@ -25,7 +25,7 @@ from skorch.callbacks import EarlyStopping
 from ._callbacks import PlateauStopping
 from ._inputs import ModalityInputs, NetworkInputs
 from ._parameters import AUTO_EARLY_STOPPING_ROWS, CLASSIFICATION_CONSTRAINTS, TRAINING_CONSTRAINTS, reject_bools
-from ._runtime import quiet, resolve_device, seed_from, torch_threads
+from ._runtime import adam_kernel, quiet, resolve_device, seed_from, torch_threads
 from ._tasks import ClassificationTask, RegressionTask
 from ._training import WEIGHT_KEY, MultimodalNet, RowSplit, TensorBatchIterator
 
@@ -294,7 +294,7 @@ class BaseMultimodalEstimator(BaseEstimator):
             **{f"criterion__{key}": value for key, value in criterion.items()},
             optimizer=torch.optim.Adam,
             optimizer__weight_decay=self.weight_decay,
-            optimizer__foreach=True,  # one batched update of all parameters per step
+            **{f"optimizer__{key}": value for key, value in adam_kernel(device).items()},
             lr=self.lr,
             max_epochs=self.max_epochs,
             batch_size=self.batch_size,

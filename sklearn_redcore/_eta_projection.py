@@ -2,16 +2,24 @@
 
     Gamma_1 = {eta in R^M : eta >= xi1, ||eta||_p = xi2}        (eqs. 6b-6c)
 
-Pure NumPy and SciPy; :mod:`sklearn_redcore._regulation` holds the rest of
-Algorithm 1 and re-exports :func:`project_eta` and :func:`check_feasible_set`.
+:func:`project_eta` (NumPy and SciPy) is the reference for every ``p >= 1``.
+:func:`project_eta_tensor` gives the same point for ``p`` in
+:data:`CLOSED_FORM_ORDERS` in torch, on the training device and without
+reading any value back to the host (the estimators' training loop steps
+Algorithm 1 there). :mod:`sklearn_redcore._regulation` holds the rest of
+Algorithm 1 and re-exports these functions.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import torch
 from scipy.optimize import brentq, minimize
 
-__all__ = ["check_feasible_set", "project_eta"]
+__all__ = ["CLOSED_FORM_ORDERS", "check_feasible_set", "project_eta", "project_eta_tensor"]
+
+#: The orders p of the norm for which :func:`project_eta_tensor` has a closed form.
+CLOSED_FORM_ORDERS = (1.0, 2.0)
 
 
 def check_feasible_set(n_modalities: int, xi1: float, xi2: float, p: float) -> None:
@@ -189,3 +197,70 @@ def project_eta(v: np.ndarray, xi1: float, xi2: float, p: float = 2.0) -> np.nda
     candidates = [c for c in candidates if abs(_pnorm(c, p) - xi2) <= 1e-9 * xi2]
     distances = [np.sum((c - v) ** 2) for c in candidates]
     return candidates[int(np.argmin(distances))]
+
+
+def project_eta_tensor(v: torch.Tensor, xi1: float, xi2: float, p: float = 2.0) -> torch.Tensor:
+    """:func:`project_eta` for ``p`` in :data:`CLOSED_FORM_ORDERS`, in torch, free of host reads.
+
+    Both projections have the form of :func:`project_eta`'s notes with one
+    scalar left to find: ``eta = max(xi1, v - tau)`` (p = 1) or
+    ``eta = max(xi1, c v)`` with ``c > 0`` (p = 2, when some entry of ``v``
+    is positive; otherwise the vertex on the largest entry of ``v``). If
+    the k largest entries of ``v`` are the ones above ``xi1``, the norm
+    condition gives that scalar in closed form (``tau_k`` from a cumulative
+    sum, ``c_k`` from a cumulative sum of squares); every k is tried at once
+    and the candidate whose norm is nearest to ``xi2`` is kept, which is the
+    consistent one (the norm is monotone in the scalar). No branch depends
+    on the values of ``v``, so the device never waits for the host; a
+    non-finite ``v`` gives a non-finite result instead of an error.
+
+    Parameters
+    ----------
+    v : torch.Tensor of shape (M,)
+        The point to project (a floating dtype; float64 keeps it equal to
+        :func:`project_eta` up to round-off).
+    xi1, xi2 : float
+        Lower bound of each entry and required l_p norm.
+    p : {1.0, 2.0}, default=2.0
+        Order of the norm.
+
+    Returns
+    -------
+    eta : torch.Tensor of shape (M,)
+        The projected supervision weights, on the device and in the dtype of ``v``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_redcore._regulation import project_eta_tensor
+    >>> project_eta_tensor(torch.tensor([0.3, 0.0, -0.2], dtype=torch.float64), 0.015, 0.15).numpy().round(4)
+    array([0.1485, 0.015 , 0.015 ])
+    """
+    if float(p) not in CLOSED_FORM_ORDERS:
+        raise ValueError(f"project_eta_tensor has closed forms for p in {CLOSED_FORM_ORDERS}, got p={p}.")
+    m = v.shape[0]
+    check_feasible_set(m, xi1, xi2, p)
+    if xi1 * m ** (1.0 / p) >= xi2 * (1 - 1e-12):
+        return torch.full_like(v, xi1)  # Gamma_1 is the single point xi1 * 1.
+    if m == 1:
+        return torch.full_like(v, xi2)
+    k = torch.arange(1, m + 1, dtype=v.dtype, device=v.device)
+    if float(p) == 1.0:
+        ordered = torch.sort(v, descending=True).values
+        tau = (torch.cumsum(ordered, 0) - (xi2 - (m - k) * xi1)) / k  # the k largest entries above xi1
+        candidates = torch.clamp_min(v.unsqueeze(0) - tau.unsqueeze(1), xi1)  # (k, M)
+        error = (candidates.sum(1) - xi2).abs()
+        return candidates.gather(0, error.argmin().reshape(1, 1).expand(1, m)).squeeze(0)
+    largest = v.max()
+    positive = largest > 0
+    u = v / torch.where(positive, largest, torch.ones_like(largest))  # a positive rescaling: the same eta
+    ordered = torch.clamp_min(torch.sort(u, descending=True).values, 0.0)
+    c = torch.sqrt((xi2**2 - (m - k) * xi1**2) / torch.cumsum(ordered**2, 0))  # inf where the sum is 0
+    candidates = torch.clamp_min(c.unsqueeze(1) * u.unsqueeze(0), xi1)  # (k, M)
+    error = (candidates.pow(2).sum(1) - xi2**2).abs()
+    error = torch.where(torch.isfinite(c), error, torch.full_like(error, torch.inf))
+    scaled = candidates.gather(0, error.argmin().reshape(1, 1).expand(1, m)).squeeze(0)
+    # No positive entry: the mass above xi1 on the largest entry of v (ties: lowest index, as argmax).
+    top = (xi2**p - (m - 1) * xi1**p) ** (1.0 / p)
+    vertex = torch.full_like(v, xi1).scatter(0, v.argmax().reshape(1), top)
+    return torch.where(positive, scaled, vertex)

@@ -59,16 +59,17 @@ def eta_weighted_objective(
     return redcore_objective(parts, eta, imputation_weight, unimodal_weights(eta) if shared else None)
 
 
-def regulator_inputs(parts: RedCoreLoss, regulator: SupervisionRegulator) -> dict[str, np.ndarray]:
-    """What one training batch hands to :meth:`SupervisionRegulator.step`, as NumPy arrays.
+def regulator_inputs(parts: RedCoreLoss, regulator: SupervisionRegulator) -> dict[str, torch.Tensor]:
+    """What one training batch hands to :meth:`SupervisionRegulator.step`: tensors of the training device.
 
     The imputation losses and which modalities the batch observed; with
     ``advantage_reference="spread"`` also the spread of each imputation
-    target (:func:`~sklearn_redcore._network.redcore_loss`).
+    target (:func:`~sklearn_redcore._network.redcore_loss`). Nothing is read
+    back to the host.
     """
-    inputs = {"batch_losses": parts.imputation.detach().cpu().numpy(), "observed": parts.observed.cpu().numpy()}
+    inputs = {"batch_losses": parts.imputation.detach(), "observed": parts.observed}
     if regulator.advantage_reference == "spread":
-        inputs["spread"] = parts.target_spread.cpu().numpy()
+        inputs["spread"] = parts.target_spread
     return inputs
 
 
@@ -86,11 +87,16 @@ class RedCoreNet(MultimodalNet):
         What eta weights: the imputation losses (Algorithm 1), or also the
         unimodal classification losses (not in the paper).
 
+    Algorithm 1 runs on the training device: the regulator's state is
+    moved there when training begins, each batch's losses stay there, and
+    the epoch's records are read once, at its end.
+
     Attributes
     ----------
     epoch_imputation_sum_, epoch_imputation_count_ : ndarray of shape (n_modalities,)
         The sum of the imputation losses of the epoch's training batches
-        that observed each modality, and their number (reset at each epoch).
+        that observed each modality, and their number (summed on the
+        training device during the epoch, read at its end).
     """
 
     def __init__(
@@ -130,15 +136,19 @@ class RedCoreNet(MultimodalNet):
         reference = np.asarray(state.get("reference_loss", moving_loss), dtype=float)
         self.regulator.reference_loss = reference if reference.shape == (m,) else moving_loss.copy()
 
+    def on_train_begin(self, net, X=None, y=None, **kwargs):  # noqa: D102
+        super().on_train_begin(net, X=X, y=y, **kwargs)
+        self.regulator.to(self.device)  # (a loaded or pickled regulator comes back on the CPU)
+
     def training_objective(self, parts: RedCoreLoss) -> torch.Tensor:
         """:func:`eta_weighted_objective` with eta from Algorithm 1, stepped on this batch (lines 3-4)."""
         inputs = regulator_inputs(parts, self.regulator)
         imputation, observed = inputs["batch_losses"], inputs["observed"]
-        if not np.isfinite(imputation).all():  # before it reaches the state of Algorithm 1
-            self._diverged(imputation[~np.isfinite(imputation)][0])
+        # A loss that is not finite stops training at the end of the epoch (read then, not per batch).
+        self.watch_finite(imputation)
         eta = self.regulator.step(**inputs)
-        self.epoch_imputation_sum_ += np.where(observed, imputation, 0.0)
-        self.epoch_imputation_count_ += observed
+        self.epoch_imputation_sum_ = self.epoch_imputation_sum_ + torch.where(observed, imputation, 0.0)
+        self.epoch_imputation_count_ = self.epoch_imputation_count_ + observed
         return eta_weighted_objective(
             parts,
             eta,
@@ -150,8 +160,13 @@ class RedCoreNet(MultimodalNet):
     def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):  # noqa: D102
         super().on_epoch_begin(net, dataset_train=dataset_train, dataset_valid=dataset_valid, **kwargs)
         m = self.regulator.n_modalities
-        self.epoch_imputation_sum_ = np.zeros(m)
-        self.epoch_imputation_count_ = np.zeros(m)
+        self.epoch_imputation_sum_ = torch.zeros(m, dtype=torch.float64, device=self.device)
+        self.epoch_imputation_count_ = torch.zeros(m, dtype=torch.float64, device=self.device)
+
+    def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):  # noqa: D102
+        super().on_epoch_end(net, dataset_train=dataset_train, dataset_valid=dataset_valid, **kwargs)
+        sums = torch.stack([self.epoch_imputation_sum_, self.epoch_imputation_count_]).cpu().numpy()
+        self.epoch_imputation_sum_, self.epoch_imputation_count_ = sums  # read once, for the callbacks
 
 
 class RegulationHistory(Callback):
@@ -178,10 +193,11 @@ class RegulationHistory(Callback):
     def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):  # noqa: D102
         reg, count = net.regulator, net.epoch_imputation_count_
         mean = np.divide(net.epoch_imputation_sum_, count, out=np.full(len(count), np.nan), where=count > 0)
-        net.history.record("eta", reg.eta.tolist())
+        eta = reg.eta  # (each of the regulator's NumPy attributes is a read from the training device)
+        net.history.record("eta", eta.tolist())
         net.history.record("relative_advantage", reg.relative_advantage.tolist())
         net.history.record("imputation_loss", mean.tolist())
-        self.states_[len(net.history)] = (reg.eta.copy(), reg.moving_loss.copy(), reg.n_steps)
+        self.states_[len(net.history)] = (eta, reg.moving_loss, reg.n_steps)
 
     def on_train_end(self, net, X=None, y=None, **kwargs):  # noqa: D102
         stopper = dict(net.callbacks_).get("early_stopping")

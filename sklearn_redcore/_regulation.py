@@ -6,7 +6,12 @@ the projected update of the supervision weights eta (eq. 8) onto
 
     Gamma_1 = {eta in R^M : eta >= xi1, ||eta||_p = xi2}        (eqs. 6b-6c)
 
-It is pure NumPy, free of torch, so that it can be tested on its own.
+The functions are pure and can be tested on their own. The state of
+Algorithm 1 (:class:`SupervisionRegulator`) lives in torch float64 tensors on
+the training device, so that a training step never waits for a value read
+back to the host; its projection is the closed form of
+:func:`project_eta_tensor` for ``p`` in {1, 2}, and :func:`project_eta`
+(NumPy and SciPy, the reference for every ``p``) otherwise.
 
 Three variants that are not in the paper live here too:
 
@@ -35,13 +40,15 @@ Three variants that are not in the paper live here too:
 from __future__ import annotations
 
 import numpy as np
+import torch
 
-from ._eta_projection import check_feasible_set, project_eta
+from ._eta_projection import CLOSED_FORM_ORDERS, check_feasible_set, project_eta, project_eta_tensor
 
 __all__ = [
     "check_feasible_set",
     "initial_eta",
     "project_eta",
+    "project_eta_tensor",
     "relative_advantage",
     "unimodal_weights",
     "SupervisionRegulator",
@@ -63,12 +70,14 @@ def initial_eta(n_modalities: int, xi2: float, p: float) -> np.ndarray:
 ADVANTAGE_REFERENCES = ("none", "initial", "spread")
 
 
-def relative_advantage(losses: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
+def relative_advantage(losses, reference=None):
     """Relative advantage of each modality, eqs. (4)-(5).
 
     ``RA^m = (mean(L) - L^m) / mean(L)``: positive for a modality whose
     (moving-average) imputation loss is below the average, i.e. a strong one.
     The entries sum to zero. When every loss is zero the result is zero.
+    NumPy arrays (or lists) give a NumPy array; a tensor gives a tensor on
+    its device, computed without reading values back to the host.
 
     With ``reference`` (not in the paper), eqs. (4)-(5) read the ratios
     ``L^m / reference^m`` instead of the losses: a modality whose loss is
@@ -85,17 +94,17 @@ def relative_advantage(losses: np.ndarray, reference: np.ndarray | None = None) 
     >>> relative_advantage([1.0, 2.0, 3.0], reference=[2.0, 4.0, 6.0])  # equal progress
     array([0., 0., 0.])
     """
-    losses = np.asarray(losses, dtype=float)
+    if not isinstance(losses, torch.Tensor):  # NumPy in, NumPy out
+        reference = None if reference is None else torch.as_tensor(np.asarray(reference, dtype=float))
+        return relative_advantage(torch.as_tensor(np.asarray(losses, dtype=float)), reference).numpy()
     if reference is not None:
-        reference = np.asarray(reference, dtype=float)
-        losses = np.divide(losses, reference, out=losses.copy(), where=reference > 0)
+        reference = reference.to(losses)
+        losses = torch.where(reference > 0, losses / torch.where(reference > 0, reference, 1.0), losses)
     mean = losses.mean()
-    if mean <= 0:
-        return np.zeros_like(losses)
-    return (mean - losses) / mean
+    return torch.where(mean > 0, (mean - losses) / torch.where(mean > 0, mean, 1.0), torch.zeros_like(losses))
 
 
-def unimodal_weights(eta: np.ndarray) -> np.ndarray:
+def unimodal_weights(eta):
     """Weights of the M unimodal classification losses from eta: ``M eta^m / sum(eta)``.
 
     Not in the paper. Eq. (3) weighs every unimodal head's loss by 1; this
@@ -117,8 +126,21 @@ def unimodal_weights(eta: np.ndarray) -> np.ndarray:
     >>> unimodal_weights([0.2, 0.05, 0.05])
     array([2. , 0.5, 0.5])
     """
-    eta = np.asarray(eta, dtype=float)
-    return eta.size * eta / eta.sum()
+    if not isinstance(eta, torch.Tensor):  # NumPy in, NumPy out (a tensor stays on its device)
+        eta = np.asarray(eta, dtype=float)
+    return eta.shape[-1] * eta / eta.sum()
+
+
+def _state_tensor(name: str, doc: str) -> property:
+    """An attribute of the regulator whose value is a float64 tensor on its device, read and set as NumPy."""
+
+    def get(self) -> np.ndarray:
+        return getattr(self, f"_{name}").cpu().numpy().copy()
+
+    def set(self, value) -> None:
+        setattr(self, f"_{name}", torch.as_tensor(np.array(value, dtype=float), device=self.device))
+
+    return property(get, set, doc=f"{doc} A NumPy copy of the tensor (a read from the device); assigning sets it.")
 
 
 class SupervisionRegulator:
@@ -130,6 +152,16 @@ class SupervisionRegulator:
     moves by the projected step of eq. (8) with the relative advantage
     ``r(theta_sK)`` (eqs. 4-5), and the returned eta weights the imputation
     losses of this and the next K - 1 parameter updates (Algorithm 1).
+
+    The state is held in float64 tensors on :attr:`device` (:meth:`to` moves
+    it, the training loop puts it on the training device): given tensors,
+    :meth:`step` runs there and reads nothing back to the host for
+    ``p`` in {1, 2} (for other p, the projection of :func:`project_eta`
+    reads the point to project once every K steps). The attributes
+    :attr:`eta`, :attr:`moving_loss` and :attr:`reference_loss` are NumPy
+    copies of the state (each read is a transfer: the training loop reads
+    them once per epoch); assigning them sets the state. A pickled
+    regulator holds NumPy arrays and comes back on the CPU.
 
     Each parameter is taken as valid on its own (the estimators declare
     their ranges); the constructor checks what they must satisfy together,
@@ -170,6 +202,9 @@ class SupervisionRegulator:
     True
     """
 
+    #: The state of Algorithm 1 held in tensors (besides the step count).
+    _state = ("eta", "moving_loss", "reference_loss")
+
     def __init__(
         self,
         n_modalities: int,
@@ -189,53 +224,105 @@ class SupervisionRegulator:
         self.beta, self.alpha1, self.K = float(beta), float(alpha1), int(K)
         self.regulate = bool(regulate)
         self.advantage_reference = advantage_reference
+        self.device = torch.device("cpu")
         self.eta = initial_eta(n_modalities, xi2, p)
         self.moving_loss = np.full(n_modalities, np.nan)
         self.reference_loss = np.full(n_modalities, np.nan)  # the first moving-average loss of each modality
         self.n_steps = 0
 
+    # ------------------------------------------------------------------ state
+    eta = _state_tensor("eta", "The supervision weights eta of eq. (8).")
+    moving_loss = _state_tensor("moving_loss", "The moving-average imputation losses of eq. (9) (NaN until observed).")
+    reference_loss = _state_tensor("reference_loss", "The first moving-average loss of each modality (NaN before).")
+
+    def __getstate__(self) -> dict:
+        state = {key: value for key, value in self.__dict__.items() if key.lstrip("_") not in self._state}
+        state.update({name: getattr(self, name) for name in self._state}, device=torch.device("cpu"))
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        for key, value in state.items():
+            setattr(self, key, value)  # the device first (dicts keep their order), then the state on it
+
+    def to(self, device) -> SupervisionRegulator:
+        """Move the state to ``device`` (a torch device or its name); return self."""
+        device = torch.device(device)
+        for name in self._state:
+            setattr(self, f"_{name}", getattr(self, f"_{name}").to(device))
+        self.device = device
+        return self
+
     @property
     def relative_advantage(self) -> np.ndarray:
         """``r(theta)`` from the current moving-average losses (zeros until known)."""
-        if np.isnan(self.moving_loss).any():
-            return np.zeros(self.n_modalities)
-        reference = self.reference_loss if self.advantage_reference == "initial" else None
-        return relative_advantage(self.moving_loss, reference)
+        return self._relative_advantage().cpu().numpy()
 
-    def step(self, batch_losses: np.ndarray, observed: np.ndarray, spread: np.ndarray | None = None) -> np.ndarray:
+    def _relative_advantage(self) -> torch.Tensor:
+        moving = self._moving_loss
+        reference = self._reference_loss if self.advantage_reference == "initial" else None
+        known = ~torch.isnan(moving).any()
+        return torch.where(known, relative_advantage(moving, reference), torch.zeros_like(moving))
+
+    # ------------------------------------------------------------------- step
+    def step(self, batch_losses, observed, spread=None):
         """Advance one parameter update; return eta to weight this update's loss.
 
         Parameters
         ----------
-        batch_losses : ndarray of shape (M,)
+        batch_losses : torch.Tensor or ndarray of shape (M,)
             ``L_MSE^m`` on the current mini-batch. Entries of modalities with
             no present sample in the batch (``observed`` False) are ignored and
             their moving average is left as it was.
-        observed : ndarray of bool of shape (M,)
+        observed : torch.Tensor or ndarray of bool of shape (M,)
             Whether ``batch_losses[m]`` was measured on at least one sample.
-        spread : ndarray of shape (M,), optional
+        spread : torch.Tensor or ndarray of shape (M,), optional
             The spread of each imputation target on the batch, by which each
             loss is divided with ``advantage_reference="spread"`` (where it
             is required; ignored otherwise). A modality whose spread is not
             positive counts as unobserved on this batch.
+
+        Returns
+        -------
+        eta : torch.Tensor or ndarray of shape (M,)
+            A float64 tensor on :attr:`device` when ``batch_losses`` is a
+            tensor (nothing read back to the host), a NumPy array otherwise.
         """
-        losses, observed = np.asarray(batch_losses, dtype=float), np.asarray(observed, dtype=bool)
+        tensors = isinstance(batch_losses, torch.Tensor)
+        losses = self._tensor(batch_losses)
+        observed = torch.as_tensor(observed, device=self.device).to(torch.bool)
         if self.advantage_reference == "spread":
             if spread is None:
                 raise ValueError('advantage_reference="spread" needs the spread of the imputation targets')
-            spread = np.asarray(spread, dtype=float)
+            spread = self._tensor(spread)
             observed = observed & (spread > 0)
-            losses = np.divide(losses, spread, out=np.zeros_like(losses), where=observed)
+            losses = torch.where(observed, losses / torch.where(observed, spread, 1.0), 0.0)
         self._update_moving_loss(losses, observed)
-        if self.regulate and self.n_steps % self.K == 0 and not np.isnan(self.moving_loss).any():
-            self.eta = project_eta(self.eta - self.alpha1 * self.relative_advantage, self.xi1, self.xi2, self.p)
+        if self.regulate and self.n_steps % self.K == 0:
+            self._update_eta()
         self.n_steps += 1
-        return self.eta.copy()
+        eta = self._eta
+        return eta if tensors else eta.cpu().numpy().copy()
 
-    def _update_moving_loss(self, losses: np.ndarray, observed: np.ndarray) -> None:
+    def _tensor(self, values) -> torch.Tensor:
+        if isinstance(values, torch.Tensor):
+            return values.detach().to(self.device, torch.float64)
+        return torch.as_tensor(np.asarray(values, dtype=float), device=self.device)
+
+    def _update_moving_loss(self, losses: torch.Tensor, observed: torch.Tensor) -> None:
         """Eq. (9); the first observation of a modality initialises its average."""
-        fresh = observed & np.isnan(self.moving_loss)
-        self.moving_loss[fresh] = losses[fresh]
-        self.reference_loss[fresh] = losses[fresh]
+        fresh = observed & torch.isnan(self._moving_loss)
         old = observed & ~fresh
-        self.moving_loss[old] = (1 - self.beta) * self.moving_loss[old] + self.beta * losses[old]
+        moving = torch.where(old, (1 - self.beta) * self._moving_loss + self.beta * losses, self._moving_loss)
+        self._moving_loss = torch.where(fresh, losses, moving)
+        self._reference_loss = torch.where(fresh, losses, self._reference_loss)
+
+    def _update_eta(self) -> None:
+        """Eq. (8) once every moving average is known and the advantage finite (until then eta stays)."""
+        advantage = self._relative_advantage()
+        v = self._eta - self.alpha1 * advantage
+        # (a ratio to a float64 subnormal reference can overflow: such a step leaves eta where it is)
+        known = ~torch.isnan(self._moving_loss).any() & torch.isfinite(advantage).all()
+        if self.p in CLOSED_FORM_ORDERS:  # on the device, no read back
+            self._eta = torch.where(known, project_eta_tensor(v, self.xi1, self.xi2, self.p), self._eta)
+        elif bool(known):
+            self.eta = project_eta(v.cpu().numpy(), self.xi1, self.xi2, self.p)

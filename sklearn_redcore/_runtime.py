@@ -24,6 +24,27 @@ def resolve_device(device: str) -> str:
     return device
 
 
+def waits_for_device(tensor: torch.Tensor) -> bool:
+    """Whether reading ``tensor``'s values on the host waits for its device (any device but the CPU).
+
+    A branch on a tensor's value (``if mask.any():``) costs nothing on the CPU
+    and stalls an accelerator's queue; code that takes such a branch on the
+    CPU takes the branch-free way where this is True.
+    """
+    return tensor.device.type != "cpu"
+
+
+def adam_kernel(device: str) -> dict[str, bool]:
+    """Adam's implementation for ``device``: fused on a GPU (its step counts stay there), foreach on the CPU.
+
+    torch's foreach Adam keeps each parameter's step count on the host and
+    reads it at every update, which a GPU's queue would wait for; the fused
+    kernel keeps the counts on the device and updates every parameter in one
+    launch. The CPU keeps foreach, whose numbers the CPU results were made with.
+    """
+    return {"fused": True} if device.startswith("cuda") else {"foreach": True}
+
+
 _THREADS_LOCK = threading.Lock()
 _threads_state = {"active": 0, "before": 0}  # calls inside torch_threads; the setting before the first
 

@@ -15,15 +15,16 @@ module adds what the networks need on top of it, through skorch's own hooks:
   joint head's logits. The training step clips the gradient norm after
   skorch's backward pass (over the optimiser's own parameter list, rather
   than through a skorch callback that would walk every submodule at each
-  mini-batch).
+  mini-batch). Nothing in a training or validation step reads a value back
+  from the training device: each batch's loss goes into skorch's history
+  as a :class:`DeferredLoss`, and the epoch's losses, loss parts and
+  finiteness check are read together once, at the end of the epoch.
 
 RedCore's net, which runs Algorithm 1 inside this loop, is in
 ``_redcore_training.py``.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import torch
@@ -34,6 +35,7 @@ from torch.utils.data import Subset
 
 __all__ = [
     "WEIGHT_KEY",
+    "DeferredLoss",
     "MultimodalNet",
     "RowSplit",
     "SquaredError",
@@ -139,6 +141,35 @@ class TensorBatchIterator:
             yield {key: value.index_select(0, rows) for key, value in self.X.items()}, self.y.index_select(0, rows)
 
 
+class DeferredLoss:
+    """A batch's loss that skorch's loop records now and the net reads at the end of the epoch.
+
+    skorch records ``step["loss"].item()`` for every batch, a read from the
+    device that waits for the batch's work to finish. The net's steps hand
+    skorch this object instead: its ``item()`` returns the object itself,
+    which stands in the history until :meth:`MultimodalNet.on_epoch_end`
+    reads every loss of the epoch at once and writes the floats in its
+    place (before any callback sees the epoch's history).
+
+    Parameters
+    ----------
+    tensor : torch.Tensor
+        The scalar loss of the batch (detached).
+    """
+
+    __slots__ = ("tensor",)
+
+    def __init__(self, tensor: torch.Tensor) -> None:
+        self.tensor = tensor.detach()
+
+    def item(self) -> DeferredLoss:
+        """This object, which stands in the history for the value until the epoch's end."""
+        return self
+
+    def __repr__(self) -> str:
+        return "DeferredLoss(read at the end of the epoch)"
+
+
 class MultimodalNet(NeuralNet):
     """skorch net for a module that computes the parts of its own loss.
 
@@ -230,10 +261,20 @@ class MultimodalNet(NeuralNet):
         for name in self.loss_parts_:  # summed where they are (no device sync per batch), read once per epoch
             self._epoch_sums[name] = self._epoch_sums[name] + parts[name].detach()
         self._epoch_batches += 1
-        value = loss.item()  # one read of the scalar (torch.isfinite would cost a tensor operation)
-        if not math.isfinite(value):
-            self._diverged(value)
+        self.watch_finite(loss)
         return loss
+
+    def watch_finite(self, values: torch.Tensor) -> None:
+        """Note on the device whether ``values`` has a non-finite entry (the first one is kept).
+
+        The epoch's end reads the note and stops training with a clear error
+        (:meth:`on_epoch_end`); nothing is read back per batch.
+        """
+        values = values.detach().reshape(-1)
+        bad = ~torch.isfinite(values)
+        first = values.gather(0, bad.to(torch.uint8).argmax().reshape(1)).to(torch.float64).squeeze(0)
+        self._epoch_first_bad = torch.where(self._epoch_bad, self._epoch_first_bad, first)
+        self._epoch_bad = self._epoch_bad | bad.any()
 
     def training_objective(self, parts) -> torch.Tensor:
         """What one training batch minimises, from the module's loss parts (their ``"total"``)."""
@@ -246,6 +287,19 @@ class MultimodalNet(NeuralNet):
         )
 
     # ------------------------------------------------------------------- step
+    def train_step(self, batch, **fit_params):
+        """skorch's training step; its loss handed to skorch's history as a :class:`DeferredLoss`."""
+        return self._deferred(super().train_step(batch, **fit_params))
+
+    def validation_step(self, batch, **fit_params):
+        """skorch's validation step; its loss handed to skorch's history as a :class:`DeferredLoss`."""
+        return self._deferred(super().validation_step(batch, **fit_params))
+
+    def _deferred(self, step: dict) -> dict:
+        loss = DeferredLoss(step["loss"])
+        self._epoch_losses.append(loss)
+        return {**step, "loss": loss}
+
     def train_step_single(self, batch, **fit_params):
         """skorch's forward, loss and backward pass, then the gradient norm clipped."""
         step = super().train_step_single(batch, **fit_params)
@@ -259,9 +313,30 @@ class MultimodalNet(NeuralNet):
         super().on_epoch_begin(net, dataset_train=dataset_train, dataset_valid=dataset_valid, **kwargs)
         self._epoch_sums = dict.fromkeys(self.loss_parts_, 0.0)
         self._epoch_batches = 0
+        self._epoch_losses = []
+        self._epoch_bad = torch.zeros((), dtype=torch.bool, device=self.device)
+        self._epoch_first_bad = torch.zeros((), dtype=torch.float64, device=self.device)
 
-    def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):  # noqa: D102
+    def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        """Read the epoch's losses from the device at once, stop on a non-finite one, record the parts' means.
+
+        This runs before the callbacks' ``on_epoch_end`` (skorch notifies the
+        net first), so they see the floats in place of the :class:`DeferredLoss`
+        entries of the epoch's batches.
+        """
         super().on_epoch_end(net, dataset_train=dataset_train, dataset_valid=dataset_valid, **kwargs)
-        for name in self.loss_parts_:
-            self.history.record(name, float(self._epoch_sums[name]) / max(self._epoch_batches, 1))
-        self._epoch_sums = {}  # (no tensor of the training device kept between epochs)
+        sums = [torch.as_tensor(self._epoch_sums[name], device=self.device) for name in self.loss_parts_]
+        scalars = [self._epoch_bad, self._epoch_first_bad, *sums, *(loss.tensor for loss in self._epoch_losses)]
+        values = torch.stack([value.to(torch.float64) for value in scalars]).cpu().tolist()  # the one read
+        bad, first_bad, values = values[0], values[1], values[2:]
+        if bad:
+            self._diverged(first_bad)
+        for name, total in zip(self.loss_parts_, values):
+            self.history.record(name, total / max(self._epoch_batches, 1))
+        read = dict(zip(map(id, self._epoch_losses), values[len(sums) :]))
+        for batch in self.history[-1].get("batches", []):
+            for key, value in batch.items():
+                if isinstance(value, DeferredLoss):
+                    batch[key] = read[id(value)]
+        # (no tensor of the training device kept between epochs: a pickled net holds none outside skorch's care)
+        self._epoch_sums, self._epoch_losses, self._epoch_bad, self._epoch_first_bad = {}, [], None, None

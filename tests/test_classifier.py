@@ -263,9 +263,9 @@ def test_huge_values_fit_or_raise_clear_errors():
     assert "error" in outcomes and "NaN" not in outcomes
 
 
-def test_diverging_training_stops_before_algorithm_1_sees_infinities():
-    """An infinite imputation loss stops training with a FloatingPointError before it reaches
-    Algorithm 1's state, where it would give numpy's 'invalid value' warning in the relative advantage."""
+def test_diverging_training_stops_with_a_clear_error_and_no_warning():
+    """An infinite imputation loss stops training at the end of its epoch with a FloatingPointError that
+    names it (read once per epoch from the training device), and nothing warns on the way."""
     X = np.array([[0.676], [3e38]])  # only centred: the network overflows float32
     params = FAST | dict(max_epochs=1, batch_size=2, modality_dropout=0.0, feature_transform="center", random_state=0)
     with warnings.catch_warnings():

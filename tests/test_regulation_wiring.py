@@ -22,6 +22,11 @@ from .conftest import FAST
 SETTINGS = dict(K=4, p=3.0, beta=0.45, alpha1=0.35, xi1=0.02, xi2=0.2, advantage_reference="spread")
 
 
+def as_array(values, dtype=float):
+    """A NumPy copy of what the net handed over (tensors of the training device)."""
+    return values.detach().cpu().numpy().astype(dtype) if isinstance(values, torch.Tensor) else np.array(values, dtype)
+
+
 @pytest.fixture(scope="module")
 def recorded(mfeat_small):
     """A fit with SETTINGS, and what each training batch handed to Algorithm 1 and to the objective."""
@@ -30,11 +35,11 @@ def recorded(mfeat_small):
     step, objective = SupervisionRegulator.step, redcore_training.eta_weighted_objective
 
     def recording_step(self, batch_losses, observed, spread=None):
-        steps.append((np.array(batch_losses, dtype=float), np.array(observed, dtype=bool), np.array(spread)))
+        steps.append((as_array(batch_losses), as_array(observed, bool), as_array(spread)))
         return step(self, batch_losses, observed, spread)
 
     def recording_objective(parts, eta, **kwargs):
-        objectives.append(np.array(eta, dtype=float))
+        objectives.append(as_array(eta))
         spreads.append(parts.target_spread.numpy().astype(float))
         return objective(parts, eta, **kwargs)
 

@@ -32,6 +32,7 @@ from torch.nn import functional as F
 
 from .._inputs import step_slices
 from .._parameters import check_widths
+from .._runtime import waits_for_device
 from .._training import squared_error, weighted_cross_entropy, weighted_mean
 from ._cross_modal import CrossModalEncoders
 from ._layers import mlp, stacked_mlp
@@ -200,7 +201,8 @@ class RedCoreModule(nn.Module):
         hide = torch.rand(present.shape, device=present.device) < self.modality_dropout
         visible = present & ~hide
         lost_all = present.any(1) & ~visible.any(1)
-        if lost_all.any():
+        # (on the CPU the branch skips a draw; elsewhere it would wait for the device, so the draw is always made)
+        if waits_for_device(present) or lost_all.any():
             # Give back one of the sample's present modalities, chosen at random.
             scores = torch.rand(present.shape, device=present.device).masked_fill(~present, -1.0)
             keep = F.one_hot(scores.argmax(1), self.n_modalities).bool()
