@@ -138,6 +138,47 @@ def test_other_estimators_substitute_reference_values(signal_and_noise):
         acquisition_gain(StandardScaler().fit(X), test, X_reference=X[:400], modalities=SPEC)
 
 
+def test_pooling_moves_each_gain_toward_the_mean_of_the_samples_with_the_same_modalities(fitted):
+    model, X = fitted
+    own = acquisition_gain(model, X[450:], X_reference=X[:450], random_state=0)
+    np.testing.assert_array_equal(own, acquisition_gain(model, X[450:], X_reference=X[:450], random_state=0, pooling=0))
+    pooled = acquisition_gain(model, X[450:], X_reference=X[:450], random_state=0, pooling=1.0)
+    half = acquisition_gain(model, X[450:], X_reference=X[:450], random_state=0, pooling=0.5)
+    assert np.array_equal(np.isnan(pooled), np.isnan(own)) and np.array_equal(np.isnan(half), np.isnan(own))
+    present = model.inputs_.presence(X[450:])
+    patterns = np.unique(present, axis=0)
+    assert len(patterns) > 2
+    for pattern in patterns:
+        rows = (present == pattern).all(1)
+        np.testing.assert_allclose(pooled[rows], np.broadcast_to(own[rows].mean(0), pooled[rows].shape))
+    np.testing.assert_allclose(half, (own + pooled) / 2)
+    # pooled gains depend on the other rows of X: a group cut in two gets other means
+    first = acquisition_gain(model, X[450:500], X_reference=X[:450], random_state=0, pooling=1.0)
+    assert not np.allclose(first, pooled[:50], equal_nan=True)
+    order = acquisition_order(model, X[450:], X_reference=X[:450], random_state=0, pooling=1.0)
+    for pattern in patterns:
+        assert len({tuple(row) for row in order[(present == pattern).all(1)]}) == 1  # one order per group
+
+
+def test_pooled_gains_give_each_group_of_samples_its_best_modality_on_average(signal_and_noise, classifier):
+    X, full, _ = signal_and_noise
+    test = np.vstack([_only(full[400:], "noise"), _only(full[400:], "signal")])  # two groups of 200
+    own = acquisition_gain(classifier, test, X_reference=X[:400], random_state=0)
+    pooled = acquisition_gain(classifier, test, X_reference=X[:400], random_state=0, pooling=1.0)
+    noise, signal = slice(0, 200), slice(200, 400)
+    assert (np.nanargmax(pooled[noise], 1) == 0).all() and pooled[0, 0] > 0.4  # the signal, from its own group
+    assert np.isnan(pooled[signal, 0]).all() and np.isnan(pooled[noise, 1]).all()
+    best = 1 + np.argmax(own[signal, 1:].mean(0))  # the noise or the echo, whichever gains more on average
+    assert (np.nanargmax(pooled[signal], 1) == best).all()
+
+
+@pytest.mark.parametrize("pooling", [-0.1, 1.5, True, "all", np.nan])
+def test_bad_pooling(fitted, pooling):
+    model, X = fitted
+    with pytest.raises(ValueError, match="pooling must be a float in"):
+        acquisition_gain(model, X[450:460], X_reference=X[:450], pooling=pooling)
+
+
 def test_order_by_gain_per_unit_of_cost(fitted):
     model, X = fitted
     gain = acquisition_gain(model, X[450:], X_reference=X[:450], random_state=0)
@@ -235,4 +276,5 @@ def test_the_benchmark_script_runs_its_policies(tmp_path):
     assert (results.loc["oracle", "accuracy_1"] >= results["accuracy_1"]).all()
     # three modalities: after two acquisitions every row is complete, whatever the policy
     np.testing.assert_allclose(results["accuracy_2"], results["accuracy_2"].iloc[0])
-    assert "gain - fixed (hindsight)" in (tmp_path / "summary.md").read_text()
+    summary = (tmp_path / "summary.md").read_text()
+    assert "gain - fixed (hindsight)" in summary and "pooled - fixed (hindsight)" in summary
