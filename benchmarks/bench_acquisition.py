@@ -21,6 +21,9 @@ Policies:
 * ``gain``: the missing modality of largest ``acquisition_gain(model, X,
   X_reference=the masked training part)``, computed again after the first
   acquisition with the revealed values;
+* ``gain (pooled)``: the same with ``pooling=1``: the gains of the test rows
+  that keep the same modality (after the first acquisition: the same two)
+  averaged, one choice per such group, learned without labels;
 * ``oracle``: a modality whose acquisition makes the prediction right,
   where there is one (a ceiling, not a policy).
 
@@ -56,7 +59,7 @@ from sklearn_redcore import RedCoreClassifier, acquisition_gain, mask_modalities
 from sklearn_redcore._benchmark._suites import TABULAR_SUITE
 from sklearn_redcore.datasets import load_mfeat
 
-POLICIES = ["random", "fixed (hindsight)", "fixed (held out)", "gain", "oracle"]
+POLICIES = ["random", "fixed (hindsight)", "fixed (held out)", "gain", "gain (pooled)", "oracle"]
 N_RANDOM_DRAWS = 20
 
 
@@ -151,14 +154,18 @@ def oracle_policy(outcomes: Outcomes) -> dict:
     return _scores(y, outcomes.one[np.arange(len(y)), first], two)
 
 
-def gain_policy(model, X0: np.ndarray, full: np.ndarray, reference: np.ndarray, outcomes: Outcomes, seed: int):
+def gain_policy(
+    model, X0: np.ndarray, full: np.ndarray, reference: np.ndarray, outcomes: Outcomes, seed: int, pooling: float = 0.0
+):
     """The largest gain, twice (the second time with the first modality's values revealed); and the first call's
     CPU time."""
     start = time.process_time()
-    first = np.nanargmax(acquisition_gain(model, X0, X_reference=reference, random_state=seed), axis=1)
+    gain = acquisition_gain(model, X0, X_reference=reference, random_state=seed, pooling=pooling)
+    first = np.nanargmax(gain, axis=1)
     seconds = time.process_time() - start
     X1 = outcomes.reveal(X0, full, np.arange(len(X0)), first)
-    second = np.nanargmax(acquisition_gain(model, X1, X_reference=reference, random_state=seed), axis=1)
+    gain = acquisition_gain(model, X1, X_reference=reference, random_state=seed, pooling=pooling)
+    second = np.nanargmax(gain, axis=1)
     return outcomes.scores(first, second), seconds
 
 
@@ -191,6 +198,7 @@ def run(name: str, data, seed: int, max_epochs: int | None) -> list[dict]:
         "oracle": oracle_policy(outcomes),
     }
     scores["gain"], gain_seconds = gain_policy(model, X0, full, X_train, outcomes, seed)
+    scores["gain (pooled)"], _ = gain_policy(model, X0, full, X_train, outcomes, seed, pooling=1.0)
     meta = {"data": name, "seed": seed, "fit_s": fit_seconds, "gain_s": gain_seconds, "test_rows": len(y)}
     return [meta | {"policy": policy} | scores[policy] for policy in POLICIES]
 
@@ -206,6 +214,8 @@ def summary(results: pd.DataFrame) -> str:
             "gain - fixed (hindsight)": means["gain"] - means["fixed (hindsight)"],
             "gain - fixed (held out)": means["gain"] - means["fixed (held out)"],
             "gain - random": means["gain"] - means["random"],
+            "pooled - fixed (hindsight)": means["gain (pooled)"] - means["fixed (hindsight)"],
+            "pooled - random": means["gain (pooled)"] - means["random"],
             "fixed (hindsight) - random": means["fixed (hindsight)"] - means["random"],
         }
     ).round(4)
