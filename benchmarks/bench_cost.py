@@ -15,13 +15,19 @@ is the defaults before the cost work, "default" the current defaults), and
 the presets "paper" and "authors_code" (``RedCoreClassifier.from_preset``);
 ``--param KEY=VALUE`` changes one parameter of every configuration.
 
-``--scale N`` measures one large fit instead: N synthetic samples
+``--scale N [N ...]`` measures large fits instead: N synthetic samples
 (``make_multimodal_classification``, 5 modalities of 20 columns, 10
 classes), 80% for training with the defaults (and ``--param``), every
-modality missing in 30% of them, and the complete 20% to score; it reports the fit time, the
-epochs, the training throughput, the F1 averaged over the combinations and
-the peak memory of the fit above the process's size before it, against the
-size of X. Run ``python benchmarks/bench_cost.py --help`` for the options.
+modality missing in 30% of them, and the complete 20% to score. For each N,
+seed (``--seeds``) and batch size (``--batch-sizes``, default the
+estimator's "auto"), one row: the fit time, the epochs, the batch size and
+patience the fit used, the training throughput, the F1 averaged over the
+combinations and the peak memory of the fit above the process's size
+before it, against the size of X; ``--hgb`` adds scikit-learn's
+HistGradientBoostingClassifier on the same data, with its default
+threads (all cores; ``--hgb-threads`` to limit them). ``--threads`` sets
+the torch threads of the fits (default 1, the estimator's default). Run
+``python benchmarks/bench_cost.py --help`` for the options.
 """
 
 from __future__ import annotations
@@ -88,37 +94,78 @@ def _resident_mib(field: str) -> float:
     return int(line.split()[1]) / 1024
 
 
-def scale(n_samples: int, params: dict, seed: int = 0) -> str:
-    """One fit on a large synthetic set: time, epochs, throughput, F1 and peak memory."""
-    import torch
+def _scale_data(n_samples: int, seed: int):
     from sklearn.model_selection import train_test_split
 
-    from sklearn_redcore import RedCoreClassifier, evaluate_modality_combinations, mask_modalities
+    from sklearn_redcore import mask_modalities
     from sklearn_redcore.datasets import make_multimodal_classification
 
-    torch.set_num_threads(1)
     data = make_multimodal_classification(n_samples, modality_dims=[20] * 5, n_classes=10, random_state=seed)
     X_train, X_test, y_train, y_test = train_test_split(data.data, data.target, test_size=0.2, random_state=seed)
     X_train = mask_modalities(X_train, data.modalities, 0.3, random_state=seed)  # the test part stays complete
-    model = RedCoreClassifier(data.modalities, random_state=seed, **params)
-    # torch's one-off allocations (libraries, the optimiser's first use) are not the fit's
-    RedCoreClassifier(data.modalities, max_epochs=1).fit(X_train[:500], y_train[:500])
+    return data.modalities, X_train, X_test, y_train, y_test
+
+
+def _timed_fit(model, X, y) -> tuple[float, float, float]:
+    """Fit time, and the peak memory of the fit above the process's size before it (MiB)."""
     before = _resident_mib("VmRSS")
     with open("/proc/self/clear_refs", "w") as refs:
         refs.write("5")  # resets the peak (VmHWM) to the current size
     start = time.perf_counter()
-    model.fit(X_train, y_train)
-    fit_time = time.perf_counter() - start
-    increase = _resident_mib("VmHWM") - before
-    scores = evaluate_modality_combinations(model, X_test, y_test, data.modalities)
-    trained = model.n_iter_ * len(y_train) * (1 - model.validation_fraction * model.do_early_stopping_)
-    return (
-        f"{len(y_train)} training rows x {X_train.shape[1]} columns ({X_train.nbytes / 2**20:.0f} MiB as float64), "
-        f"5 modalities: fit {fit_time:.0f} s, {model.n_iter_} epochs (validation-based stopping: "
-        f"{model.do_early_stopping_}), {trained / fit_time:,.0f} training samples/s; weighted F1 averaged over "
-        f"the combinations {scores['Ave.'].iloc[0]:.3f}; peak memory of the fit {increase:.0f} MiB above the "
-        f"process's {before:.0f} MiB, {increase / (X_train.nbytes / 2**20):.2f}x X"
-    )
+    model.fit(X, y)
+    return time.perf_counter() - start, _resident_mib("VmHWM") - before, before
+
+
+def scale(
+    n_samples: int, params: dict, seed: int = 0, threads: int | None = 1, hgb: bool = False, hgb_threads=None
+) -> list[dict]:
+    """Large fits on one synthetic set: time, epochs, batch size, throughput, F1 and peak memory, one row each."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from threadpoolctl import threadpool_limits
+
+    from sklearn_redcore import RedCoreClassifier, evaluate_modality_combinations
+
+    spec, X_train, X_test, y_train, y_test = _scale_data(n_samples, seed)
+    base = {"n_samples": n_samples, "training rows": len(y_train), "seed": seed, "threads": threads or "all"}
+    # torch's one-off allocations (libraries, the optimiser's first use) are not the fit's
+    RedCoreClassifier(spec, max_epochs=1).fit(X_train[:500], y_train[:500])
+    rows = []
+    for batch_size in params.pop("batch_sizes", ["auto"]):
+        model = RedCoreClassifier(spec, random_state=seed, n_threads=threads, **(params | {"batch_size": batch_size}))
+        fit_time, increase, before = _timed_fit(model, X_train, y_train)
+        scores = evaluate_modality_combinations(model, X_test, y_test, spec)
+        trained = model.n_iter_ * len(y_train) * (1 - model.validation_fraction * model.do_early_stopping_)
+        rows.append(
+            base
+            | {
+                "model": "RedCore",
+                "batch_size": f"{batch_size} ({model.batch_size_})" if batch_size == "auto" else batch_size,
+                "patience": model.n_iter_no_change_,
+                "fit s": round(fit_time, 1),
+                "epochs": model.n_iter_,
+                "rows/s": round(trained / fit_time),
+                "F1 (31 combinations)": round(float(scores["Ave."].iloc[0]), 4),
+                "peak MiB": f"{increase:.0f} above {before:.0f} ({increase / (X_train.nbytes / 2**20):.2f}x X)",
+            }
+        )
+        print(rows[-1], flush=True)
+    if hgb:
+        model = HistGradientBoostingClassifier(random_state=seed)
+        with threadpool_limits(limits=hgb_threads):  # (None: all cores, its default)
+            fit_time, increase, before = _timed_fit(model, X_train, y_train)
+        scores = evaluate_modality_combinations(model, X_test, y_test, spec)
+        rows.append(
+            base
+            | {
+                "model": "HistGradientBoosting",
+                "threads": hgb_threads or "all",
+                "fit s": round(fit_time, 1),
+                "epochs": model.n_iter_,
+                "F1 (31 combinations)": round(float(scores["Ave."].iloc[0]), 4),
+            }
+        )
+        print(rows[-1], flush=True)
+    return rows
 
 
 def run(configs: list[str], overrides: dict, views: list[str], settings: list[str], **study) -> pd.DataFrame:
@@ -144,11 +191,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--config", nargs="+", default=["today", "default"], choices=list(CONFIGS))
     parser.add_argument("--views", nargs="+", default=["fou", "zer", "mor"])
-    parser.add_argument("--scale", type=int, default=None, metavar="N", help="one fit on N synthetic samples instead")
+    parser.add_argument("--scale", type=int, nargs="+", default=None, metavar="N", help="large synthetic fits instead")
+    parser.add_argument("--batch-sizes", nargs="+", default=["auto"], help="with --scale: the batch sizes to try")
+    parser.add_argument("--threads", type=int, default=1, help="with --scale: torch threads (0: torch's setting)")
+    parser.add_argument("--hgb", action="store_true", help="with --scale: also HistGradientBoosting")
+    parser.add_argument("--hgb-threads", type=int, default=None, help="with --hgb: its threads (default: all cores)")
     args = parser.parse_args(argv)
     overrides = parse_params(args.param)
     if args.scale is not None:
-        print(scale(args.scale, overrides))
+        batch_sizes = [size if size == "auto" else int(size) for size in args.batch_sizes]
+        threads = args.threads or None
+        rows = [
+            row
+            for n in args.scale
+            for seed in args.seeds
+            for row in scale(n, overrides | {"batch_sizes": batch_sizes}, seed, threads, args.hgb, args.hgb_threads)
+        ]
+        table = pd.DataFrame(rows).fillna("").set_index("model")
+        report_table(args.out, f"Large fits, {time.strftime('%Y-%m-%d')}", table, table.reset_index())
         return 0
     start = time.perf_counter()
     study = dict(seeds=args.seeds, test_size=args.test_size, n_jobs=args.n_jobs, measure=epochs)

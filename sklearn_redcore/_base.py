@@ -19,21 +19,26 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import _check_sample_weight, validate_data
 from skorch.callbacks import EarlyStopping
 
 from ._callbacks import PlateauStopping
 from ._inputs import ModalityInputs, NetworkInputs
-from ._parameters import AUTO_EARLY_STOPPING_ROWS, CLASSIFICATION_CONSTRAINTS, TRAINING_CONSTRAINTS, reject_bools
+from ._parameters import (
+    AUTO_EARLY_STOPPING_ROWS,
+    CLASSIFICATION_CONSTRAINTS,
+    TRAINING_CONSTRAINTS,
+    auto_batch_size,
+    auto_patience,
+    reject_bools,
+)
+from ._prediction import PREDICT_BATCH_ROWS, BlockPrediction  # noqa: F401 (the acquisition gains import it from here)
 from ._runtime import adam_kernel, quiet, resolve_device, seed_from, torch_threads
 from ._tasks import ClassificationTask, RegressionTask
 from ._training import WEIGHT_KEY, MultimodalNet, RowSplit, TensorBatchIterator
 
-#: Rows of X per forward pass at prediction (bounds the memory of the network's activations).
-PREDICT_BATCH_ROWS = 4096
 
-
-class BaseMultimodalEstimator(BaseEstimator):
+class BaseMultimodalEstimator(BlockPrediction, BaseEstimator):
     """Base class of the package's estimators (not for direct use).
 
     The kind of target comes from a mixin of ``_tasks.py``
@@ -186,6 +191,7 @@ class BaseMultimodalEstimator(BaseEstimator):
             self._fit_target_statistics(y, weight)
             auto = self.early_stopping == "auto"
             self.do_early_stopping_ = len(y) >= AUTO_EARLY_STOPPING_ROWS if auto else bool(self.early_stopping)
+            self._fit_loop_settings(len(y))
             self._fit_architecture()
         self.missing_rate_ = missing_rate
         self.n_training_samples_ = int(rows.sum())
@@ -193,6 +199,14 @@ class BaseMultimodalEstimator(BaseEstimator):
         self._train(data, self._network_targets(y), n_modalities, device, warm, weight)
         self._store_fit_results()
         return self
+
+    def _fit_loop_settings(self, n_rows: int) -> None:
+        """Resolve ``batch_size`` and ``n_iter_no_change`` ("auto": from the rows an epoch trains on)."""
+        n_epoch = int(n_rows * (1 - self.validation_fraction)) if self.do_early_stopping_ else n_rows
+        auto = self.batch_size == "auto"
+        self.batch_size_ = auto_batch_size(n_epoch) if auto else self.batch_size
+        auto = self.n_iter_no_change == "auto"
+        self.n_iter_no_change_ = auto_patience(n_epoch) if auto else self.n_iter_no_change
 
     def _train(
         self,
@@ -270,7 +284,7 @@ class BaseMultimodalEstimator(BaseEstimator):
         callbacks = list(monitors)
         sink = print if self.verbose else quiet
         if self.do_early_stopping_:
-            stopper = EarlyStopping(monitor="valid_loss", patience=self.n_iter_no_change, load_best=True, sink=sink)
+            stopper = EarlyStopping(monitor="valid_loss", patience=self.n_iter_no_change_, load_best=True, sink=sink)
             callbacks.append(("early_stopping", stopper))
         elif self.tol is not None:
             # The plateau of the joint head's training loss (the module's loss part ``joint_loss_part``): the whole
@@ -278,7 +292,7 @@ class BaseMultimodalEstimator(BaseEstimator):
             # while the joint loss is above 0.9 times that of predicting without the inputs (``_plateau_ceiling``).
             stopper = PlateauStopping(
                 self._module_class.joint_loss_part,
-                patience=self.n_iter_no_change,
+                patience=self.n_iter_no_change_,
                 threshold=self.tol,
                 ceiling=self._plateau_ceiling(),
                 sink=sink,
@@ -297,7 +311,7 @@ class BaseMultimodalEstimator(BaseEstimator):
             **{f"optimizer__{key}": value for key, value in adam_kernel(device).items()},
             lr=self.lr,
             max_epochs=self.max_epochs,
-            batch_size=self.batch_size,
+            batch_size=self.batch_size_,
             iterator_train=TensorBatchIterator,
             iterator_train__shuffle=True,
             iterator_train__generator=generator,
@@ -333,6 +347,8 @@ class BaseMultimodalEstimator(BaseEstimator):
             setattr(self, name, value)
         if not isinstance(getattr(self, "inputs_", None), ModalityInputs):
             raise ValueError("the saved model lacks its input statistics (inputs_)")
+        if not hasattr(self, "batch_size_"):  # a file saved before these attributes existed
+            self._fit_loop_settings(self.n_training_samples_)
         with torch_threads(self.n_threads):
             self.net_ = self._build_net(len(self.modalities_), device, seed=0)
             self.net_.initialize()
@@ -344,44 +360,6 @@ class BaseMultimodalEstimator(BaseEstimator):
                 del self.net_
                 raise ValueError(f"the saved network does not match the saved parameters: {exc}") from None
         self.net_.history = history
-
-    # ---------------------------------------------------------------- predict
-    def _forward_in_blocks(self, X: np.ndarray):
-        """``(inputs, outputs)`` of the network in eval mode for validated X, ``PREDICT_BATCH_ROWS`` rows at a time."""
-        module, device = self.net_.module_, self.net_.device
-        if any(part.training for part in module.modules()):  # reading the flags costs less than eval()
-            module.eval()
-        with_steps = getattr(self._module_class, "reads_observed_steps", False)
-        for start in range(0, len(X), PREDICT_BATCH_ROWS):
-            data = self.inputs_.transform(X[start : start + PREDICT_BATCH_ROWS])
-            yield data, module(**data.to_tensors(device, with_steps=with_steps))
-
-    def _predict_outputs(self, X: Any) -> np.ndarray:
-        """The predictions of the joint head for the rows of X (``_finish_outputs``'s form), in blocks of rows.
-
-        The network sees which modalities each sample has and predicts from
-        those; rows with every modality missing get ``_fallback_prediction()``.
-        """
-        check_is_fitted(self)
-        with np.errstate(over="ignore", invalid="ignore"):  # as in fit
-            X = validate_data(self, X, ensure_all_finite="allow-nan", dtype=[np.float64, np.float32], reset=False)
-        chunks, presence = [], []
-        with torch.inference_mode(), torch_threads(self.n_threads):
-            for data, out in self._forward_in_blocks(X):
-                chunks.append(self._finish_outputs(out.logits).cpu().numpy())
-                presence.append(data.present)
-        fallback = self._fallback_prediction()
-        predictions = np.concatenate(chunks) if chunks else np.empty((0, len(fallback)))
-        if presence:
-            predictions[~np.concatenate(presence).any(axis=1)] = fallback
-        not_finite = ~np.isfinite(predictions).all(axis=1)
-        if not_finite.any():
-            raise ValueError(
-                f"{int(not_finite.sum())} sample(s) of X (the first: row {np.argmax(not_finite)}) hold "
-                "values so far from the training data that the network's output is not finite; "
-                "check X for extreme values."
-            )
-        return predictions
 
     def __sklearn_tags__(self):  # noqa: D105
         tags = super().__sklearn_tags__()

@@ -9,6 +9,7 @@ parameters, or the modalities, are checked by the estimators themselves.
 
 from __future__ import annotations
 
+import math
 from numbers import Integral, Real
 from typing import Any
 
@@ -19,6 +20,9 @@ from ._inputs import FEATURE_TRANSFORMS
 
 __all__ = [
     "AUTO_EARLY_STOPPING_ROWS",
+    "AUTO_TRAINING_ROWS",
+    "auto_batch_size",
+    "auto_patience",
     "CLASSIFICATION_CONSTRAINTS",
     "TRAINING_CONSTRAINTS",
     "WIDTHS",
@@ -29,6 +33,40 @@ __all__ = [
 
 #: ``early_stopping="auto"`` holds out validation data from this many training rows on.
 AUTO_EARLY_STOPPING_ROWS = 10_000
+
+
+#: ``batch_size="auto"`` and ``n_iter_no_change="auto"`` keep their small-data values up to this many rows per epoch.
+AUTO_TRAINING_ROWS = 16_384
+
+#: ``batch_size="auto"``: the batch size up to ``AUTO_TRAINING_ROWS`` rows per epoch, and the largest one.
+AUTO_BATCH_SIZES = (256, 4096)
+
+
+def auto_batch_size(n_rows: int) -> int:
+    """``batch_size="auto"`` for ``n_rows`` training rows per epoch.
+
+    256 up to ``AUTO_TRAINING_ROWS`` rows; above, 256 times the largest
+    power of two not above ``n_rows / AUTO_TRAINING_ROWS``, at most 4096
+    (1024 for 80,000 rows). The learning rate stays as set: docs/speed.md
+    has the measurements behind both choices.
+    """
+    small, largest = AUTO_BATCH_SIZES
+    if n_rows <= AUTO_TRAINING_ROWS:
+        return small
+    return min(largest, small * 2 ** int(math.log2(n_rows / AUTO_TRAINING_ROWS)))
+
+
+def auto_patience(n_rows: int) -> int:
+    """``n_iter_no_change="auto"`` for ``n_rows`` training rows per epoch.
+
+    10 epochs up to ``AUTO_TRAINING_ROWS`` rows; above, as many epochs as
+    hold ``10 * AUTO_TRAINING_ROWS`` rows, at least 3 (3 for 80,000 rows):
+    a large training set improves the network many times within one epoch,
+    and ten epochs without progress would be ten passes over all of it.
+    """
+    if n_rows <= AUTO_TRAINING_ROWS:
+        return 10
+    return max(3, math.ceil(10 * AUTO_TRAINING_ROWS / n_rows))
 
 
 def positive_int() -> list:
@@ -43,12 +81,12 @@ WIDTHS = ["array-like", *positive_int()]
 TRAINING_CONSTRAINTS: dict[str, Any] = {
     "modalities": "no_validation",  # resolve_modalities gives the errors, naming the modality
     "max_epochs": positive_int(),
-    "batch_size": positive_int(),
+    "batch_size": [*positive_int(), StrOptions({"auto"})],
     "lr": [Interval(Real, 0, None, closed="neither")],
     "weight_decay": [Interval(Real, 0, None, closed="left")],
     "early_stopping": ["boolean", StrOptions({"auto"})],
     "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-    "n_iter_no_change": positive_int(),
+    "n_iter_no_change": [*positive_int(), StrOptions({"auto"})],
     "tol": [Interval(Real, 0, 1, closed="left"), None],
     "feature_transform": [StrOptions(set(FEATURE_TRANSFORMS))],
     "warm_start": ["boolean"],

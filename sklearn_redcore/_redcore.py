@@ -21,7 +21,7 @@ __all__ = ["RedCoreClassifier"]
 
 
 @Substitution(
-    training_parameters=training_parameters(batch_size=256, lr="3e-3"),
+    training_parameters=training_parameters(batch_size="auto", n_iter_no_change="auto", lr="3e-3"),
     common_attributes=common_attributes(),
     redcore_parameters=REDCORE_PARAMETERS,
     redcore_attributes=REDCORE_ATTRIBUTES,
@@ -75,7 +75,7 @@ class RedCoreClassifier(RedCoreEstimatorMixin, BaseMultimodalClassifier):
     the relative advantage on scale-free imputation losses
     (``advantage_reference="spread"``), the loss weights (``kl_weight=1e-3``, ``imputation_weight=1``), a
     smaller network with a faster optimiser that stops at convergence
-    (``network_size="auto"``, ``lr=3e-3``, ``batch_size=256``,
+    (``network_size="auto"``, ``lr=3e-3``, ``batch_size="auto"``, 256 up to 16,384 rows,
     ``early_stopping="auto"``), ``sequence_encoder="rocket"`` and
     ``feature_transform="auto"``. :meth:`from_preset` gives every setting
     of the paper (or of the authors' code) at once; :ref:`method` lists
@@ -152,12 +152,12 @@ class RedCoreClassifier(RedCoreEstimatorMixin, BaseMultimodalClassifier):
         lr_schedule: str = "constant",
         weight_averaging: float | None = 0.8,
         max_epochs: int = 100,
-        batch_size: int = 256,
+        batch_size: int | str = "auto",
         lr: float = 3e-3,
         weight_decay: float = 0.0,
         early_stopping: bool | str = "auto",
         validation_fraction: float = 0.1,
-        n_iter_no_change: int = 10,
+        n_iter_no_change: int | str = "auto",
         tol: float | None = 1e-3,
         class_weight: dict | str | None = None,
         feature_transform: str = "auto",

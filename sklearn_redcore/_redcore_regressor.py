@@ -24,7 +24,7 @@ __all__ = ["RedCoreRegressor"]
 
 
 @Substitution(
-    training_parameters=training_parameters(batch_size=256, lr="3e-3", task="regression"),
+    training_parameters=training_parameters(batch_size="auto", n_iter_no_change="auto", lr="3e-3", task="regression"),
     common_attributes=common_attributes("regression"),
     redcore_parameters=REDCORE_PARAMETERS,
     redcore_attributes=REDCORE_ATTRIBUTES,
@@ -134,12 +134,12 @@ class RedCoreRegressor(RedCoreEstimatorMixin, BaseMultimodalRegressor):
         lr_schedule: str = "constant",
         weight_averaging: float | None = 0.8,
         max_epochs: int = 100,
-        batch_size: int = 256,
+        batch_size: int | str = "auto",
         lr: float = 3e-3,
         weight_decay: float = 0.0,
         early_stopping: bool | str = "auto",
         validation_fraction: float = 0.1,
-        n_iter_no_change: int = 10,
+        n_iter_no_change: int | str = "auto",
         tol: float | None = 1e-3,
         feature_transform: str = "auto",
         warm_start: bool = False,

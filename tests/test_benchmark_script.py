@@ -86,3 +86,13 @@ def test_cost_benchmark_reports_f1_time_and_epochs_per_configuration(tmp_path, c
     assert "| today " in table and "| default " in table and "mean F1" in table
     with pytest.raises(ValueError, match="rates for 3 modalities, not 2"):  # a shared rate fits any number of views
         module.main(["--views", "fou", "zer", "--settings", "shared 0.5", "imbalanced (0.8, 0.5, 0.2)"])
+
+
+def test_cost_benchmark_at_scale_reports_each_batch_size_and_the_gradient_boosting(tmp_path):
+    module = load_benchmark("bench_cost")
+    args = ["--scale", "1500", "--seeds", "0", "--batch-sizes", "auto", "64", "--hgb", "--param", "max_epochs=1"]
+    assert module.main([*args, "--out", str(tmp_path)]) == 0
+    results = pd.read_csv(tmp_path / "results.csv")
+    assert list(results["model"]) == ["RedCore", "RedCore", "HistGradientBoosting"]
+    assert list(results["batch_size"].iloc[:2]) == ["auto (256)", "64"] and (results["epochs"].iloc[:2] == 1).all()
+    assert results["F1 (31 combinations)"].between(0.0, 1.0).all() and (results["fit s"] > 0).all()

@@ -17,8 +17,12 @@ TRAINING_PARAMETERS = """\
     max_epochs : int, default=100
         Most passes over the training data (training may stop earlier: see
         ``early_stopping`` and ``tol``).
-    batch_size : int, default=128
-        Mini-batch size.
+    batch_size : int or "auto", default=128
+        Mini-batch size. "auto": 256 up to 16,384 training rows per epoch;
+        above, 256 times the largest power of two not above the rows divided
+        by 16,384, at most 4096 (1024 for 80,000 rows). The learning rate is
+        the same for every batch size. The rows per epoch exclude the
+        validation rows; ``batch_size_`` holds the value used.
     lr : float, default=1e-3
         Learning rate of Adam.
     weight_decay : float, default=0.0
@@ -34,8 +38,12 @@ TRAINING_PARAMETERS = """\
         the held-out rows cost little and estimate well; False below.
     validation_fraction : float, default=0.1
         Share of the training data held out when early stopping is on.
-    n_iter_no_change : int, default=10
-        Patience of both stopping rules, in epochs.
+    n_iter_no_change : int or "auto", default=10
+        Patience of both stopping rules, in epochs. "auto": 10 up to 16,384
+        training rows per epoch; above, the epochs that hold 163,840 rows,
+        at least 3 (3 for 80,000 rows), since a large training set improves
+        the network many times within one epoch. ``n_iter_no_change_``
+        holds the value used.
     tol : float or None, default=1e-3
         Without validation data: stop when the joint head's training
         cross-entropy (its mean over the epoch's mini-batches) has not
@@ -134,6 +142,9 @@ _FIT_ATTRIBUTES = """\
     do_early_stopping_ : bool
         Whether the first fit held out validation data to stop (the value
         ``early_stopping="auto"`` chose).
+    batch_size_, n_iter_no_change_ : int
+        The mini-batch size and the stopping rules' patience of the first
+        fit (the values ``"auto"`` chose).
     interrupted_ : bool
         True when the last fit was stopped by KeyboardInterrupt (the model
         keeps the weights described by the warning it gave).
@@ -153,13 +164,22 @@ _CLASS_WEIGHT = """\
 """
 
 
-def training_parameters(*, batch_size: int = 128, lr: str = "1e-3", task: str = "classification") -> str:
+def _typed(default: int | str) -> str:
+    """The type and default of a parameter that takes an int or "auto", as numpydoc writes them."""
+    return f'int or "auto", default={default if isinstance(default, int) else repr(default).replace(chr(39), chr(34))}'
+
+
+def training_parameters(
+    *, batch_size: int | str = 128, n_iter_no_change: int | str = 10, lr: str = "1e-3", task: str = "classification"
+) -> str:
     """The documentation of the training loop's parameters, with an estimator's defaults of the two that differ.
 
     ``task="regression"`` words the stopping rules for the squared error of
     the standardised targets and leaves out ``class_weight``.
     """
-    text = TRAINING_PARAMETERS.replace("batch_size : int, default=128", f"batch_size : int, default={batch_size}")
+    text = TRAINING_PARAMETERS.replace('batch_size : int or "auto", default=128', f"batch_size : {_typed(batch_size)}")
+    patience = 'n_iter_no_change : int or "auto", default=10'
+    text = text.replace(patience, f"n_iter_no_change : {_typed(n_iter_no_change)}")
     text = text.replace("lr : float, default=1e-3", f"lr : float, default={lr}")
     if task == "regression":
         text = text.replace(_CLASS_WEIGHT, "")

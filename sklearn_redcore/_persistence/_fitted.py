@@ -55,8 +55,8 @@ _FITTED_BY = {
 _INPUTS_STATE = frozenset(
     ["modalities", "shapes", "feature_transform", "mean", "scale", "quantiles", "quantile_counts", "robust_columns"]
 )
-#: Set only by some fits (X with column names).
-_OPTIONAL = frozenset({"feature_names_in_"})
+#: Set only by some fits (X with column names), or only by recent versions (derived from the rest when absent).
+_OPTIONAL = frozenset({"feature_names_in_", "batch_size_", "n_iter_no_change_"})
 
 
 def fitted_attribute_names(cls: type) -> frozenset[str]:
@@ -115,6 +115,9 @@ def check_fitted(estimator: BaseMultimodalEstimator, fitted: Any) -> dict[str, A
         if not isinstance(fitted[name], bool):
             raise ModelFileError(f"{name} is not a bool")
     _count(fitted["n_training_samples_"], "n_training_samples_", minimum=1)
+    for name in ("batch_size_", "n_iter_no_change_"):
+        if name in fitted:
+            _count(fitted[name], name, minimum=1)
     _count(fitted["n_iter_"], "n_iter_", minimum=0)
     rates = _array(fitted["missing_rate_"], "missing_rate_", (n_modalities,), "f")
     if not np.all((rates >= 0) & (rates < 1)):
