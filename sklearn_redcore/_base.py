@@ -32,7 +32,7 @@ from ._parameters import (
     auto_patience,
     reject_bools,
 )
-from ._prediction import PREDICT_BATCH_ROWS, BlockPrediction  # noqa: F401 (the acquisition gains import it from here)
+from ._prediction import BlockPrediction
 from ._runtime import adam_kernel, quiet, resolve_device, seed_from, torch_threads
 from ._tasks import ClassificationTask, RegressionTask
 from ._training import WEIGHT_KEY, MultimodalNet, RowSplit, TensorBatchIterator

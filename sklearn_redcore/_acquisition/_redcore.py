@@ -31,7 +31,7 @@ import torch
 from sklearn.base import is_regressor
 from torch import nn
 
-from .._base import PREDICT_BATCH_ROWS
+from .._prediction import PREDICT_BATCH_ROWS
 from .._runtime import torch_threads
 from ._criteria import entropy_reduction, explained_variance
 
