@@ -23,7 +23,8 @@ seed (``--seeds``) and batch size (``--batch-sizes``, default the
 estimator's "auto"), one row: the fit time, the epochs, the batch size and
 patience the fit used, the training throughput, the F1 averaged over the
 combinations and the peak memory of the fit above the process's size
-before it, against the size of X; ``--hgb`` adds scikit-learn's
+before it, against the size of X (only the first fit of a run measures it
+well: later ones reuse memory that earlier ones freed); ``--hgb`` adds scikit-learn's
 HistGradientBoostingClassifier on the same data, with its default
 threads (all cores; ``--hgb-threads`` to limit them). ``--threads`` sets
 the torch threads of the fits (default 1, the estimator's default). Run
