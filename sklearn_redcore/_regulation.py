@@ -241,8 +241,9 @@ class SupervisionRegulator:
         return state
 
     def __setstate__(self, state: dict) -> None:
+        self.device = torch.device("cpu")  # (a regulator pickled before it had a device has none)
         for key, value in state.items():
-            setattr(self, key, value)  # the device first (dicts keep their order), then the state on it
+            setattr(self, key, value)  # the NumPy state becomes tensors on the CPU
 
     def to(self, device) -> SupervisionRegulator:
         """Move the state to ``device`` (a torch device or its name); return self."""

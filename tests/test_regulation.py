@@ -357,3 +357,6 @@ def test_the_regulator_steps_the_same_on_tensors_and_arrays_and_pickles_its_stat
     assert not any(isinstance(value, torch.Tensor) for value in on_arrays.__getstate__().values())
     again = pickle.loads(pickle.dumps(on_arrays))
     np.testing.assert_array_equal(again.step(losses, seen, spread), on_arrays.step(losses, seen, spread))
+    older = SupervisionRegulator.__new__(SupervisionRegulator)  # pickled before the state had a device
+    older.__setstate__({key: value for key, value in on_arrays.__getstate__().items() if key != "device"})
+    np.testing.assert_array_equal(older.step(losses, seen, spread), on_arrays.step(losses, seen, spread))
