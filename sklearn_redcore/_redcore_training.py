@@ -26,7 +26,7 @@ __all__ = ["RedCoreNet", "RegulationHistory", "eta_weighted_objective", "regulat
 
 
 def eta_weighted_objective(
-    parts: RedCoreLoss, eta: np.ndarray, *, imputation_weight: float, eta_scope: str, regulate: bool
+    parts: RedCoreLoss, eta: torch.Tensor | np.ndarray, *, imputation_weight: float, eta_scope: str, regulate: bool
 ) -> torch.Tensor:
     """What one training batch of RedCore minimises, given the eta of Algorithm 1 for this batch.
 
@@ -41,8 +41,9 @@ def eta_weighted_objective(
     ----------
     parts : RedCoreLoss
         The loss parts of the batch (``RedCoreModule.loss``).
-    eta : ndarray of shape (n_modalities,)
-        The supervision weights in force for this parameter update.
+    eta : torch.Tensor or ndarray of shape (n_modalities,)
+        The supervision weights in force for this parameter update (a
+        tensor of the training device in training: nothing is read back).
     imputation_weight : float
         The constant factor on the eta-weighted imputation losses.
     eta_scope : {"imputation", "imputation+unimodal"}
