@@ -164,10 +164,13 @@ class RedCoreNet(MultimodalNet):
         self.epoch_imputation_sum_ = torch.zeros(m, dtype=torch.float64, device=self.device)
         self.epoch_imputation_count_ = torch.zeros(m, dtype=torch.float64, device=self.device)
 
-    def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):  # noqa: D102
-        super().on_epoch_end(net, dataset_train=dataset_train, dataset_valid=dataset_valid, **kwargs)
-        sums = torch.stack([self.epoch_imputation_sum_, self.epoch_imputation_count_]).cpu().numpy()
-        self.epoch_imputation_sum_, self.epoch_imputation_count_ = sums  # read once, for the callbacks
+    def release_epoch_state(self) -> None:
+        """:meth:`MultimodalNet.release_epoch_state`, and the epoch's imputation sums read once, for the callbacks."""
+        super().release_epoch_state()
+        sums = getattr(self, "epoch_imputation_sum_", None)
+        if isinstance(sums, torch.Tensor):
+            both = torch.stack([sums, self.epoch_imputation_count_]).cpu().numpy()
+            self.epoch_imputation_sum_, self.epoch_imputation_count_ = both
 
 
 class RegulationHistory(Callback):

@@ -236,6 +236,7 @@ class MultimodalNet(NeuralNet):
             # skorch's EarlyStopping (and PlateauStopping) also stop training by raising KeyboardInterrupt.
             stopper = dict(getattr(self, "callbacks_", [])).get("early_stopping")
             self.interrupted_ = stopper is None or stopper.misses_ < stopper.patience
+            self.release_epoch_state()  # (an epoch cut short did not reach its end)
             raise
 
     def infer(self, x, **fit_params):
@@ -338,5 +339,13 @@ class MultimodalNet(NeuralNet):
             for key, value in batch.items():
                 if isinstance(value, DeferredLoss):
                     batch[key] = read[id(value)]
-        # (no tensor of the training device kept between epochs: a pickled net holds none outside skorch's care)
+        self.release_epoch_state()
+
+    def release_epoch_state(self) -> None:
+        """Drop (or bring to the host) what the epoch kept on the training device.
+
+        Called at the end of each epoch and when one is cut short, so that no
+        tensor of the training device stays on the net outside skorch's care
+        (a pickled GPU model then loads on a machine without a GPU).
+        """
         self._epoch_sums, self._epoch_losses, self._epoch_bad, self._epoch_first_bad = {}, [], None, None

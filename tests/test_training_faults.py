@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
+import torch
 
 from sklearn_redcore import MMINClassifier, RedCoreClassifier
 from sklearn_redcore._redcore_training import RedCoreNet
@@ -118,3 +119,16 @@ def test_non_finite_loss_names_the_epoch_and_what_to_try(mfeat_small, monkeypatc
     monkeypatch.setattr(RedCoreNet, "training_objective", poisoned)
     with pytest.raises(FloatingPointError, match=r"at epoch 2\. Try a lower lr"):
         RedCoreClassifier(spec, random_state=0, **SHORT).fit(X, y)
+
+
+def test_an_interrupted_epoch_leaves_no_tensor_of_the_training_device_on_the_net(mfeat_small, monkeypatch):
+    """What an epoch keeps on the device is dropped or read back when it is cut short, as at its end
+    (a tensor left there would make a pickled GPU model fail to load without a GPU)."""
+    X, y, spec = mfeat_small
+    _interrupt_after(monkeypatch, 2)
+    clf = RedCoreClassifier(spec, random_state=0, **SHORT)
+    with pytest.warns(UserWarning, match="interrupted after 2 complete epoch"):
+        clf.fit(X, y)
+    left = [name for name, value in vars(clf.net_).items() if isinstance(value, torch.Tensor)]
+    assert left == []
+    assert isinstance(clf.net_.epoch_imputation_sum_, np.ndarray) and clf.net_._epoch_losses == []
