@@ -40,6 +40,7 @@ import pandas as pd
 
 from sklearn_redcore._benchmark import Model, parse_params, run_study
 from sklearn_redcore._benchmark._arguments import study_parser
+from sklearn_redcore._benchmark._data import large_fit_data
 from sklearn_redcore._benchmark._report import config_fits, config_table, report_table
 from sklearn_redcore._benchmark._run import epochs
 from sklearn_redcore._benchmark._settings import DEFAULT_SETTINGS as SETTINGS
@@ -95,18 +96,6 @@ def _resident_mib(field: str) -> float:
     return int(line.split()[1]) / 1024
 
 
-def _scale_data(n_samples: int, seed: int):
-    from sklearn.model_selection import train_test_split
-
-    from sklearn_redcore import mask_modalities
-    from sklearn_redcore.datasets import make_multimodal_classification
-
-    data = make_multimodal_classification(n_samples, modality_dims=[20] * 5, n_classes=10, random_state=seed)
-    X_train, X_test, y_train, y_test = train_test_split(data.data, data.target, test_size=0.2, random_state=seed)
-    X_train = mask_modalities(X_train, data.modalities, 0.3, random_state=seed)  # the test part stays complete
-    return data.modalities, X_train, X_test, y_train, y_test
-
-
 def _timed_fit(model, X, y) -> tuple[float, float, float]:
     """Fit time, and the peak memory of the fit above the process's size before it (MiB)."""
     before = _resident_mib("VmRSS")
@@ -126,7 +115,7 @@ def scale(
 
     from sklearn_redcore import RedCoreClassifier, evaluate_modality_combinations
 
-    spec, X_train, X_test, y_train, y_test = _scale_data(n_samples, seed)
+    spec, X_train, X_test, y_train, y_test = large_fit_data(n_samples, seed)
     base = {"n_samples": n_samples, "training rows": len(y_train), "seed": seed, "threads": threads or "all"}
     # torch's one-off allocations (libraries, the optimiser's first use) are not the fit's
     RedCoreClassifier(spec, max_epochs=1).fit(X_train[:500], y_train[:500])

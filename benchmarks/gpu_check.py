@@ -43,7 +43,8 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import train_test_split
 
 from sklearn_redcore import RedCoreClassifier, evaluate_modality_combinations, mask_modalities
-from sklearn_redcore.datasets import load_mfeat, make_multimodal_classification, make_sequence_classification
+from sklearn_redcore._benchmark._data import large_fit_data
+from sklearn_redcore.datasets import load_mfeat, make_sequence_classification
 
 CPU_PREDICT = """
 import pickle, sys, numpy as np, torch, warnings
@@ -69,15 +70,8 @@ def timed_fit(model, X, y, device: str) -> float:
     return time.perf_counter() - start
 
 
-def synthetic(n_samples: int, seed: int = 0):
-    """The large-fit data of docs/speed.md: 80% for training (masked), the complete 20% to score."""
-    data = make_multimodal_classification(n_samples, modality_dims=[20] * 5, n_classes=10, random_state=seed)
-    X_train, X_test, y_train, y_test = train_test_split(data.data, data.target, test_size=0.2, random_state=seed)
-    return data.modalities, mask_modalities(X_train, data.modalities, 0.3, random_state=seed), X_test, y_train, y_test
-
-
 def per_step(device: str, n_samples: int) -> dict:
-    spec, X, _, y, _ = synthetic(n_samples)
+    spec, X, _, y, _ = large_fit_data(n_samples)
     result = {}
     for batch_size in (256, "auto"):
         model = RedCoreClassifier(spec, device=device, batch_size=batch_size, max_epochs=3, early_stopping=False)
@@ -94,7 +88,7 @@ def per_step(device: str, n_samples: int) -> dict:
 
 
 def large_fit(device: str, n_samples: int, batch_size) -> dict:
-    spec, X_train, X_test, y_train, y_test = synthetic(n_samples)
+    spec, X_train, X_test, y_train, y_test = large_fit_data(n_samples)
     model = RedCoreClassifier(spec, device=device, batch_size=batch_size, random_state=0)
     seconds = timed_fit(model, X_train, y_train, device)
     f1 = evaluate_modality_combinations(model, X_test, y_test, spec)["Ave."].iloc[0]

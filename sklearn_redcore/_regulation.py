@@ -301,8 +301,7 @@ class SupervisionRegulator:
         if self.regulate and self.n_steps % self.K == 0:
             self._update_eta()
         self.n_steps += 1
-        eta = self._eta
-        return eta if tensors else eta.cpu().numpy().copy()
+        return self._eta if tensors else self.eta
 
     def _tensor(self, values) -> torch.Tensor:
         if isinstance(values, torch.Tensor):

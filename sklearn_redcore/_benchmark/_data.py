@@ -1,4 +1,5 @@
-"""Samples of data sets for the benchmarks: rows drawn at random, and a masked sample of mfeat for timing."""
+"""Samples of data sets for the benchmarks: rows drawn at random, a masked sample of mfeat for timing, and the
+synthetic data of the large fits."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.utils import Bunch
 
-__all__ = ["mfeat_sample", "sample_rows"]
+__all__ = ["large_fit_data", "mfeat_sample", "sample_rows"]
 
 
 def sample_rows(data: Bunch, n_rows: int, seed: int) -> Bunch:
@@ -33,3 +34,21 @@ def mfeat_sample(
     data = sample_rows(load_mfeat(views=list(views)), n_samples, seed)
     X = mask_modalities(data.data, data.modalities, list(rates), random_state=seed)
     return X, data.target, data.modalities
+
+
+def large_fit_data(n_samples: int, seed: int = 0) -> tuple[dict, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The data of the large fits (docs/speed.md, "Large training sets"): modalities, X_train, X_test, y_train, y_test.
+
+    ``n_samples`` of ``make_multimodal_classification`` (5 modalities of 20
+    columns, 10 classes), 80% for training with every modality missing in
+    30% of those rows, the complete 20% to score (``seed`` throughout).
+    """
+    from sklearn.model_selection import train_test_split
+
+    from .._masking import mask_modalities
+    from ..datasets import make_multimodal_classification
+
+    data = make_multimodal_classification(n_samples, modality_dims=[20] * 5, n_classes=10, random_state=seed)
+    X_train, X_test, y_train, y_test = train_test_split(data.data, data.target, test_size=0.2, random_state=seed)
+    X_train = mask_modalities(X_train, data.modalities, 0.3, random_state=seed)  # the test part stays complete
+    return data.modalities, X_train, X_test, y_train, y_test

@@ -166,7 +166,8 @@ _CLASS_WEIGHT = """\
 
 def _typed(default: int | str) -> str:
     """The type and default of a parameter that takes an int or "auto", as numpydoc writes them."""
-    return f'int or "auto", default={default if isinstance(default, int) else repr(default).replace(chr(39), chr(34))}'
+    shown = f'"{default}"' if isinstance(default, str) else str(default)
+    return f'int or "auto", default={shown}'
 
 
 def training_parameters(
