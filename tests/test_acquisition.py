@@ -198,11 +198,21 @@ def test_order_by_gain_per_unit_of_cost(fitted):
     )
 
 
+def test_costs_may_leave_out_modalities_no_sample_misses(fitted):
+    model, X = fitted
+    fou = model.modalities_["fou"]
+    X_new = X[~np.isnan(X[:, fou]).all(axis=1)][:10]  # every row has fou, and misses the others
+    X_new[:, model.modalities_["zer"]] = np.nan
+    X_new[:, model.modalities_["mor"]] = np.nan
+    order = acquisition_order(model, X_new, X_reference=X[:450], cost={"zer": 1.0, "mor": 1e6}, random_state=0)
+    assert (order[:, 0] == "zer").all() and (order[:, 2] == None).all()  # noqa: E711
+
+
 @pytest.mark.parametrize(
     "cost, match",
     [
-        ({"zer": 1, "mor": 1}, "each of the modalities"),
-        ({"zer": 1, "mor": 1, "fou": 1, "pix": 1}, "each of"),
+        ({"zer": 1, "mor": 1}, r"each modality that some sample misses; none for \['fou'\]"),
+        ({"zer": 1, "mor": 1, "fou": 1, "pix": 1}, r"\['pix'\], which are not among the modalities"),
         ([1, 2], "2 entries"),
         ([1, 0, 1], "positive"),
         ([1, np.inf, 1], "positive"),
@@ -278,3 +288,23 @@ def test_the_benchmark_script_runs_its_policies(tmp_path):
     np.testing.assert_allclose(results["accuracy_2"], results["accuracy_2"].iloc[0])
     summary = (tmp_path / "summary.md").read_text()
     assert "gain - fixed (hindsight)" in summary and "pooled - fixed (hindsight)" in summary
+
+
+def test_study_curves_need_a_choice_and_complete_test_rows():
+    """The benchmark's acquisition curves: none without a choice to make or enough complete rows; else every
+    policy from the same start to the same complete rows."""
+    from sklearn_redcore._benchmark._acquisition import MIN_ROWS, acquisition_curve
+    from sklearn_redcore._benchmark._run import split_and_mask
+
+    data = make_multimodal_classification(200, modality_dims=(3, 3, 2), n_classes=2, random_state=0)
+    split = split_and_mask(data.data, data.target, data.modalities, [0.3, 0.3, 0.3], seed=0)
+    model = RedCoreClassifier(data.modalities, max_epochs=3, random_state=0).fit(split.X_train, split.y_train)
+    curve = pd.DataFrame(acquisition_curve(model, split, seed=0))
+    assert len(curve) == 3 * 3
+    assert curve.groupby("n_acquired")["accuracy"].nunique().loc[[0, 2]].eq(1).all()
+    assert curve.equals(pd.DataFrame(acquisition_curve(model, split, seed=0)))  # seeded
+    few = split._replace(X_test=split.X_test.copy())
+    few.X_test[MIN_ROWS - 1 :, :3] = np.nan  # fewer complete rows than MIN_ROWS
+    assert acquisition_curve(model, few, seed=0) == []
+    two = RedCoreClassifier(dict(list(data.modalities.items())[:2]), max_epochs=1, random_state=0)
+    assert acquisition_curve(two.fit(split.unmasked[:, :6], split.y_train), split, seed=0) == []

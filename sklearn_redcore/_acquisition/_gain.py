@@ -234,16 +234,25 @@ def acquisition_gain(
     return pd.DataFrame(gains, columns=names, index=X.index)
 
 
-def _costs(cost: Any, names: list[str]) -> np.ndarray:
-    """One positive finite cost per modality of ``names`` from None, a dict by name or a sequence."""
+def _costs(cost: Any, names: list[str], needed: np.ndarray) -> np.ndarray:
+    """One positive finite cost per modality of ``names`` from None, a dict by name or a sequence.
+
+    A dict may leave out the modalities that no sample misses (``needed``: which some sample misses).
+    """
     if cost is None:
         return np.ones(len(names))
     if isinstance(cost, Mapping):
-        unknown = sorted(set(map(str, cost)) - set(names))
-        lacking = [name for name in names if name not in set(map(str, cost))]
-        if unknown or lacking:
-            raise ValueError(f"cost must give a cost for each of the modalities {names}; got {list(cost)}.")
-        costs = np.array([float({str(k): v for k, v in cost.items()}[name]) for name in names])
+        given = {str(k): v for k, v in cost.items()}
+        unknown = sorted(set(given) - set(names))
+        if unknown:
+            raise ValueError(f"cost names {unknown}, which are not among the modalities {names}.")
+        lacking = [name for name, need in zip(names, needed) if need and name not in given]
+        if lacking:
+            raise ValueError(
+                f"cost must give a cost for each modality that some sample misses; none for {lacking} "
+                f"(the modalities: {names})."
+            )
+        costs = np.array([float(given.get(name, 1.0)) for name in names])
     else:
         costs = np.asarray(cost, dtype=float).ravel()
         if costs.size != len(names):
@@ -279,7 +288,8 @@ def acquisition_order(
     %(parameters)s
     cost : dict, array-like or None, default=None
         The cost of acquiring each modality: a dict from each modality's name
-        to its cost, or one cost per modality in order; positive. None: every
+        to its cost (it may leave out the modalities that every sample of X
+        has), or one cost per modality in order; positive. None: every
         modality costs 1 (the order of the gains).
 
     Returns
@@ -309,7 +319,7 @@ def acquisition_order(
     ['body', 'isotopes']
     """
     gains, names = _gains(estimator, X, X_reference, modalities, max_reference, n_draws, random_state, pooling)
-    key = np.where(np.isnan(gains), np.inf, -gains / _costs(cost, names))
+    key = np.where(np.isnan(gains), np.inf, -gains / _costs(cost, names, ~np.isnan(gains).all(axis=0)))
     ranked = np.argsort(key, axis=1, kind="stable")
     order = np.asarray(names, dtype=object)[ranked]
     order[np.take_along_axis(key, ranked, axis=1) == np.inf] = None
