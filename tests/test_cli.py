@@ -67,7 +67,16 @@ def test_benchmark_on_a_user_csv_writes_tables_and_figures(table, tmp_path, caps
         "combinations_weighted_f1_imbalanced_0.6_0.3_0.0.png",
         "regulation_history_imbalanced_0.6_0.3_0.0.png",  # where the rates differ, not where nothing is missing
         "modality_importance_weighted_f1_redcore.png",
+        "acquisition_accuracy.png",
     }
+    curves = pd.read_csv(out / "acquisition.csv")  # RedCore's, per setting and seed: 3 policies x 0, 1, 2 acquired
+    assert len(curves) == 3 * 2 * 3 * 3 and set(curves["model"]) == {"RedCore"}
+    assert set(curves["policy"]) == {"gain", "fixed order", "random"} and set(curves["n_acquired"]) == {0, 1, 2}
+    by_count = curves.groupby(["setting", "seed", "n_acquired"])["accuracy"]
+    # every policy starts from the same rows, and ends with the complete rows
+    assert (by_count.nunique().xs(0, level="n_acquired") == 1).all()
+    assert (by_count.nunique().xs(2, level="n_acquired") == 1).all()
+    assert "Which modality to acquire next" in (out / "summary.md").read_text()
     importance = pd.read_csv(out / "modality_importance.csv")
     assert len(importance) == 3 * 2 * 3  # settings x models x modalities
     assert list(importance.columns) == ["setting", "model", "modality", "removed", "permuted_mean", "permuted_std"]
@@ -94,11 +103,13 @@ def test_benchmark_on_a_user_csv_writes_tables_and_figures(table, tmp_path, caps
             "--out",
             str(again),
             "--no-plots",
+            "--no-acquisition",
             *FAST,
         ]
     )
     scores = ["a", "b", "c", "a+b", "a+b+c", "Ave."]
     pd.testing.assert_frame_equal(pd.read_csv(again / "results.csv")[scores], results[scores])
+    assert not (again / "acquisition.csv").exists() and "acquire" not in (again / "summary.md").read_text()
 
 
 def test_modality_options_and_module_entry_point(table, tmp_path):
@@ -129,6 +140,7 @@ def test_modality_options_and_module_entry_point(table, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert list(pd.read_csv(out / "results.csv").columns[-3:]) == ["b", "a+b", "Ave."]
+    assert not (out / "acquisition.csv").exists()  # two modalities: a row keeping one has no choice to make
 
 
 @pytest.mark.parametrize(

@@ -164,6 +164,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="weight the classes in every model that can (all but Impute+MLP): for imbalanced classes",
     )
+    study.add_argument(
+        "--no-acquisition",
+        action="store_true",
+        help="skip the acquisition curves (RedCore's score as the test rows' missing modalities are acquired one at "
+        "a time, under three policies; classification, three modalities or more)",
+    )
     output = bench.add_argument_group("output")
     output.add_argument(
         "--out",
@@ -274,6 +280,7 @@ def run_benchmark(args: argparse.Namespace) -> int:
             class_weight=args.class_weight,
             task=task,
             progress=not args.quiet,
+            acquisition=not args.no_acquisition,
         )
     except ValueError as exc:  # e.g. too few samples for the split; the estimators' messages are clear
         raise UsageError(" ".join(str(exc).split())) from None

@@ -9,7 +9,10 @@
   each modality costs RedCore (or the first model), one panel per setting;
 * ``regulation_history_<setting>.png``: RedCore's relative advantages and
   supervision weights over training, at the first imbalanced setting (or
-  the highest shared rate), where the regulation has something to do.
+  the highest shared rate), where the regulation has something to do;
+* ``acquisition_accuracy.png``: RedCore's accuracy against the number of
+  modalities acquired per test row, one line per policy, one panel per
+  setting (where the study drew acquisition curves: :mod:`._acquisition`).
 """
 
 from __future__ import annotations
@@ -132,6 +135,32 @@ def _regulation_figure(results: pd.DataFrame, out: Path, plt, data: str, modalit
     plt.close(fig)
 
 
+def _acquisition_figure(curves: pd.DataFrame, out: Path, plt, data: str) -> None:
+    """One panel per setting, the accuracy after each acquisition per policy, one legend."""
+    from ..plotting import plot_acquisition_curves
+
+    if curves.empty:
+        return
+    settings = curves["setting"].unique().tolist()
+    n_columns = min(len(settings), 3)
+    n_rows = math.ceil(len(settings) / n_columns)
+    size = (4.2 * n_columns, 3.2 * n_rows + 1.2)
+    fig, axes = plt.subplots(n_rows, n_columns, sharey=True, squeeze=False, figsize=size, layout="constrained")
+    for k, ax in enumerate(axes.flat):
+        if k >= len(settings):
+            ax.set_visible(False)
+            continue
+        plot_acquisition_curves(curves[curves["setting"] == settings[k]], ax=ax, title=settings[k])
+        ax.get_legend().remove()  # one legend for the figure
+        ax.set_ylabel("accuracy" if k % n_columns == 0 else "")
+        ax.set_xlabel("" if k + n_columns < len(settings) else ax.get_xlabel())  # the bottom panels say it
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
+    fig.suptitle(f"RedCore: accuracy as each test row's missing modalities are acquired, one at a time\n{data}")
+    fig.savefig(out / "acquisition_accuracy.png", dpi=_DPI)
+    plt.close(fig)
+
+
 def write_figures(
     results: pd.DataFrame,
     tables: dict[str, pd.DataFrame],
@@ -141,6 +170,7 @@ def write_figures(
     data: str,
     modality_names: list[str],
     score_name: str = "weighted F1",
+    curves: pd.DataFrame | None = None,
 ) -> None:
     """Write the PNG figures of a study into ``out`` (see the module's docstring for their names).
 
@@ -160,6 +190,8 @@ def write_figures(
         The modalities, in the order of the results' lists.
     score_name : str, default="weighted F1"
         The metric, as the titles, labels and file names name it.
+    curves : pandas.DataFrame, optional
+        The acquisition curves (:func:`~._acquisition.acquisition_table`).
     """
     import matplotlib
 
@@ -170,3 +202,5 @@ def write_figures(
     _combination_figures(tables, out, plt, data, score_name)
     _regulation_figure(results, out, plt, data, modality_names)
     _importance_figure(importance, out, plt, data, score_name)
+    if curves is not None:
+        _acquisition_figure(curves, out, plt, data)

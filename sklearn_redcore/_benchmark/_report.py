@@ -1,9 +1,10 @@
 """The outputs of the studies: the tables and figures of ``redcore benchmark``, and the scripts' files.
 
 :func:`write_benchmark` writes the command's folder (``results.csv``,
-``results.json``, ``modality_importance.csv``, ``summary.md`` and the
-figures), through :func:`write_staged` so that an interrupted run leaves
-nothing half-written;
+``results.json``, ``modality_importance.csv``, ``acquisition.csv`` where
+the study drew acquisition curves, ``summary.md`` and the figures),
+through :func:`write_staged` so that an interrupted run leaves nothing
+half-written;
 :func:`write_outputs` writes the files of a benchmark script (CSV tables,
 Markdown, JSON) into its ``--out`` folder; :func:`config_table` is the
 table of the scripts that compare configurations of one model.
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._acquisition import ACQUISITION_COLUMN, acquisition_table
 from ._study import IMPORTANCE_COLUMNS, importance_table
 
 __all__ = [
@@ -138,19 +140,40 @@ def write_benchmark(
     names the data in the figures' titles (see :mod:`._figures` for their files).
     """
     out.mkdir(parents=True, exist_ok=True)
-    plain = results.drop(columns=[c for c in results.columns if c.endswith("_history") or c in IMPORTANCE_COLUMNS])
+    lists = {ACQUISITION_COLUMN, *IMPORTANCE_COLUMNS}
+    plain = results.drop(columns=[c for c in results.columns if c.endswith("_history") or c in lists])
     plain.to_csv(out / "results.csv", index=False)
     importance = importance_table(results, modality_names)
     importance.round(4).to_csv(out / "modality_importance.csv", index=False)
+    curves = acquisition_table(results)
+    if len(curves):
+        curves.round(4).to_csv(out / "acquisition.csv", index=False)
     (out / "results.json").write_text(results.to_json(orient="records", indent=1))
     with open(out / "summary.md", "w") as handle:
         handle.write(f"# {score_name[0].upper()}{score_name[1:]} per modality combination ({description})\n\n")
         for setting, table in tables.items():
             handle.write(f"## {setting}\n\n{table.round(3).to_markdown()}\n\n")
+        if len(curves):
+            handle.write(_acquisition_summary(curves))
         for line in untrained_notes(results):
             handle.write(f"{line}\n")
     if plots:
         from ._figures import write_figures
 
         figures = dict(data=data or description, modality_names=modality_names, score_name=score_name)
-        write_figures(results, tables, importance, out, **figures)
+        write_figures(results, tables, importance, out, curves=curves, **figures)
+
+
+def _acquisition_summary(curves: pd.DataFrame) -> str:
+    """The summary's section on the acquisition curves: per setting, each policy's accuracy after each acquisition."""
+    text = (
+        "# Which modality to acquire next (RedCore)\n\n"
+        "Each complete test row keeps one modality, drawn at random; each policy then acquires its missing "
+        "modalities one at a time (gain: the largest `acquisition_gain`, no labels; fixed order: the modalities "
+        "ranked by the accuracy they give when acquired first, on the other half of the test rows; random). "
+        "Accuracy after each number of acquired modalities, mean over the seeds:\n\n"
+    )
+    for setting, part in curves.groupby("setting", sort=False):
+        table = part.pivot_table(index="policy", columns="n_acquired", values="accuracy", aggfunc="mean", sort=False)
+        text += f"## {setting}\n\n{table.round(3).to_markdown()}\n\n"
+    return text

@@ -111,6 +111,7 @@ def _fit_and_score(
     importance: bool,
     combinations: bool,
     measure: Callable[[Any, Split], dict] | None,
+    acquisition: bool = False,
 ) -> dict:
     import warnings
 
@@ -141,6 +142,10 @@ def _fit_and_score(
         row["importance_removed"] = scores["removed"].tolist()
         row["importance_permuted"] = scores["permuted_mean"].tolist()
     row.update(_histories(model))
+    if acquisition:
+        from ._acquisition import ACQUISITION_COLUMN, acquisition_curve
+
+        row[ACQUISITION_COLUMN] = acquisition_curve(model, split, seed)
     if measure is not None:
         row.update(measure(model, split))
     return row
@@ -158,6 +163,7 @@ def run_one(
     importance: bool = True,
     combinations: bool = True,
     measure: Callable[[Any, Split], dict] | None = None,
+    acquisition: bool = False,
 ) -> list[dict]:
     """Rows of one run: every model fitted on the split of ``seed`` masked at ``rates``, and scored.
 
@@ -171,7 +177,7 @@ def run_one(
         mask and the models.
     models : sequence of Model
         The models, fitted in turn.
-    test_size, task, importance, combinations, measure
+    test_size, task, importance, combinations, measure, acquisition
         As for :func:`~._study.run_data_study`.
 
     Returns
@@ -200,5 +206,6 @@ def run_one(
         }
         model = spec.make(data.modalities, seed, rates, task)
         options = dict(importance=importance, combinations=combinations, measure=measure)
+        options["acquisition"] = acquisition and spec.name == "RedCore" and task == "classification"
         rows.append(_fit_and_score(model, split, row, pdt=is_pdt(spec.name), task=task, seed=seed, **options))
     return rows

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from ._acquisition import ACQUISITION_COLUMN
 from ._names import DEFAULT_MODELS
 from ._progress import Progress
 from ._run import IMPORTANCE_COLUMNS, SCORING, Model, Split, run_one
@@ -45,6 +46,7 @@ _META_COLUMNS = {
     "missing_rates",
     "realised_rates",
     "error",
+    ACQUISITION_COLUMN,
     *IMPORTANCE_COLUMNS,
 }
 
@@ -88,6 +90,7 @@ def run_data_study(
     importance: bool = True,
     combinations: bool = True,
     measure: Callable[[Any, Split], dict] | None = None,
+    acquisition: bool = False,
 ) -> pd.DataFrame:
     """:func:`run_study` on a data set given as a Bunch, or as a function of the seed.
 
@@ -111,6 +114,11 @@ def run_data_study(
     measure : callable, optional
         ``measure(model, split)``: further columns of the row of each fitted
         model (``split``: a :class:`~._run.Split`).
+    acquisition : bool, default=False
+        In a classification study with three modalities or more, RedCore's
+        scores after acquiring the test rows' missing modalities one at a
+        time, under three policies (:mod:`._acquisition`), in the column
+        ``"acquisition_curve"``.
 
     Returns
     -------
@@ -125,7 +133,7 @@ def run_data_study(
         for model in models:  # unknown names fail before any work
             make_model(model.name, data.modalities, 0, class_weight=model.class_weight, task=task)
     run = partial(run_one, models=models, test_size=test_size, task=task)
-    run = partial(run, importance=importance, combinations=combinations, measure=measure)
+    run = partial(run, importance=importance, combinations=combinations, measure=measure, acquisition=acquisition)
     jobs = [(data, setting, rates, seed) for setting, rates in settings.items() for seed in seeds]
     rows = [row for result in run_jobs(run, jobs, n_jobs=n_jobs, progress=progress) for row in result]
     frame = pd.DataFrame(rows)
@@ -182,7 +190,7 @@ def run_study(
     progress : bool, default=True
         Print a progress bar on standard error.
     **options
-        ``importance``, ``combinations``, ``measure``: see :func:`run_data_study`.
+        ``importance``, ``combinations``, ``measure``, ``acquisition``: see :func:`run_data_study`.
 
     Returns
     -------

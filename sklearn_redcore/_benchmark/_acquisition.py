@@ -1,0 +1,135 @@
+"""Which modality to acquire next, in a study: the score after each acquisition, under three policies.
+
+For RedCore fitted in a classification run with three modalities or more,
+on the test rows that have every modality: each row keeps one of its
+modalities, drawn at random (seeded); then, one at a time until the rows are
+complete, each policy reveals one missing modality per row, and the rows
+are predicted again. The policies:
+
+* ``gain``: the missing modality of largest
+  :func:`~sklearn_redcore.acquisition_gain`, with the run's masked training
+  part as reference rows; no labels;
+* ``fixed order``: the modalities ranked by the accuracy they give when
+  acquired first, measured on the other half of the test rows (a ranking a
+  user would make on labelled data; each half is ranked on the other);
+* ``random``: a missing modality drawn at random.
+
+With two modalities a row that keeps one has a single modality to acquire,
+and no choice to make: no curve is drawn.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["ACQUISITION_COLUMN", "MIN_ROWS", "POLICIES", "acquisition_curve", "acquisition_table"]
+
+#: The column of a run's rows that holds the curve (a list of records), for RedCore only.
+ACQUISITION_COLUMN = "acquisition_curve"
+#: The policies, in the order of the curves.
+POLICIES = ("gain", "fixed order", "random")
+#: The fewest complete test rows a curve is drawn on.
+MIN_ROWS = 20
+
+
+def _present(X: np.ndarray, columns: list[np.ndarray]) -> np.ndarray:
+    """(n, M) bool: which modalities each row has."""
+    return np.stack([~np.isnan(X[:, cols]).all(axis=1) for cols in columns], axis=1)
+
+
+def _reveal(X: np.ndarray, full: np.ndarray, choice: np.ndarray, columns: list[np.ndarray]) -> np.ndarray:
+    """X with the columns of modality ``choice[i]`` of row i taken from ``full``."""
+    X = X.copy()
+    for m, cols in enumerate(columns):
+        rows = np.flatnonzero(choice == m)
+        X[np.ix_(rows, cols)] = full[np.ix_(rows, cols)]
+    return X
+
+
+def _fixed_ranks(model: Any, start: np.ndarray, full: np.ndarray, y: np.ndarray, kept: np.ndarray, columns, rng):
+    """(n, M): each row's rank of the modalities, measured on the other half of the rows (0: acquire first)."""
+    n, n_modalities = len(y), len(columns)
+    half = rng.permutation(n) < n // 2
+    ranks = np.empty((n, n_modalities))
+    for part in (half, ~half):
+        accuracy = []
+        for m in range(n_modalities):
+            rows = np.flatnonzero(~part & (kept != m))
+            revealed = _reveal(start[rows], full[rows], np.full(len(rows), m), columns)
+            accuracy.append(np.mean(model.predict(revealed) == y[rows]) if len(rows) else 0.0)
+        ranks[part] = np.argsort(np.argsort(-np.asarray(accuracy), kind="stable"))
+    return ranks
+
+
+def acquisition_curve(model: Any, split: Any, seed: int) -> list[dict]:
+    """The accuracy and weighted F1 after 0, 1, ... acquisitions under each policy (see the module).
+
+    Parameters
+    ----------
+    model : fitted RedCoreClassifier
+        The run's RedCore.
+    split : Split
+        The run's parts (:class:`~._run.Split`): its complete test part and
+        its masked training part (the reference rows of the gains).
+    seed : int
+        Seeds the kept modalities, the halves and the random policy.
+
+    Returns
+    -------
+    curve : list of dict
+        One record per policy and number of acquired modalities, with the
+        keys ``policy``, ``n_acquired``, ``accuracy``, ``f1``; empty with
+        fewer than three modalities or :data:`MIN_ROWS` complete test rows.
+    """
+    from sklearn.metrics import accuracy_score, f1_score
+
+    from .._acquisition import acquisition_gain
+
+    columns = [np.asarray(cols) for cols in model.modalities_.values()]
+    full = np.asarray(split.X_test, dtype=float)
+    complete = _present(full, columns).all(axis=1)
+    n_modalities = len(columns)
+    if n_modalities < 3 or complete.sum() < MIN_ROWS:
+        return []
+    full, y = full[complete], np.asarray(split.y_test)[complete]
+    rng = np.random.default_rng(seed)
+    kept = rng.integers(n_modalities, size=len(y))
+    start = full.copy()
+    for m, cols in enumerate(columns):
+        start[np.ix_(kept != m, cols)] = np.nan
+    ranks = _fixed_ranks(model, start, full, y, kept, columns, rng)
+    curve = []
+    for policy in POLICIES:
+        X = start
+        for n_acquired in range(n_modalities):
+            if n_acquired:
+                missing = ~_present(X, columns)
+                if policy == "gain":
+                    gain = acquisition_gain(model, X, X_reference=split.X_train, random_state=seed)
+                    choice = np.nanargmax(gain, axis=1)
+                elif policy == "fixed order":
+                    choice = np.argmin(np.where(missing, ranks, n_modalities), axis=1)
+                else:
+                    choice = np.argmax(np.where(missing, rng.random(missing.shape), -1.0), axis=1)
+                X = _reveal(X, full, choice, columns)
+            predicted = model.predict(X)
+            scores = {"accuracy": accuracy_score(y, predicted), "f1": f1_score(y, predicted, average="weighted")}
+            curve.append({"policy": policy, "n_acquired": n_acquired, **scores})
+    return curve
+
+
+def acquisition_table(results: pd.DataFrame) -> pd.DataFrame:
+    """The curves of a study's rows as one long table: setting, seed, model, and each record's columns."""
+    columns = ["setting", "seed", "model", "policy", "n_acquired", "accuracy", "f1"]
+    if ACQUISITION_COLUMN not in results:
+        return pd.DataFrame(columns=columns)
+    rows = [
+        {"setting": row.setting, "seed": row.seed, "model": row.model, **record}
+        for row in results.itertuples()
+        if isinstance(curve := getattr(row, ACQUISITION_COLUMN), list)
+        for record in curve
+    ]
+    return pd.DataFrame(rows, columns=columns)
