@@ -217,6 +217,7 @@ def summary(results: pd.DataFrame) -> str:
             "pooled - fixed (hindsight)": means["gain (pooled)"] - means["fixed (hindsight)"],
             "pooled - random": means["gain (pooled)"] - means["random"],
             "fixed (hindsight) - random": means["fixed (hindsight)"] - means["random"],
+            "fixed (hindsight) - fixed (held out)": means["fixed (hindsight)"] - means["fixed (held out)"],
         }
     ).round(4)
     seconds = results.groupby("data", sort=False)[["fit_s", "gain_s", "test_rows"]].median().round(2)

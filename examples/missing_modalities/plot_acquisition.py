@@ -134,5 +134,7 @@ fig = plot_acquisition_curves(results, title="mfeat: one view kept, then acquire
 # which needs no labels, does as well as the best fixed order chosen on
 # labelled digits; by the third acquisition every policy has caught up. The
 # user guide's page :ref:`acquisition` gives the derivation and the
-# comparison on six data sets, where the gain matches the best fixed order
-# on most and falls short of it on some.
+# comparison on six data sets and six seeds: against a fixed order chosen on
+# held-out labelled rows the gain is ahead on three, level on two and behind
+# on mfeat itself (by 0.005), and the best fixed order chosen with hindsight
+# on the test labels is ahead of it by up to 0.009.
