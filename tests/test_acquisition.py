@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.exceptions import NotFittedError
 from sklearn.preprocessing import StandardScaler
@@ -196,6 +197,66 @@ def test_order_by_gain_per_unit_of_cost(fitted):
         acquisition_order(model, X[450:], X_reference=X[:450], random_state=0)[:, 0],
         np.where(np.isnan(gain).all(1), None, names[np.argmax(np.nan_to_num(gain, nan=-1), 1)]),
     )
+
+
+def _with_views(model, X, keep):
+    """Rows of X that have every view, with only the views of ``keep`` left."""
+    columns = model.modalities_
+    X = X[np.all([~np.isnan(X[:, cols]).all(axis=1) for cols in columns.values()], axis=0)].copy()
+    for name, cols in columns.items():
+        if name not in keep:
+            X[:, cols] = np.nan
+    return X
+
+
+def test_neighbours_fall_back_to_partial_matches_then_to_the_prior(fitted):
+    """Too few reference rows with all of a sample's views: those sharing some of them; none: every row alike."""
+    model, X = fitted
+    query = _with_views(model, X[450:], {"zer", "fou"})[:20]
+    ref_all = _with_views(model, X[:450], {"zer", "mor", "fou"})
+    partial = np.concatenate([_with_views(model, X[:450], {"zer", "mor"}), ref_all[:5]])
+    alone = _with_views(model, X[:450], {"mor"})
+    for reference in (ref_all, partial, alone):
+        gain = acquisition_gain(model, query, X_reference=reference, random_state=0)
+        assert np.isnan(gain[:, [0, 2]]).all() and np.isfinite(gain[:, 1]).all() and (gain[:, 1] >= 0).all()
+        again = acquisition_gain(model, query, X_reference=reference, random_state=0)
+        assert np.array_equal(gain, again, equal_nan=True)
+    # which rows are the neighbours matters: the prior (every row alike) gives other gains
+    assert not np.allclose(
+        acquisition_gain(model, query, X_reference=alone, random_state=0)[:, 1],
+        acquisition_gain(model, query, X_reference=ref_all, random_state=0)[:, 1],
+    )
+
+
+def test_the_plausible_values_are_those_of_the_nearest_rows(fitted):
+    """A reference that holds many copies of each sample's complete row: its nearest rows are those copies, all
+    of one value, so acquiring the missing view cannot change the prediction: no gain."""
+    model, X = fitted
+    complete = _with_views(model, X[450:], {"zer", "mor", "fou"})[:3]
+    query = complete.copy()
+    query[:, model.modalities_["mor"]] = np.nan
+    others = _with_views(model, X[:450], {"zer", "mor", "fou"})
+    copies = np.concatenate([others, np.repeat(complete, 20, axis=0)])
+    assert 20 >= max(5, int(np.sqrt(len(copies))))  # the neighbours are all copies
+    with_copies = acquisition_gain(model, query, X_reference=copies, random_state=0)[:, 1]
+    without = acquisition_gain(model, query, X_reference=others, random_state=0)[:, 1]
+    assert np.all(with_copies < 1e-6) and without.max() > 1e-4
+
+
+def test_a_partial_match_is_scaled_to_all_present_views(fitted):
+    """A candidate compared on one of two present views counts its distance twice (the sum over all of P)."""
+    from sklearn_redcore._acquisition._redcore import _encode, _Gains
+
+    model, X = fitted
+    query = _with_views(model, X[450:], {"zer", "fou"})[:3]
+    reference = _with_views(model, X[:450], {"zer", "mor", "fou"})[:4]
+    computation = _Gains(model, _encode(model, query), _encode(model, reference))
+    pattern, rows, candidates = np.array([True, False, True]), np.arange(3), np.arange(4)
+    both = computation.distances(rows, pattern, candidates, np.ones((4, 2), dtype=bool))
+    first = computation.distances(rows, pattern, candidates, np.array([[True, False]] * 4))
+    second = computation.distances(rows, pattern, candidates, np.array([[False, True]] * 4))
+    assert torch.allclose(first + second, 2 * both, rtol=1e-5)
+    assert torch.all(first > 0) and torch.all(second > 0)
 
 
 def test_costs_may_leave_out_modalities_no_sample_misses(fitted):

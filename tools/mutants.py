@@ -225,6 +225,22 @@ MUTANTS = [
         "class_weight ignored (the sample weights alone)",
         ("tests/test_weights.py::test_class_weight_is_the_sample_weight_of_each_class",),
     ),
+    Mutant(
+        "acquisition-farthest-neighbours",
+        "sklearn_redcore/_acquisition/_redcore.py",
+        ".topk(k, dim=1, largest=False)",
+        ".topk(k, dim=1, largest=True)",
+        "acquisition_gain takes the plausible values of the reference rows least like the sample",
+        ("tests/test_acquisition.py",),
+    ),
+    Mutant(
+        "acquisition-partial-scale",
+        "sklearn_redcore/_acquisition/_redcore.py",
+        "return total * (shared.shape[1] / shared.sum(1).clamp_min(1))",
+        "return total",
+        "a reference row that shares only some of a sample's modalities is not scaled to all of them",
+        ("tests/test_acquisition.py",),
+    ),
 ]
 
 

@@ -4,15 +4,14 @@ For a sample whose present modalities are P and a missing modality m:
 
 1. *Plausible values*: the representations ``z_bar^m`` (the encoder's means)
    of the reference rows that have m, the bank.
-2. *Their weights*: the sample's ``z_hat^m``, which the cross-modal encoder
-   ``xenc^m`` computes from the modalities of P, is compared with the same
-   encoder's output on each reference row's own modalities of P (its
-   summary ``s_r``). Rows that look alike through the eyes of ``xenc^m``
-   are given similar values of m: ``w_r`` is proportional to
-   ``exp(-sum_d (z_hat_d - s_rd)^2 / (2 tau_d^2))``, with ``tau^2`` the mean
-   squared distance of ``z_bar^m`` (drawn from the encoder's Gaussian) from
-   ``s_r`` over the bank: how much of the value the summaries leave
-   unexplained.
+2. *The ones for this sample*: the k bank rows most like the sample on what
+   it shows, its neighbours: the distance is that of the representations
+   ``z_bar^p`` of the modalities p of P, each dimension scaled by its
+   standard deviation over the candidates, ``k = max(5, sqrt(candidates))``,
+   equal weights. The candidates are the bank rows that have every modality
+   of P; where fewer than ``MIN_CANDIDATES`` do, those that have some of P,
+   each compared on the modalities it shares with the sample (the sum
+   scaled to all of P); where none does, every bank row, equally (the prior).
 3. *The prediction with each value*: the joint head with ``z^m`` set to the
    value and the other representations as they are. The head's first layer
    is linear, so each value's contribution to it is computed once. A sample
@@ -31,14 +30,17 @@ import torch
 from sklearn.base import is_regressor
 from torch import nn
 
-from .._prediction import PREDICT_BATCH_ROWS
 from .._runtime import torch_threads
 from ._criteria import entropy_reduction, explained_variance
 
-__all__ = ["MAX_BLOCK_VALUES", "redcore_gains"]
+__all__ = ["MAX_BLOCK_VALUES", "MIN_CANDIDATES", "MIN_NEIGHBOURS", "redcore_gains"]
 
 #: Most values of the (samples, plausible values, hidden units) tensor of one step: bounds the memory (64 MB).
 MAX_BLOCK_VALUES = 2**24
+#: Fewest bank rows with every present modality of a sample that are compared on all of them.
+MIN_CANDIDATES = 10
+#: Fewest neighbours whose values a sample's gain averages over (more: the square root of the candidates).
+MIN_NEIGHBOURS = 5
 
 
 @dataclass
@@ -96,6 +98,11 @@ def _banks(
     return banks
 
 
+def _neighbour_count(n_candidates: int) -> int:
+    """k: the square root of the candidates, at least ``MIN_NEIGHBOURS`` (at most all of them)."""
+    return min(n_candidates, max(MIN_NEIGHBOURS, int(np.sqrt(n_candidates))))
+
+
 class _Gains:
     """The gains of the rows of X, computed modality by modality for each pattern of present modalities."""
 
@@ -111,16 +118,6 @@ class _Gains:
         else:
             self.criterion = lambda outputs, weights: entropy_reduction(_softmax(outputs), weights)
 
-    def summaries(self, pattern: torch.Tensor) -> torch.Tensor:
-        """xenc's output (R, M, d) on each reference row's modalities among ``pattern``."""
-        ref = self.reference
-        return torch.cat(
-            [
-                self.module.cross_encoders(ref.mean[rows], ref.present[rows] & pattern)
-                for rows in _blocks(len(ref.mean), PREDICT_BATCH_ROWS)
-            ]
-        )
-
     def alone(self, m: int, bank: np.ndarray) -> torch.Tensor:
         """The joint head's outputs (R, width) from modality m alone, with each value of the bank."""
         z_bar = self.reference.mean[bank]
@@ -129,25 +126,55 @@ class _Gains:
         z = torch.where(visible.unsqueeze(-1), z_bar, self.module.cross_encoders(z_bar, visible))
         return self.module.joint_head(z.flatten(1))
 
-    def of_modality(self, m: int, bank: np.ndarray, members: np.ndarray, summaries: torch.Tensor) -> torch.Tensor:
+    def candidates(self, pattern: np.ndarray, bank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The bank rows a sample showing ``pattern`` is compared with, and which of its modalities each shares."""
+        shared = self.reference.present[bank].cpu().numpy()[:, pattern]  # (R, |P|)
+        full = shared.all(axis=1)
+        if full.sum() >= MIN_CANDIDATES:
+            return bank[full], shared[full]
+        some = shared.any(axis=1)
+        return bank[some], shared[some]
+
+    def distances(self, rows: np.ndarray, pattern: np.ndarray, candidates: np.ndarray, shared: np.ndarray):
+        """Squared scaled distances (n, C) of the samples ``rows`` to the candidates, on the present modalities."""
+        query, ref = self.query, self.reference
+        shared = torch.as_tensor(shared, device=query.mean.device)
+        total = torch.zeros(len(rows), len(candidates), dtype=query.mean.dtype, device=query.mean.device)
+        for j, p in enumerate(np.flatnonzero(pattern)):
+            having = shared[:, j]
+            if not having.any():
+                continue
+            values = ref.mean[candidates, p]
+            scale = values[having].std(0, correction=0).clamp_min(1e-6) if having.sum() > 1 else 1.0
+            part = torch.cdist(query.mean[rows, p] / scale, values / scale) ** 2
+            total += torch.where(having, part, 0.0)
+        return total * (shared.shape[1] / shared.sum(1).clamp_min(1))  # each compared on all of P
+
+    def of_modality(self, m: int, bank: np.ndarray, members: np.ndarray) -> torch.Tensor:
         """The gains (float64) of acquiring m for the rows ``members`` of X, which share their present modalities."""
         query, ref = self.query, self.reference
-        values, summary = ref.mean[bank, m], summaries[bank, m]
-        if not query.present[members[0]].any():  # nothing present: the prediction from m alone, every value alike
+        pattern = query.present[members[0]].cpu().numpy()
+        if not pattern.any():  # nothing present: the prediction from m alone, every value alike
             outputs = self.alone(m, bank).unsqueeze(0)
             weights = torch.full(outputs.shape[:2], 1.0 / len(bank), dtype=torch.float64, device=outputs.device)
             return self.criterion(outputs, weights).expand(len(members))
-        spread = ((values - summary) ** 2 + ref.log_var[bank, m].exp()).mean(0).clamp_min(1e-12).sqrt()
+        candidates, shared = self.candidates(pattern, bank)
+        if not len(candidates):  # no bank row shares a modality with these samples: every value alike
+            candidates, shared = bank, None
+        k = _neighbour_count(len(candidates)) if shared is not None else len(candidates)
         weight_m = self.first.weight[:, m * self.d : (m + 1) * self.d]
-        contributions = values @ weight_m.T  # each value's part of the first layer, (R, hidden)
+        contributions = ref.mean[candidates, m] @ weight_m.T  # each value's part of the first layer, (C, hidden)
         width = max(self.first.out_features, self.module.joint_head[-1].out_features)
         gains = []
-        for block in _blocks(len(members), MAX_BLOCK_VALUES // (len(bank) * width)):
+        for block in _blocks(len(members), MAX_BLOCK_VALUES // max(len(candidates), k * width)):
             rows = members[block]
-            z_hat = query.z_hat[rows, m]
-            weights = torch.softmax(-0.5 * torch.cdist(z_hat / spread, summary / spread) ** 2, dim=1)
-            base = self.first(query.joint(rows)) - z_hat @ weight_m.T  # the first layer without z^m
-            gains.append(self.criterion(self.rest(base.unsqueeze(1) + contributions), weights))
+            if shared is None:
+                nearest = torch.arange(len(candidates), device=contributions.device).expand(len(rows), -1)
+            else:
+                nearest = self.distances(rows, pattern, candidates, shared).topk(k, dim=1, largest=False).indices
+            weights = torch.full(nearest.shape, 1.0 / nearest.shape[1], dtype=torch.float64, device=nearest.device)
+            base = self.first(query.joint(rows)) - query.z_hat[rows, m] @ weight_m.T  # the first layer without z^m
+            gains.append(self.criterion(self.rest(base.unsqueeze(1) + contributions[nearest]), weights))
         return torch.cat(gains)
 
 
@@ -170,7 +197,6 @@ def redcore_gains(
         patterns, inverse = np.unique(present, axis=0, return_inverse=True)
         for index, pattern in enumerate(patterns):
             members = np.flatnonzero(inverse.reshape(-1) == index)
-            summaries = computation.summaries(torch.as_tensor(pattern, device=query.mean.device))
             for m in np.flatnonzero(~pattern):
-                gains[members, m] = computation.of_modality(m, banks[m], members, summaries).cpu().numpy()
+                gains[members, m] = computation.of_modality(m, banks[m], members).cpu().numpy()
     return gains
