@@ -135,6 +135,6 @@ fig = plot_acquisition_curves(results, title="mfeat: one view kept, then acquire
 # labelled digits; by the third acquisition every policy has caught up. The
 # user guide's page :ref:`acquisition` gives the derivation and the
 # comparison on six data sets and six seeds: against a fixed order chosen on
-# held-out labelled rows the gain is ahead on three, level on two and behind
-# on mfeat itself (by 0.005), and the best fixed order chosen with hindsight
-# on the test labels is ahead of it by up to 0.009.
+# held-out labelled rows the gain is ahead on three and behind on three (by
+# 0.002 at most), and the best fixed order chosen with hindsight on the test
+# labels is ahead of it by up to 0.007.
