@@ -273,7 +273,7 @@ def test_costs_may_leave_out_modalities_no_sample_misses(fitted):
     "cost, match",
     [
         ({"zer": 1, "mor": 1}, r"each modality that some sample misses; none for \['fou'\]"),
-        ({"zer": 1, "mor": 1, "fou": 1, "pix": 1}, r"\['pix'\], which are not among the modalities"),
+        ({"zer": 1, "mor": 1, "fou": 1, "pix": 1}, r"\['pix'\], which are not modalities"),
         ([1, 2], "2 entries"),
         ([1, 0, 1], "positive"),
         ([1, np.inf, 1], "positive"),
@@ -367,5 +367,8 @@ def test_study_curves_need_a_choice_and_complete_test_rows():
     few = split._replace(X_test=split.X_test.copy())
     few.X_test[MIN_ROWS - 1 :, :3] = np.nan  # fewer complete rows than MIN_ROWS
     assert acquisition_curve(model, few, seed=0) == []
+    untrained = split._replace(X_train=split.X_train.copy())
+    untrained.X_train[:, data.modalities[list(data.modalities)[2]]] = np.nan  # no training row has the third
+    assert acquisition_curve(model, untrained, seed=0) == []
     two = RedCoreClassifier(dict(list(data.modalities.items())[:2]), max_epochs=1, random_state=0)
     assert acquisition_curve(two.fit(split.unmasked[:, :6], split.y_train), split, seed=0) == []

@@ -3,8 +3,9 @@
 * ``_gain``: the public functions :func:`acquisition_gain` and
   :func:`acquisition_order` (validation, dispatch, the form of the result);
 * ``_redcore``: the gains of a RedCore estimator, from its network (the
-  plausible values of a missing representation, weighted by what the present
-  modalities say, and the joint head's predictions with each);
+  plausible values of a missing representation, those of the reference rows
+  nearest to the sample on its present modalities, and the joint head's
+  predictions with each);
 * ``_substitution``: the gains of any other estimator, by substituting values
   of the modality from reference rows;
 * ``_criteria``: the benefit computed from the predictions over the plausible

@@ -245,7 +245,7 @@ def _costs(cost: Any, names: list[str], needed: np.ndarray) -> np.ndarray:
         given = {str(k): v for k, v in cost.items()}
         unknown = sorted(set(given) - set(names))
         if unknown:
-            raise ValueError(f"cost names {unknown}, which are not among the modalities {names}.")
+            raise ValueError(f"cost names {unknown}, which are not modalities (the modalities: {names}).")
         lacking = [name for name, need in zip(names, needed) if need and name not in given]
         if lacking:
             raise ValueError(

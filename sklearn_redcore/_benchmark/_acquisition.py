@@ -15,7 +15,9 @@ are predicted again. The policies:
 * ``random``: a missing modality drawn at random.
 
 With two modalities a row that keeps one has a single modality to acquire,
-and no choice to make: no curve is drawn.
+and no choice to make: no curve is drawn; nor with fewer than
+:data:`MIN_ROWS` complete test rows, or when the training part has no row
+of some modality (the gains take their plausible values from it).
 """
 
 from __future__ import annotations
@@ -82,7 +84,8 @@ def acquisition_curve(model: Any, split: Any, seed: int) -> list[dict]:
     curve : list of dict
         One record per policy and number of acquired modalities, with the
         keys ``policy``, ``n_acquired``, ``accuracy``, ``f1``; empty with
-        fewer than three modalities or :data:`MIN_ROWS` complete test rows.
+        fewer than three modalities, fewer than :data:`MIN_ROWS` complete
+        test rows, or a modality that no row of the training part has.
     """
     from sklearn.metrics import accuracy_score, f1_score
 
@@ -92,7 +95,9 @@ def acquisition_curve(model: Any, split: Any, seed: int) -> list[dict]:
     full = np.asarray(split.X_test, dtype=float)
     complete = _present(full, columns).all(axis=1)
     n_modalities = len(columns)
-    if n_modalities < 3 or complete.sum() < MIN_ROWS:
+    # the gains' plausible values come from the training part: each modality needs a row there
+    trained = _present(np.asarray(split.X_train, dtype=float), columns).any(axis=0).all()
+    if n_modalities < 3 or complete.sum() < MIN_ROWS or not trained:
         return []
     full, y = full[complete], np.asarray(split.y_test)[complete]
     rng = np.random.default_rng(seed)

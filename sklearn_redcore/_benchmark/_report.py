@@ -153,10 +153,10 @@ def write_benchmark(
         handle.write(f"# {score_name[0].upper()}{score_name[1:]} per modality combination ({description})\n\n")
         for setting, table in tables.items():
             handle.write(f"## {setting}\n\n{table.round(3).to_markdown()}\n\n")
-        if len(curves):
-            handle.write(_acquisition_summary(curves))
         for line in untrained_notes(results):
             handle.write(f"{line}\n")
+        if len(curves):
+            handle.write(("\n" if untrained_notes(results) else "") + _acquisition_summary(curves))
     if plots:
         from ._figures import write_figures
 
