@@ -250,7 +250,7 @@ def timing(n_rows: int = 1000, repeats: int = 3) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=None, help="default: mfeat and the tabular suite's")
-    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--seeds", type=int, default=6)
     parser.add_argument("--max-epochs", type=int, default=None, help="default: the estimator's")
     parser.add_argument("--out", type=Path, default=Path("acquisition_results"))
     parser.add_argument("--timing", action="store_true", help="measure the CPU time of acquisition_gain only")

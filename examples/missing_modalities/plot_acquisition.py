@@ -8,8 +8,7 @@ most? :func:`~sklearn_redcore.acquisition_gain` answers per sample, from the
 fitted network and without retraining: for each missing modality, the
 expected reduction of the entropy of the predicted class distribution if its
 values were known. Its plausible values come from reference rows (here the
-training data), weighted by how well each row agrees with what the sample
-already shows.
+training data): those nearest to the sample on the views it already shows.
 
 Here RedCore learns the six mfeat views with half of every view missing;
 each test digit then keeps a single view, and we acquire views one at a time
