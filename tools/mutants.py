@@ -236,7 +236,7 @@ MUTANTS = [
     Mutant(
         "acquisition-partial-scale",
         "sklearn_redcore/_acquisition/_redcore.py",
-        "return total * (shared.shape[1] / shared.sum(1).clamp_min(1))",
+        "return total * (shared.shape[1] / counts)",
         "return total",
         "a reference row that shares only some of a sample's modalities is not scaled to all of them",
         ("tests/test_acquisition.py",),

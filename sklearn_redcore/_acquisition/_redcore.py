@@ -138,19 +138,21 @@ class _Gains:
     def distances(self, rows: np.ndarray, pattern: np.ndarray, candidates: np.ndarray, shared: np.ndarray):
         """Squared scaled distances (n, C) of the samples ``rows`` to the candidates, on the present modalities."""
         query, ref = self.query, self.reference
-        shared = torch.as_tensor(shared, device=query.mean.device)
-        total = torch.zeros(len(rows), len(candidates), dtype=query.mean.dtype, device=query.mean.device)
+        device = query.mean.device
+        total = torch.zeros(len(rows), len(candidates), dtype=query.mean.dtype, device=device)
         for j, p in enumerate(np.flatnonzero(pattern)):
-            having = shared[:, j]
-            if not having.any():
+            count = int(shared[:, j].sum())  # read on the host: no wait for the device
+            if not count:
                 continue
+            having = torch.as_tensor(shared[:, j], device=device)
             values = ref.mean[candidates, p]
-            scale = values[having].std(0, correction=0).clamp_min(1e-6) if having.sum() > 1 else 1.0
+            scale = values[having].std(0, correction=0).clamp_min(1e-6) if count > 1 else 1.0
             # the direct formula: the same distances however many rows a block holds (cdist's fast path is not)
             direct = "donot_use_mm_for_euclid_dist"
             part = torch.cdist(query.mean[rows, p] / scale, values / scale, compute_mode=direct).pow(2)
             total += torch.where(having, part, 0.0)
-        return total * (shared.shape[1] / shared.sum(1).clamp_min(1))  # each compared on all of P
+        counts = torch.as_tensor(shared.sum(axis=1).clip(min=1), dtype=total.dtype, device=device)
+        return total * (shared.shape[1] / counts)  # each compared on all of P
 
     def of_modality(self, m: int, bank: np.ndarray, members: np.ndarray) -> torch.Tensor:
         """The gains (float64) of acquiring m for the rows ``members`` of X, which share their present modalities."""
