@@ -12,7 +12,8 @@ are predicted again. The policies:
 * ``fixed order``: the modalities ranked by the accuracy they give when
   acquired first, measured on the other half of the test rows (a ranking a
   user would make on labelled data; each half is ranked on the other);
-* ``random``: a missing modality drawn at random.
+* ``random``: a missing modality drawn at random (the mean of
+  :data:`RANDOM_DRAWS` draws).
 
 With two modalities a row that keeps one has a single modality to acquire,
 and no choice to make: no curve is drawn; nor with fewer than
@@ -27,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["ACQUISITION_COLUMN", "MIN_ROWS", "POLICIES", "acquisition_curve", "acquisition_table"]
+__all__ = ["ACQUISITION_COLUMN", "MIN_ROWS", "POLICIES", "RANDOM_DRAWS", "acquisition_curve", "acquisition_table"]
 
 #: The column of a run's rows that holds the curve (a list of records), for RedCore only.
 ACQUISITION_COLUMN = "acquisition_curve"
@@ -35,6 +36,8 @@ ACQUISITION_COLUMN = "acquisition_curve"
 POLICIES = ("gain", "fixed order", "random")
 #: The fewest complete test rows a curve is drawn on.
 MIN_ROWS = 20
+#: The random policy's curve: the mean over this many draws.
+RANDOM_DRAWS = 5
 
 
 def _present(X: np.ndarray, columns: list[np.ndarray]) -> np.ndarray:
@@ -87,8 +90,6 @@ def acquisition_curve(model: Any, split: Any, seed: int) -> list[dict]:
         fewer than three modalities, fewer than :data:`MIN_ROWS` complete
         test rows, or a modality that no row of the training part has.
     """
-    from sklearn.metrics import accuracy_score, f1_score
-
     from .._acquisition import acquisition_gain
 
     columns = [np.asarray(cols) for cols in model.modalities_.values()]
@@ -106,24 +107,34 @@ def acquisition_curve(model: Any, split: Any, seed: int) -> list[dict]:
     for m, cols in enumerate(columns):
         start[np.ix_(kept != m, cols)] = np.nan
     ranks = _fixed_ranks(model, start, full, y, kept, columns, rng)
+    choosers = {
+        "gain": lambda X, missing: np.nanargmax(
+            acquisition_gain(model, X, X_reference=split.X_train, random_state=seed), axis=1
+        ),
+        "fixed order": lambda X, missing: np.argmin(np.where(missing, ranks, n_modalities), axis=1),
+        "random": lambda X, missing: np.argmax(np.where(missing, rng.random(missing.shape), -1.0), axis=1),
+    }
     curve = []
     for policy in POLICIES:
-        X = start
+        draws = RANDOM_DRAWS if policy == "random" else 1
+        walks = [_walk(model, start, full, y, columns, choosers[policy]) for _ in range(draws)]
         for n_acquired in range(n_modalities):
-            if n_acquired:
-                missing = ~_present(X, columns)
-                if policy == "gain":
-                    gain = acquisition_gain(model, X, X_reference=split.X_train, random_state=seed)
-                    choice = np.nanargmax(gain, axis=1)
-                elif policy == "fixed order":
-                    choice = np.argmin(np.where(missing, ranks, n_modalities), axis=1)
-                else:
-                    choice = np.argmax(np.where(missing, rng.random(missing.shape), -1.0), axis=1)
-                X = _reveal(X, full, choice, columns)
-            predicted = model.predict(X)
-            scores = {"accuracy": accuracy_score(y, predicted), "f1": f1_score(y, predicted, average="weighted")}
-            curve.append({"policy": policy, "n_acquired": n_acquired, **scores})
+            scores = pd.DataFrame([walk[n_acquired] for walk in walks]).mean()
+            curve.append({"policy": policy, "n_acquired": n_acquired, **scores.to_dict()})
     return curve
+
+
+def _walk(model: Any, start: np.ndarray, full: np.ndarray, y: np.ndarray, columns, choose) -> list[dict]:
+    """The scores of the rows as they are, then after each acquisition ``choose(X, missing)`` makes, to the end."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    X, scores = start, []
+    for n_acquired in range(len(columns)):
+        if n_acquired:
+            X = _reveal(X, full, choose(X, ~_present(X, columns)), columns)
+        predicted = model.predict(X)
+        scores.append({"accuracy": accuracy_score(y, predicted), "f1": f1_score(y, predicted, average="weighted")})
+    return scores
 
 
 def acquisition_table(results: pd.DataFrame) -> pd.DataFrame:
