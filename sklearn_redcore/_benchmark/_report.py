@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._acquisition import ACQUISITION_COLUMN, acquisition_table
+from ._acquisition import ACQUISITION_COLUMN, RANDOM_DRAWS, acquisition_table
 from ._study import IMPORTANCE_COLUMNS, importance_table
 
 __all__ = [
@@ -170,7 +170,8 @@ def _acquisition_summary(curves: pd.DataFrame) -> str:
         "# Which modality to acquire next (RedCore)\n\n"
         "Each complete test row keeps one modality, drawn at random; each policy then acquires its missing "
         "modalities one at a time (gain: the largest `acquisition_gain`, no labels; fixed order: the modalities "
-        "ranked by the accuracy they give when acquired first, on the other half of the test rows; random). "
+        "ranked by the accuracy they give when acquired first, on the other half of the test rows; random: the mean of "
+        f"{RANDOM_DRAWS} draws). "
         "Accuracy after each number of acquired modalities, mean over the seeds:\n\n"
     )
     for setting, part in curves.groupby("setting", sort=False):
