@@ -351,6 +351,13 @@ def test_the_benchmark_script_runs_its_policies(tmp_path):
     assert "gain - fixed (hindsight)" in summary and "pooled - fixed (hindsight)" in summary
 
 
+def test_benchmark_script_regression_check(capsys):
+    bench = load_benchmark("bench_acquisition")
+    assert bench.main(["--regression", "--seeds", "1", "--max-epochs", "2"]) == 0
+    printed = capsys.readouterr().out
+    assert "mean squared error after one acquisition" in printed and "fixed (hindsight)" in printed
+
+
 def test_study_curves_need_a_choice_and_complete_test_rows():
     """The benchmark's acquisition curves: none without a choice to make or enough complete rows; else every
     policy from the same start to the same complete rows."""
