@@ -35,7 +35,7 @@ ends with the complete row after two acquisitions). The sequence data sets
 row keeping one has a single modality to acquire, and no choice to make.
 
 ``--regression`` runs the same protocol for ``RedCoreRegressor`` on
-scikit-learn's Friedman #1 problem split into three modalities (its five
+scikit-learn's Friedman 1 problem split into three modalities (its five
 informative inputs 2 + 2 + 1, each modality padded with noise columns; 2,000
 samples), scored by the test mean squared error after one acquisition: the
 gain (the expected reduction of the predictive variance), the best fixed
@@ -238,7 +238,7 @@ def summary(results: pd.DataFrame) -> str:
 
 
 def friedman_modalities(seed: int):
-    """Friedman #1 (2,000 samples) in three modalities: informative inputs 2 + 2 + 1, each with noise columns."""
+    """Friedman 1 (2,000 samples) in three modalities: informative inputs 2 + 2 + 1, each with noise columns."""
     from sklearn.datasets import make_friedman1
 
     X, y = make_friedman1(2000, n_features=5, noise=1.0, random_state=seed)
@@ -290,7 +290,7 @@ def regression(seeds: int, max_epochs: int | None = None) -> str:
     table = pd.DataFrame(rows).set_index("seed")
     table.loc["mean"] = table.mean()
     return (
-        "RedCoreRegressor on Friedman #1 in three modalities: test mean squared error after one acquisition\n\n"
+        "RedCoreRegressor on Friedman 1 in three modalities: test mean squared error after one acquisition\n\n"
         f"{table.round(3).to_markdown()}\n"
     )
 
@@ -319,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-epochs", type=int, default=None, help="default: the estimator's")
     parser.add_argument("--out", type=Path, default=Path("acquisition_results"))
     parser.add_argument("--timing", action="store_true", help="measure the CPU time of acquisition_gain only")
-    parser.add_argument("--regression", action="store_true", help="RedCoreRegressor on Friedman #1 instead")
+    parser.add_argument("--regression", action="store_true", help="RedCoreRegressor on Friedman 1 instead")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     if args.timing:
