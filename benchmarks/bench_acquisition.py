@@ -41,6 +41,10 @@ samples), scored by the test mean squared error after one acquisition: the
 gain (the expected reduction of the predictive variance), the best fixed
 order with hindsight, and random choices (the mean of 20 draws).
 
+``--model hgb`` runs the protocol for HistGradientBoostingClassifier
+(which takes the NaN as they are) in place of RedCore: its gains come by
+substitution, from the reference rows nearest to the sample.
+
 ``--timing`` measures instead the CPU time of ``acquisition_gain`` on 1,000
 rows of mfeat, each keeping one random modality, on one thread. Writes
 ``results.csv`` and ``summary.md`` to ``--out`` and prints the summary; the
@@ -59,6 +63,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
 
@@ -88,9 +93,9 @@ def _scores(y: np.ndarray, one: np.ndarray, two: np.ndarray) -> dict:
 class Outcomes:
     """The prediction of every test row after the acquisition of each one or two of its modalities."""
 
-    def __init__(self, model, X0: np.ndarray, full: np.ndarray, y: np.ndarray) -> None:
-        self.columns = list(model.modalities_.values())
-        self.y, self.missing, n = y, ~modality_presence(X0, model.modalities_), len(y)
+    def __init__(self, model, X0: np.ndarray, full: np.ndarray, y: np.ndarray, modalities: dict) -> None:
+        self.columns = list(modalities.values())
+        self.y, self.missing, n = y, ~modality_presence(X0, modalities), len(y)
         every = np.arange(n)
         self.one = np.stack([model.predict(self.reveal(X0, full, every, np.full(n, m))) for m in range(self.M)], 1)
         self.two = {}
@@ -162,50 +167,67 @@ def oracle_policy(outcomes: Outcomes) -> dict:
 
 
 def gain_policy(
-    model, X0: np.ndarray, full: np.ndarray, reference: np.ndarray, outcomes: Outcomes, seed: int, pooling: float = 0.0
+    model,
+    X0: np.ndarray,
+    full: np.ndarray,
+    reference: np.ndarray,
+    outcomes: Outcomes,
+    seed: int,
+    pooling: float = 0.0,
+    modalities: dict | None = None,
 ):
     """The largest gain, twice (the second time with the first modality's values revealed); and the first call's
-    CPU time."""
+    CPU time. ``modalities``: for an estimator other than RedCore (its gains by substitution)."""
     start = time.process_time()
-    gain = acquisition_gain(model, X0, X_reference=reference, random_state=seed, pooling=pooling)
+    options = {"random_state": seed, "pooling": pooling, "modalities": modalities}
+    gain = acquisition_gain(model, X0, X_reference=reference, **options)
     first = np.nanargmax(gain, axis=1)
     seconds = time.process_time() - start
     X1 = outcomes.reveal(X0, full, np.arange(len(X0)), first)
-    gain = acquisition_gain(model, X1, X_reference=reference, random_state=seed, pooling=pooling)
+    gain = acquisition_gain(model, X1, X_reference=reference, **options)
     second = np.nanargmax(gain, axis=1)
     return outcomes.scores(first, second), seconds
 
 
-def fitted(data, seed: int, max_epochs: int | None):
-    """RedCore fitted on the masked training part of a 70/30 split; the split's test rows, and the training part."""
+def fitted(data, seed: int, max_epochs: int | None, model_name: str = "redcore"):
+    """The model fitted on the masked training part of a 70/30 split; the split's test rows, and the training part.
+
+    ``model_name``: "redcore" (RedCoreClassifier), or "hgb" (HistGradientBoostingClassifier, which takes the NaN
+    as they are; its gains come by substitution).
+    """
     train, test = train_test_split(np.arange(len(data.target)), test_size=0.3, stratify=data.target, random_state=seed)
     X_train = mask_modalities(data.data[train], data.modalities, 0.5, random_state=seed)
     params = {} if max_epochs is None else {"max_epochs": max_epochs}
     start = time.process_time()
-    model = RedCoreClassifier(data.modalities, random_state=seed, **params).fit(X_train, data.target[train])
+    if model_name == "hgb":
+        model = HistGradientBoostingClassifier(random_state=seed).fit(X_train, data.target[train])
+    else:
+        model = RedCoreClassifier(data.modalities, random_state=seed, **params).fit(X_train, data.target[train])
     return model, time.process_time() - start, X_train, test
 
 
-def keep_one(model, X: np.ndarray, seed: int) -> np.ndarray:
+def keep_one(modalities: dict, X: np.ndarray, seed: int) -> np.ndarray:
     """X with every modality but one, drawn at random per row, set to NaN."""
-    X, columns = X.copy(), list(model.modalities_.values())
+    X, columns = X.copy(), list(modalities.values())
     keep = np.random.default_rng(seed).integers(len(columns), size=len(X))
     for m, cols in enumerate(columns):
         X[np.ix_(keep != m, cols)] = np.nan
     return X
 
 
-def run(name: str, data, seed: int, max_epochs: int | None) -> list[dict]:
-    model, fit_seconds, X_train, test = fitted(data, seed, max_epochs)
+def run(name: str, data, seed: int, max_epochs: int | None, model_name: str = "redcore") -> list[dict]:
+    model, fit_seconds, X_train, test = fitted(data, seed, max_epochs, model_name)
     full, y = data.data[test], data.target[test]
-    X0 = keep_one(model, full, seed)
-    outcomes = Outcomes(model, X0, full, y)
+    modalities = {name: np.asarray(cols) for name, cols in data.modalities.items()}
+    X0 = keep_one(modalities, full, seed)
+    outcomes = Outcomes(model, X0, full, y, modalities)
     scores = fixed_policies(outcomes, seed) | {
         "random": random_policy(outcomes, seed),
         "oracle": oracle_policy(outcomes),
     }
-    scores["gain"], gain_seconds = gain_policy(model, X0, full, X_train, outcomes, seed)
-    scores["gain (pooled)"], _ = gain_policy(model, X0, full, X_train, outcomes, seed, pooling=1.0)
+    other = None if isinstance(model, RedCoreClassifier) else modalities
+    scores["gain"], gain_seconds = gain_policy(model, X0, full, X_train, outcomes, seed, modalities=other)
+    scores["gain (pooled)"], _ = gain_policy(model, X0, full, X_train, outcomes, seed, 1.0, other)
     meta = {"data": name, "seed": seed, "fit_s": fit_seconds, "gain_s": gain_seconds, "test_rows": len(y)}
     return [meta | {"policy": policy} | scores[policy] for policy in POLICIES]
 
@@ -265,8 +287,8 @@ def regression(seeds: int, max_epochs: int | None = None) -> str:
         X_train = mask_modalities(X[train], modalities, 0.5, random_state=seed)
         params = {} if max_epochs is None else {"max_epochs": max_epochs}
         model = RedCoreRegressor(modalities, random_state=seed, **params).fit(X_train, y[train])
-        X0 = keep_one(model, X[test], seed)
-        outcomes = Outcomes(model, X0, X[test], y[test])
+        X0 = keep_one(model.modalities_, X[test], seed)
+        outcomes = Outcomes(model, X0, X[test], y[test], model.modalities_)
         rng = np.random.default_rng(seed)
 
         gain = acquisition_gain(model, X0, X_reference=X_train, random_state=seed)
@@ -300,7 +322,7 @@ def timing(n_rows: int = 1000, repeats: int = 3) -> str:
     data = load_mfeat()
     model, _, X_train, _ = fitted(data, 0, None)
     rows = np.random.default_rng(0).choice(len(data.target), n_rows, replace=False)
-    X = keep_one(model, data.data[rows], 0)
+    X = keep_one(model.modalities_, data.data[rows], 0)
     times = []
     for _ in range(repeats):
         start = time.process_time()
@@ -320,6 +342,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("acquisition_results"))
     parser.add_argument("--timing", action="store_true", help="measure the CPU time of acquisition_gain only")
     parser.add_argument("--regression", action="store_true", help="RedCoreRegressor on Friedman 1 instead")
+    parser.add_argument(
+        "--model",
+        choices=["redcore", "hgb"],
+        default="redcore",
+        help="hgb: HistGradientBoostingClassifier, its gains by substitution (default: redcore)",
+    )
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     if args.timing:
@@ -337,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         data = loaders[name]()
         for seed in range(args.seeds):
-            rows += run(name, data, seed, args.max_epochs)
+            rows += run(name, data, seed, args.max_epochs, args.model)
             print(f"{name} seed {seed}: done", file=sys.stderr, flush=True)
     results = pd.DataFrame(rows)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -122,6 +122,19 @@ def test_regressor_gain_is_the_variance_its_prediction_would_lose(signal_and_noi
     assert acquisition_gain(model, _only(full[400:], "signal"), X_reference=X[:400])[:, 1].mean() < 1
 
 
+def test_substitution_takes_the_values_of_the_nearest_reference_rows(signal_and_noise):
+    """Given n_draws copies of each sample's complete row, its nearest rows are those copies: one value, no gain;
+    with too few rows that have all its modalities, rows are drawn at random (the prior) instead."""
+    X, full, y = signal_and_noise
+    model = HistGradientBoostingClassifier(max_iter=30, random_state=0).fit(X[:400], y[:400])
+    test = _only(full[400:410], "noise")
+    copies = np.concatenate([X[:400], np.repeat(full[400:410], 16, axis=0)])
+    gain = acquisition_gain(model, test, X_reference=copies, modalities=SPEC, n_draws=16, random_state=0)
+    assert np.all(gain[:, 0] < 1e-9) and np.all(gain[:, 2] < 1e-9)
+    few = acquisition_gain(model, test, X_reference=X[:400], modalities=SPEC, n_draws=4000, random_state=0)
+    assert few[:, 0].mean() > 0.3  # every row with the signal (fewer than n_draws): the prior
+
+
 def test_other_estimators_substitute_reference_values(signal_and_noise):
     X, full, y = signal_and_noise
     model = HistGradientBoostingClassifier(max_iter=30, random_state=0).fit(X[:400], y[:400])
@@ -349,6 +362,13 @@ def test_the_benchmark_script_runs_its_policies(tmp_path):
     np.testing.assert_allclose(results["accuracy_2"], results["accuracy_2"].iloc[0])
     summary = (tmp_path / "summary.md").read_text()
     assert "gain - fixed (hindsight)" in summary and "pooled - fixed (hindsight)" in summary
+
+
+def test_benchmark_script_with_gradient_boosting(tmp_path):
+    bench = load_benchmark("bench_acquisition")
+    assert bench.main(["--datasets", "penguins", "--seeds", "1", "--model", "hgb", "--out", str(tmp_path)]) == 0
+    results = pd.read_csv(tmp_path / "results.csv")
+    assert set(results["policy"]) >= {"gain", "fixed (hindsight)", "random"}
 
 
 def test_benchmark_script_regression_check(capsys):

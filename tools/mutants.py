@@ -234,6 +234,14 @@ MUTANTS = [
         ("tests/test_acquisition.py",),
     ),
     Mutant(
+        "acquisition-substitution-farthest",
+        "sklearn_redcore/_acquisition/_substitution.py",
+        'np.argsort(squared, axis=1, kind="stable")[:, :k]',
+        'np.argsort(-squared, axis=1, kind="stable")[:, :k]',
+        "the gains of other estimators take the values of the reference rows least like the sample",
+        ("tests/test_acquisition.py",),
+    ),
+    Mutant(
         "acquisition-partial-scale",
         "sklearn_redcore/_acquisition/_redcore.py",
         "return total * (shared.shape[1] / counts)",

@@ -43,8 +43,9 @@ max_reference : int, default=1000
     RedCore: the most reference rows of a modality that give its plausible
     values; a random subset of this many when more rows have it.
 n_draws : int, default=32
-    Other estimators: the number of reference rows, drawn at random, whose
-    values of a modality are tried in each sample.
+    Other estimators: the number of reference rows whose values of a
+    modality are tried in each sample, those nearest to it on its present
+    modalities (drawn at random where too few rows have them all).
 random_state : int, RandomState instance or None, default=None
     Seeds the subsets of reference rows; the result is deterministic given it.
 pooling : float in [0, 1], default=0.0
@@ -207,9 +208,9 @@ def acquisition_gain(
     for each modality, the network's predictions from that modality alone,
     every reference row equally plausible.
 
-    For other estimators, the values of m are those of ``n_draws`` reference
-    rows drawn at random, whatever the sample's present modalities, and the
-    sample is predicted with each of them.
+    For other estimators, the values of m are those of the ``n_draws``
+    reference rows nearest to the sample on its present modalities' columns
+    (standardised), and the sample is predicted with each of them.
 
     With ``pooling`` > 0, the gains of the samples of X that have the same
     present modalities are pooled: a sample's gains then depend on the other

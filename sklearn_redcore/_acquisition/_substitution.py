@@ -1,16 +1,18 @@
 """The acquisition gains of any fitted estimator that accepts NaN: values of the modality from reference rows.
 
-For each missing modality m, ``n_draws`` reference rows that have m are drawn
-at random; each sample missing m is predicted once with m's columns taken
-from each of them (its other columns as they are), and the gain is
-:mod:`._criteria`'s on these predictions, every drawn row equally likely.
-Unlike RedCore's gains, the drawn values do not depend on the sample's
-present modalities: the model's prediction is explored over the
-modality's whole distribution.
+For a sample missing modality m, the ``n_draws`` reference rows nearest to
+it on its present modalities' columns, among those that have m and every
+modality the sample has (each column standardised over them; a missing
+value counts as the column's mean); each gives m's columns to one copy of
+the sample (its other columns as they are), and the gain is
+:mod:`._criteria`'s on the estimator's predictions of these copies, every
+row equally likely. A sample with no modality, or fewer such rows than
+``n_draws``, gets ``n_draws`` rows that have m drawn at random (the prior).
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -25,6 +27,19 @@ __all__ = ["MAX_PREDICTED_ROWS", "substitution_gains"]
 
 #: Most rows of one call of the estimator's prediction (samples times drawn rows).
 MAX_PREDICTED_ROWS = 65_536
+
+
+def _nearest(X: np.ndarray, reference: np.ndarray, candidates: np.ndarray, columns: np.ndarray, k: int):
+    """(n, k): the ``k`` candidate rows nearest to each row of X on ``columns``, standardised over the candidates."""
+    values = reference[np.ix_(candidates, columns)]
+    with warnings.catch_warnings():  # a column without values among the candidates: all-NaN slices
+        warnings.simplefilter("ignore", RuntimeWarning)
+        centre, scale = np.nanmean(values, axis=0), np.nanstd(values, axis=0)
+    centre, scale = np.nan_to_num(centre), np.where(scale > 0, scale, 1.0)
+    bank = np.nan_to_num((values - centre) / scale)
+    query = np.nan_to_num((X[:, columns] - centre) / scale)
+    squared = (query**2).sum(1)[:, None] + (bank**2).sum(1)[None, :] - 2.0 * query @ bank.T
+    return candidates[np.argsort(squared, axis=1, kind="stable")[:, :k]]
 
 
 def substitution_gains(
@@ -46,25 +61,40 @@ def substitution_gains(
     gains = np.full(present.shape, np.nan)
     predict = estimator.predict if is_regressor(estimator) else estimator.predict_proba
     criterion = explained_variance if is_regressor(estimator) else entropy_reduction
-    for m, (name, cols) in enumerate(modalities.items()):
-        missing = np.flatnonzero(~present[:, m])
-        candidates = np.flatnonzero(reference_present[:, m])
-        if not len(missing):
-            continue
-        if not len(candidates):
-            raise ValueError(
-                f"X_reference has no row with the modality {name!r}, which some rows of X miss: its plausible "
-                "values come from the reference rows that have it. Pass rows that have it (the training data)."
-            )
-        drawn = np.sort(rng.choice(candidates, min(n_draws, len(candidates)), replace=False))
-        values = reference[np.ix_(drawn, cols)]
-        weights = torch.full((1, len(drawn)), 1.0 / len(drawn), dtype=torch.float64)
-        step = max(MAX_PREDICTED_ROWS // len(drawn), 1)
-        for start in range(0, len(missing), step):
-            rows = missing[start : start + step]
-            batch = np.repeat(X[rows], len(drawn), axis=0)
-            batch[:, cols] = np.tile(values, (len(rows), 1))
-            outputs = np.asarray(predict(batch if columns is None else pd.DataFrame(batch, columns=columns)))
-            outputs = torch.as_tensor(outputs, dtype=torch.float64).reshape(len(rows), len(drawn), -1)
-            gains[rows, m] = criterion(outputs, weights.expand(len(rows), -1)).numpy()
+    blocks = list(modalities.values())
+    patterns, inverse = np.unique(present, axis=0, return_inverse=True)
+    for index, pattern in enumerate(patterns):
+        members = np.flatnonzero(inverse.reshape(-1) == index)
+        shown = np.concatenate([np.asarray(blocks[p]) for p in np.flatnonzero(pattern)]) if pattern.any() else None
+        for m in np.flatnonzero(~pattern):
+            having = np.flatnonzero(reference_present[:, m])
+            if not len(having):
+                raise ValueError(
+                    f"X_reference has no row with the modality {list(modalities)[m]!r}, which some rows of X miss: "
+                    "its plausible values come from the reference rows that have it. Pass rows that have it (the "
+                    "training data)."
+                )
+            k = min(n_draws, len(having))
+            candidates = having[reference_present[having][:, pattern].all(axis=1)]
+            if shown is None or len(candidates) < k:  # the prior: rows that have m, drawn at random
+                donors = np.tile(np.sort(rng.choice(having, k, replace=False)), (len(members), 1))
+            else:
+                donors = _nearest(X[members], reference, candidates, shown, k)
+            gains[members, m] = _gains_with(predict, criterion, X, reference, members, donors, blocks[m], columns)
+    return gains
+
+
+def _gains_with(predict, criterion, X, reference, members, donors, cols, columns) -> np.ndarray:
+    """The gains of the rows ``members`` of X, each predicted with the values of ``cols`` of its ``donors`` rows."""
+    k = donors.shape[1]
+    weights = torch.full((1, k), 1.0 / k, dtype=torch.float64)
+    gains = np.empty(len(members))
+    step = max(MAX_PREDICTED_ROWS // k, 1)
+    for start in range(0, len(members), step):
+        rows, drawn = members[start : start + step], donors[start : start + step]
+        batch = np.repeat(X[rows], k, axis=0)
+        batch[:, cols] = reference[np.ix_(drawn.ravel(), cols)]
+        outputs = np.asarray(predict(batch if columns is None else pd.DataFrame(batch, columns=columns)))
+        outputs = torch.as_tensor(outputs, dtype=torch.float64).reshape(len(rows), k, -1)
+        gains[start : start + len(rows)] = criterion(outputs, weights.expand(len(rows), -1)).numpy()
     return gains
