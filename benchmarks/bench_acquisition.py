@@ -68,6 +68,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
 
 from sklearn_redcore import RedCoreClassifier, acquisition_gain, mask_modalities, modality_presence
+from sklearn_redcore._benchmark._acquisition import reveal_modalities
 from sklearn_redcore._benchmark._suites import TABULAR_SUITE
 from sklearn_redcore.datasets import load_mfeat
 
@@ -96,24 +97,19 @@ class Outcomes:
     def __init__(self, model, X0: np.ndarray, full: np.ndarray, y: np.ndarray, modalities: dict) -> None:
         self.columns = list(modalities.values())
         self.y, self.missing, n = y, ~modality_presence(X0, modalities), len(y)
-        every = np.arange(n)
-        self.one = np.stack([model.predict(self.reveal(X0, full, every, np.full(n, m))) for m in range(self.M)], 1)
+        self.one = np.stack([model.predict(self.reveal(X0, full, np.full(n, m))) for m in range(self.M)], 1)
         self.two = {}
         for a, b in itertools.combinations(range(self.M), 2):
-            both = self.reveal(self.reveal(X0, full, every, np.full(n, a)), full, every, np.full(n, b))
+            both = self.reveal(self.reveal(X0, full, np.full(n, a)), full, np.full(n, b))
             self.two[a, b] = self.two[b, a] = model.predict(both)
 
     @property
     def M(self) -> int:
         return len(self.columns)
 
-    def reveal(self, X: np.ndarray, full: np.ndarray, rows: np.ndarray, chosen: np.ndarray) -> np.ndarray:
-        """X with the columns of modality ``chosen[i]`` of row ``rows[i]`` taken from ``full``."""
-        X = X.copy()
-        for m, cols in enumerate(self.columns):
-            picked = rows[chosen == m]
-            X[np.ix_(picked, cols)] = full[np.ix_(picked, cols)]
-        return X
+    def reveal(self, X: np.ndarray, full: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+        """X with the columns of modality ``chosen[i]`` of row i taken from ``full``."""
+        return reveal_modalities(X, full, chosen, self.columns)
 
     def predictions(self, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The predictions after acquiring ``first``, and after acquiring ``second`` too (one modality per row)."""
@@ -183,7 +179,7 @@ def gain_policy(
     gain = acquisition_gain(model, X0, X_reference=reference, **options)
     first = np.nanargmax(gain, axis=1)
     seconds = time.process_time() - start
-    X1 = outcomes.reveal(X0, full, np.arange(len(X0)), first)
+    X1 = outcomes.reveal(X0, full, first)
     gain = acquisition_gain(model, X1, X_reference=reference, **options)
     second = np.nanargmax(gain, axis=1)
     return outcomes.scores(first, second), seconds

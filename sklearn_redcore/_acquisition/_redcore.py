@@ -109,6 +109,7 @@ class _Gains:
     def __init__(self, estimator: Any, query: _Representations, reference: _Representations) -> None:
         self.module = estimator.net_.module_
         self.query, self.reference = query, reference
+        self.reference_present = reference.present.cpu().numpy()  # (R, M), read once on the host
         self.first, self.rest = _split_head(self.module.joint_head)
         self.d = self.module.n_latent
         if is_regressor(estimator):
@@ -128,7 +129,7 @@ class _Gains:
 
     def candidates(self, pattern: np.ndarray, bank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The bank rows a sample showing ``pattern`` is compared with, and which of its modalities each shares."""
-        shared = self.reference.present[bank].cpu().numpy()[:, pattern]  # (R, |P|)
+        shared = self.reference_present[bank][:, pattern]  # (R, |P|)
         full = shared.all(axis=1)
         if full.sum() >= MIN_CANDIDATES:
             return bank[full], shared[full]
@@ -154,10 +155,10 @@ class _Gains:
         counts = torch.as_tensor(shared.sum(axis=1).clip(min=1), dtype=total.dtype, device=device)
         return total * (shared.shape[1] / counts)  # each compared on all of P
 
-    def of_modality(self, m: int, bank: np.ndarray, members: np.ndarray) -> torch.Tensor:
-        """The gains (float64) of acquiring m for the rows ``members`` of X, which share their present modalities."""
+    def of_modality(self, m: int, bank: np.ndarray, members: np.ndarray, pattern: np.ndarray) -> torch.Tensor:
+        """The gains (float64) of acquiring m for the rows ``members`` of X, which share the present modalities
+        ``pattern`` ((M,) bool)."""
         query, ref = self.query, self.reference
-        pattern = query.present[members[0]].cpu().numpy()
         if not pattern.any():  # nothing present: the prediction from m alone, every value alike
             outputs = self.alone(m, bank).unsqueeze(0)
             weights = torch.full(outputs.shape[:2], 1.0 / len(bank), dtype=torch.float64, device=outputs.device)
@@ -202,5 +203,5 @@ def redcore_gains(
         for index, pattern in enumerate(patterns):
             members = np.flatnonzero(inverse.reshape(-1) == index)
             for m in np.flatnonzero(~pattern):
-                gains[members, m] = computation.of_modality(m, banks[m], members).cpu().numpy()
+                gains[members, m] = computation.of_modality(m, banks[m], members, pattern).cpu().numpy()
     return gains

@@ -28,7 +28,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["ACQUISITION_COLUMN", "MIN_ROWS", "POLICIES", "RANDOM_DRAWS", "acquisition_curve", "acquisition_table"]
+from .._inputs import modality_presence
+
+__all__ = [
+    "ACQUISITION_COLUMN",
+    "MIN_ROWS",
+    "POLICIES",
+    "RANDOM_DRAWS",
+    "acquisition_curve",
+    "acquisition_table",
+    "reveal_modalities",
+]
 
 #: The column of a run's rows that holds the curve (a list of records), for RedCore only.
 ACQUISITION_COLUMN = "acquisition_curve"
@@ -40,12 +50,7 @@ MIN_ROWS = 20
 RANDOM_DRAWS = 5
 
 
-def _present(X: np.ndarray, columns: list[np.ndarray]) -> np.ndarray:
-    """(n, M) bool: which modalities each row has."""
-    return np.stack([~np.isnan(X[:, cols]).all(axis=1) for cols in columns], axis=1)
-
-
-def _reveal(X: np.ndarray, full: np.ndarray, choice: np.ndarray, columns: list[np.ndarray]) -> np.ndarray:
+def reveal_modalities(X: np.ndarray, full: np.ndarray, choice: np.ndarray, columns: list[np.ndarray]) -> np.ndarray:
     """X with the columns of modality ``choice[i]`` of row i taken from ``full``."""
     X = X.copy()
     for m, cols in enumerate(columns):
@@ -63,7 +68,7 @@ def _fixed_ranks(model: Any, start: np.ndarray, full: np.ndarray, y: np.ndarray,
         accuracy = []
         for m in range(n_modalities):
             rows = np.flatnonzero(~part & (kept != m))
-            revealed = _reveal(start[rows], full[rows], np.full(len(rows), m), columns)
+            revealed = reveal_modalities(start[rows], full[rows], np.full(len(rows), m), columns)
             accuracy.append(np.mean(model.predict(revealed) == y[rows]) if len(rows) else 0.0)
         ranks[part] = np.argsort(np.argsort(-np.asarray(accuracy), kind="stable"))
     return ranks
@@ -94,10 +99,10 @@ def acquisition_curve(model: Any, split: Any, seed: int) -> list[dict]:
 
     columns = [np.asarray(cols) for cols in model.modalities_.values()]
     full = np.asarray(split.X_test, dtype=float)
-    complete = _present(full, columns).all(axis=1)
+    complete = modality_presence(full, model.modalities_).all(axis=1)
     n_modalities = len(columns)
     # the gains' plausible values come from the training part: each modality needs a row there
-    trained = _present(np.asarray(split.X_train, dtype=float), columns).any(axis=0).all()
+    trained = modality_presence(np.asarray(split.X_train, dtype=float), model.modalities_).any(axis=0).all()
     if n_modalities < 3 or complete.sum() < MIN_ROWS or not trained:
         return []
     full, y = full[complete], np.asarray(split.y_test)[complete]
@@ -117,21 +122,21 @@ def acquisition_curve(model: Any, split: Any, seed: int) -> list[dict]:
     curve = []
     for policy in POLICIES:
         draws = RANDOM_DRAWS if policy == "random" else 1
-        walks = [_walk(model, start, full, y, columns, choosers[policy]) for _ in range(draws)]
+        walks = [_walk(model, start, full, y, choosers[policy]) for _ in range(draws)]
         for n_acquired in range(n_modalities):
             scores = pd.DataFrame([walk[n_acquired] for walk in walks]).mean()
             curve.append({"policy": policy, "n_acquired": n_acquired, **scores.to_dict()})
     return curve
 
 
-def _walk(model: Any, start: np.ndarray, full: np.ndarray, y: np.ndarray, columns, choose) -> list[dict]:
+def _walk(model: Any, start: np.ndarray, full: np.ndarray, y: np.ndarray, choose) -> list[dict]:
     """The scores of the rows as they are, then after each acquisition ``choose(X, missing)`` makes, to the end."""
     from sklearn.metrics import accuracy_score, f1_score
 
-    X, scores = start, []
+    X, scores, columns = start, [], list(model.modalities_.values())
     for n_acquired in range(len(columns)):
         if n_acquired:
-            X = _reveal(X, full, choose(X, ~_present(X, columns)), columns)
+            X = reveal_modalities(X, full, choose(X, ~modality_presence(X, model.modalities_)), columns)
         predicted = model.predict(X)
         scores.append({"accuracy": accuracy_score(y, predicted), "f1": f1_score(y, predicted, average="weighted")})
     return scores
