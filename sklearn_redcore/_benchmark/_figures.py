@@ -26,6 +26,8 @@ import pandas as pd
 __all__ = ["figure_slug", "regulation_row", "write_figures"]
 
 _DPI = 120
+#: Most panels in a row of a figure with one panel per setting.
+_PANELS_PER_ROW = 3
 
 
 def figure_slug(text: str) -> str:
@@ -79,6 +81,35 @@ def _combination_figures(tables: dict, out: Path, plt, data: str, score_name: st
         plt.close(fig)
 
 
+def _setting_panels(plt, settings: list, panel_height: float, sharex: bool):
+    """A grid of panels, one per setting, ``_PANELS_PER_ROW`` per row at most (the others hidden).
+
+    Returns the figure, the visible axes in the settings' order, and whether
+    each is the lowest of its column (the one that labels the x axis).
+    """
+    n_columns = min(len(settings), _PANELS_PER_ROW)
+    n_rows = math.ceil(len(settings) / n_columns)
+    fig, axes = plt.subplots(
+        n_rows,
+        n_columns,
+        sharex=sharex,
+        sharey=True,
+        squeeze=False,
+        figsize=(4.2 * n_columns, panel_height * n_rows + 1.2),
+        layout="constrained",
+    )
+    for ax in axes.flat[len(settings) :]:
+        ax.set_visible(False)
+    lowest = [k + n_columns >= len(settings) for k in range(len(settings))]
+    return fig, list(axes.flat[: len(settings)]), lowest
+
+
+def _one_legend(fig, ax) -> None:
+    """The legend of the panels, once, below them."""
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
+
+
 def _importance_figure(importance: pd.DataFrame, out: Path, plt, data: str, score_name: str) -> None:
     """One panel per setting, a shared axis of the score lost, one legend."""
     from ..plotting import plot_modality_importance
@@ -89,29 +120,13 @@ def _importance_figure(importance: pd.DataFrame, out: Path, plt, data: str, scor
     model = "RedCore" if "RedCore" in models else models[0]
     part = importance[importance["model"] == model]
     settings = part["setting"].unique().tolist()
-    n_columns = min(len(settings), 3)
-    n_rows = math.ceil(len(settings) / n_columns)
-    height = (0.45 * part["modality"].nunique() + 1.0) * n_rows + 1.2
-    fig, axes = plt.subplots(
-        n_rows,
-        n_columns,
-        sharex=True,
-        sharey=True,
-        squeeze=False,
-        figsize=(4.2 * n_columns, height),
-        layout="constrained",
-    )
-    for k, ax in enumerate(axes.flat):
-        if k >= len(settings):
-            ax.set_visible(False)
-            continue
-        rows = part[part["setting"] == settings[k]].set_index("modality")
-        plot_modality_importance(rows, ax=ax, title=settings[k], score_name=score_name, legend=False)
-        below = k + n_columns < len(settings)  # the panel under this one shows the axis label
-        ax.set_xlabel("" if below else ax.get_xlabel())
+    fig, axes, lowest = _setting_panels(plt, settings, 0.45 * part["modality"].nunique() + 1.0, sharex=True)
+    for setting, ax, labels_x in zip(settings, axes, lowest):
+        rows = part[part["setting"] == setting].set_index("modality")
+        plot_modality_importance(rows, ax=ax, title=setting, score_name=score_name, legend=False)
+        ax.set_xlabel(ax.get_xlabel() if labels_x else "")  # the panel under this one shows the axis label
         ax.tick_params(labelbottom=True)
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
+    _one_legend(fig, axes[0])
     fig.suptitle(f"{model}: {score_name} lost without each modality (removed, or permuted across samples)\n{data}")
     fig.savefig(out / f"modality_importance_{figure_slug(score_name)}_{figure_slug(model)}.png", dpi=_DPI)
     plt.close(fig)
@@ -142,20 +157,13 @@ def _acquisition_figure(curves: pd.DataFrame, out: Path, plt, data: str) -> None
     if curves.empty:
         return
     settings = curves["setting"].unique().tolist()
-    n_columns = min(len(settings), 3)
-    n_rows = math.ceil(len(settings) / n_columns)
-    size = (4.2 * n_columns, 3.2 * n_rows + 1.2)
-    fig, axes = plt.subplots(n_rows, n_columns, sharey=True, squeeze=False, figsize=size, layout="constrained")
-    for k, ax in enumerate(axes.flat):
-        if k >= len(settings):
-            ax.set_visible(False)
-            continue
-        plot_acquisition_curves(curves[curves["setting"] == settings[k]], ax=ax, title=settings[k])
+    fig, axes, lowest = _setting_panels(plt, settings, 3.2, sharex=False)
+    for k, (setting, ax, labels_x) in enumerate(zip(settings, axes, lowest)):
+        plot_acquisition_curves(curves[curves["setting"] == setting], ax=ax, title=setting)
         ax.get_legend().remove()  # one legend for the figure
-        ax.set_ylabel("accuracy" if k % n_columns == 0 else "")
-        ax.set_xlabel("" if k + n_columns < len(settings) else ax.get_xlabel())  # the bottom panels say it
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels), frameon=False)
+        ax.set_ylabel("accuracy" if k % _PANELS_PER_ROW == 0 else "")  # the first panel of each row says it
+        ax.set_xlabel(ax.get_xlabel() if labels_x else "")  # the bottom panels say it
+    _one_legend(fig, axes[0])
     fig.suptitle(f"RedCore: accuracy as each test row's missing modalities are acquired, one at a time\n{data}")
     fig.savefig(out / "acquisition_accuracy.png", dpi=_DPI)
     plt.close(fig)

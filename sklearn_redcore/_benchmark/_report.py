@@ -153,10 +153,11 @@ def write_benchmark(
         handle.write(f"# {score_name[0].upper()}{score_name[1:]} per modality combination ({description})\n\n")
         for setting, table in tables.items():
             handle.write(f"## {setting}\n\n{table.round(3).to_markdown()}\n\n")
-        for line in untrained_notes(results):
+        notes = untrained_notes(results)
+        for line in notes:
             handle.write(f"{line}\n")
         if len(curves):
-            handle.write(("\n" if untrained_notes(results) else "") + _acquisition_summary(curves))
+            handle.write(("\n" if notes else "") + _acquisition_summary(curves))
     if plots:
         from ._figures import write_figures
 
