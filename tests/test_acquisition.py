@@ -135,6 +135,18 @@ def test_substitution_takes_the_values_of_the_nearest_reference_rows(signal_and_
     assert few[:, 0].mean() > 0.3  # every row with the signal (fewer than n_draws): the prior
 
 
+def test_substitution_finds_the_nearest_rows_in_bounded_blocks(signal_and_noise, monkeypatch):
+    from sklearn_redcore._acquisition import _substitution
+
+    X, full, y = signal_and_noise
+    model = HistGradientBoostingClassifier(max_iter=30, random_state=0).fit(X[:400], y[:400])
+    test = _only(full[400:450], "noise")
+    whole = acquisition_gain(model, test, X_reference=X[:400], modalities=SPEC, n_draws=16, random_state=0)
+    monkeypatch.setattr(_substitution, "MAX_DISTANCES", 1000)  # a few rows of X at a time
+    blocks = acquisition_gain(model, test, X_reference=X[:400], modalities=SPEC, n_draws=16, random_state=0)
+    np.testing.assert_array_equal(whole, blocks)
+
+
 def test_other_estimators_substitute_reference_values(signal_and_noise):
     X, full, y = signal_and_noise
     model = HistGradientBoostingClassifier(max_iter=30, random_state=0).fit(X[:400], y[:400])

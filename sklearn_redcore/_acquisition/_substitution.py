@@ -23,10 +23,12 @@ from sklearn.base import is_regressor
 from .._inputs import modality_presence
 from ._criteria import entropy_reduction, explained_variance
 
-__all__ = ["MAX_PREDICTED_ROWS", "substitution_gains"]
+__all__ = ["MAX_DISTANCES", "MAX_PREDICTED_ROWS", "substitution_gains"]
 
 #: Most rows of one call of the estimator's prediction (samples times drawn rows).
 MAX_PREDICTED_ROWS = 65_536
+#: Most distances (samples times candidate rows) held at once when finding the nearest rows (32 MB).
+MAX_DISTANCES = 2**22
 
 
 def _nearest(X: np.ndarray, reference: np.ndarray, candidates: np.ndarray, columns: np.ndarray, k: int):
@@ -37,9 +39,14 @@ def _nearest(X: np.ndarray, reference: np.ndarray, candidates: np.ndarray, colum
         centre, scale = np.nanmean(values, axis=0), np.nanstd(values, axis=0)
     centre, scale = np.nan_to_num(centre), np.where(scale > 0, scale, 1.0)
     bank = np.nan_to_num((values - centre) / scale)
-    query = np.nan_to_num((X[:, columns] - centre) / scale)
-    squared = (query**2).sum(1)[:, None] + (bank**2).sum(1)[None, :] - 2.0 * query @ bank.T
-    return candidates[np.argsort(squared, axis=1, kind="stable")[:, :k]]
+    bank_norms = (bank**2).sum(1)
+    nearest = []
+    step = max(MAX_DISTANCES // len(candidates), 1)  # rows of X at a time: bounds the memory
+    for start in range(0, len(X), step):
+        query = np.nan_to_num((X[start : start + step, columns] - centre) / scale)
+        squared = (query**2).sum(1)[:, None] + bank_norms[None, :] - 2.0 * query @ bank.T
+        nearest.append(candidates[np.argsort(squared, axis=1, kind="stable")[:, :k]])
+    return np.concatenate(nearest)
 
 
 def substitution_gains(
